@@ -1,1 +1,59 @@
-export {};
+export {
+  type BlockFields,
+  type BlockType,
+  type BlockTypeDefinition,
+  type FieldMeta,
+  blockFields,
+  defineBlockType,
+  isSecretField,
+  nestedBlock,
+  nestedBlockTypeOf,
+  secret,
+  secretFieldPaths,
+  unwrapField,
+} from "./block-type.js";
+export { type Capability, DOCKER_LOGIN, RUN_INFRASTRUCTURE } from "./capabilities.js";
+export { canonicalJson, sha256Checksum } from "./canonical-json.js";
+export {
+  DOCUMENT_LIMITS,
+  parseDocumentText,
+  type ResolvedBlock,
+  resolveBlock,
+  type SavedDocumentLoader,
+} from "./documents.js";
+export { API_URL_VARIABLE, baseEnvironment, mergeEnvironment } from "./environment.js";
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorDetails,
+  InfrablocksError,
+  isInfrablocksError,
+} from "./errors.js";
+export type {
+  Infrastructure,
+  KillContext,
+  Logger,
+  PreviewContext,
+  RunContext,
+  RunResult,
+} from "./infrastructure.js";
+export { infrastructureFields } from "./infrastructure-fields.js";
+export { loadInfrastructure, requireCommand } from "./infrastructure-loader.js";
+export { assertDocumentName, parseDocumentReference } from "./names.js";
+export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
+export {
+  type BlockJsonSchema,
+  type BlockSchemaReference,
+  exportBlockSchema,
+  titleFromName,
+} from "./schema-export.js";
+export {
+  isSecretVariableName,
+  MASK,
+  maskDocument,
+  maskEnvironment,
+  Redactor,
+  secretValues,
+} from "./secrets.js";
+export { type SlugifyOptions, slugify } from "./slugify.js";
+export { DocumentStore, defaultStoreHome, type StoredDocumentInfo } from "./store.js";

@@ -1,0 +1,152 @@
+import { z } from "zod";
+import type { Capability } from "./capabilities.js";
+import type { Infrastructure } from "./infrastructure.js";
+
+/** Fields of a block, keyed by their camelCase document name. */
+export type BlockFields = Record<string, z.ZodType>;
+
+type BlockSchema<TFields extends BlockFields, TSlug extends string> = z.ZodObject<
+  { type: z.ZodDefault<z.ZodLiteral<TSlug>> } & TFields,
+  z.core.$strict
+>;
+
+/**
+ * A block type: a slug, metadata for UIs, and a strict zod schema that is the single source of truth
+ * for validation and for the exported JSON schema. See `processBlockType` in
+ * `@infrablocks/infra-process` for a reference implementation.
+ */
+export interface BlockType<TConfig = unknown, TSlug extends string = string> {
+  /** The type tag written as `type` in documents: lowercase letters, digits and dashes. */
+  readonly slug: TSlug;
+  readonly title: string;
+  readonly description: string;
+  /** Sorted, e.g. `["run-infrastructure"]`. */
+  readonly capabilities: readonly Capability[];
+  /** The version of the package that defines the type. */
+  readonly version: string;
+  /** The npm package that defines the type. */
+  readonly package: string;
+  /** Strict object schema; its `type` key is the slug. */
+  readonly schema: z.ZodType<TConfig, unknown>;
+  /**
+   * Loads the runtime for types that can run infrastructure. Kept behind a dynamic import so that
+   * validating, previewing a schema or listing types never loads a driver's SDK.
+   */
+  readonly loadInfrastructure?: () => Promise<Infrastructure<TConfig>>;
+}
+
+export interface BlockTypeDefinition<TSlug extends string, TFields extends BlockFields> {
+  slug: TSlug;
+  title: string;
+  description: string;
+  capabilities: readonly Capability[];
+  version: string;
+  package: string;
+  fields: TFields;
+  loadInfrastructure?: () => Promise<Infrastructure<z.output<BlockSchema<TFields, TSlug>>>>;
+}
+
+const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * Builds a block type from its fields. The schema gets a leading `type` key holding the slug and is
+ * strict, so an unknown key is an error. No registration happens here: registries take block types
+ * explicitly.
+ */
+export function defineBlockType<const TSlug extends string, TFields extends BlockFields>(
+  definition: BlockTypeDefinition<TSlug, TFields>,
+): BlockType<z.output<BlockSchema<TFields, TSlug>>, TSlug> & { schema: BlockSchema<TFields, TSlug> } {
+  if (!SLUG_PATTERN.test(definition.slug)) {
+    throw new Error(`Block type slug '${definition.slug}' must be lowercase letters, digits and dashes.`);
+  }
+  const typeField = z
+    .literal(definition.slug)
+    .default(definition.slug)
+    .meta({ title: "Type", description: "The block type; always the slug of this type." });
+  const schema = z.object({ type: typeField, ...definition.fields }).strict() as BlockSchema<TFields, TSlug>;
+  return {
+    slug: definition.slug,
+    title: definition.title,
+    description: definition.description,
+    capabilities: [...definition.capabilities].sort(),
+    version: definition.version,
+    package: definition.package,
+    schema,
+    ...(definition.loadInfrastructure ? { loadInfrastructure: definition.loadInfrastructure } : {}),
+  };
+}
+
+// --- Field marks read by schema export, masking and document resolution ---
+
+/** Fields marked secret by {@link secret}. */
+const secretFieldMarks = new WeakSet<object>();
+/** Fields marked by {@link nestedBlock}, with the block type they hold. */
+const nestedBlockMarks = new WeakMap<object, BlockType>();
+
+export type FieldMeta = {
+  title?: string;
+  description: string;
+};
+
+/**
+ * A secret field: masked in every output and exported with `format: password` and `writeOnly`.
+ * A map of strings is secret value by value (path `name.*`); anything else is secret as a whole.
+ */
+export function secret<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+  const marked = schema.meta(meta) as T;
+  secretFieldMarks.add(marked);
+  return marked;
+}
+
+/** A field holding another block, written inline with its own `type` or as `{ "$ref": "<slug>/<name>" }`. */
+export function nestedBlock<TConfig>(blockType: BlockType<TConfig>, meta: FieldMeta): z.ZodType<TConfig> {
+  const marked = (blockType.schema as z.ZodType<TConfig>).meta(meta);
+  nestedBlockMarks.set(marked, blockType as BlockType);
+  return marked;
+}
+
+/** Strips optional, nullable and default wrappers to reach the schema that carries a field's marks. */
+export function unwrapField(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodNullable ||
+    current instanceof z.ZodDefault
+  ) {
+    current = current.unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+/** The fields of a block type's schema, keyed by name. */
+export function blockFields(blockType: BlockType): Record<string, z.ZodType> {
+  return (blockType.schema as unknown as z.ZodObject).shape;
+}
+
+/** The block type held by a nested-block field, if it is one. */
+export function nestedBlockTypeOf(field: z.ZodType): BlockType | undefined {
+  return nestedBlockMarks.get(unwrapField(field));
+}
+
+/** Whether a field, or the schema inside its optional and default wrappers, was marked secret. */
+export function isSecretField(field: z.ZodType): boolean {
+  return secretFieldMarks.has(unwrapField(field));
+}
+
+/**
+ * Dotted paths of every secret of a block type, nested blocks included (`imageRegistry.password`);
+ * a map whose values are all secret gives `name.*`.
+ */
+export function secretFieldPaths(blockType: BlockType, prefix = ""): string[] {
+  const paths: string[] = [];
+  for (const [name, field] of Object.entries(blockFields(blockType))) {
+    const inner = unwrapField(field);
+    const nested = nestedBlockTypeOf(inner);
+    if (nested) {
+      paths.push(...secretFieldPaths(nested, `${prefix}${name}.`));
+    } else if (isSecretField(inner)) {
+      paths.push(inner instanceof z.ZodRecord ? `${prefix}${name}.*` : `${prefix}${name}`);
+    }
+  }
+  return paths;
+}

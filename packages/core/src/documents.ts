@@ -1,0 +1,193 @@
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
+import { InfrablocksError } from "./errors.js";
+import { parseDocumentReference } from "./names.js";
+import type { BlockRegistry } from "./registry.js";
+
+/** Bounds that keep a hostile document from eating memory or the stack. */
+export const DOCUMENT_LIMITS = {
+  maxBytes: 16 * 1024 * 1024,
+  maxDepth: 64,
+  maxAliases: 100,
+} as const;
+
+/** A validated block: its type, the document with every `$ref` resolved, and the parsed config. */
+export interface ResolvedBlock<TConfig = unknown> {
+  blockType: BlockType<TConfig>;
+  document: Record<string, unknown>;
+  config: TConfig;
+}
+
+/** Loads a saved document by slug and name (throws `DOCUMENT_NOT_FOUND` when there is none). */
+export type SavedDocumentLoader = (slug: string, name: string) => Promise<Record<string, unknown>>;
+
+/**
+ * Parses JSON or YAML text into a document object. YAML is read with the core schema only (no custom
+ * tags), a bounded number of aliases and bounded nesting.
+ */
+export function parseDocumentText(text: string, source: string): Record<string, unknown> {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > DOCUMENT_LIMITS.maxBytes) {
+    throw invalid(source, [`the document is ${bytes} bytes; the limit is ${DOCUMENT_LIMITS.maxBytes}`]);
+  }
+  let value: unknown;
+  try {
+    value = text.trimStart().startsWith("{") ? JSON.parse(text) : parseYamlText(text, source);
+  } catch (error) {
+    if (error instanceof InfrablocksError) throw error;
+    const reason =
+      error instanceof RangeError ? "the document is nested too deeply" : (error as Error).message;
+    throw invalid(source, [reason]);
+  }
+  assertDepth(value, source);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw invalid(source, [`a block document is a mapping of fields with a 'type', not ${describe(value)}`]);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Checks a document against its block type: picks the type by `type`, resolves nested `$ref`s
+ * through `loadSaved`, and validates every field. Every problem names its field path.
+ */
+export async function resolveBlock(
+  registry: BlockRegistry,
+  document: Record<string, unknown>,
+  loadSaved: SavedDocumentLoader,
+  source = "document",
+): Promise<ResolvedBlock> {
+  const slug = document.type;
+  if (typeof slug !== "string" || slug === "") {
+    throw invalid(source, [`type: required; one of ${registry.slugs().join(", ")}`]);
+  }
+  const blockType = await registry.get(slug);
+  const resolved = await resolveReferences(blockType, document, loadSaved, "", [source]);
+  const parsed = blockType.schema.safeParse(resolved);
+  if (!parsed.success) {
+    throw invalid(
+      source,
+      parsed.error.issues.flatMap((issue) => describeIssue(blockType, issue)),
+      slug,
+    );
+  }
+  return { blockType, document: resolved, config: parsed.data };
+}
+
+// --- Internal helpers ---
+
+function parseYamlText(text: string, source: string): unknown {
+  const parsed = parseDocument(text, {
+    schema: "core",
+    customTags: [],
+    uniqueKeys: true,
+    prettyErrors: true,
+  });
+  const problems = [...parsed.errors, ...parsed.warnings].map(
+    (problem) => problem.message.split("\n")[0] ?? "",
+  );
+  if (problems.length > 0) throw invalid(source, problems);
+  return parsed.toJS({ maxAliasCount: DOCUMENT_LIMITS.maxAliases });
+}
+
+function assertDepth(root: unknown, source: string): void {
+  const pending: [unknown, number][] = [[root, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop() as [unknown, number];
+    if (value === null || typeof value !== "object") continue;
+    if (depth > DOCUMENT_LIMITS.maxDepth) {
+      throw invalid(source, [`the document is nested deeper than ${DOCUMENT_LIMITS.maxDepth} levels`]);
+    }
+    for (const item of Object.values(value)) pending.push([item, depth + 1]);
+  }
+}
+
+async function resolveReferences(
+  blockType: BlockType,
+  document: Record<string, unknown>,
+  loadSaved: SavedDocumentLoader,
+  path: string,
+  chain: string[],
+): Promise<Record<string, unknown>> {
+  const resolved: Record<string, unknown> = { ...document };
+  for (const [name, field] of Object.entries(blockFields(blockType))) {
+    const nested = nestedBlockTypeOf(field);
+    const value = resolved[name];
+    if (!nested || value === null || typeof value !== "object" || Array.isArray(value)) continue;
+    const fieldPath = `${path}${name}`;
+    let inline = value as Record<string, unknown>;
+    if ("$ref" in inline) {
+      const target = referenceTarget(inline, nested, fieldPath, chain[0] as string);
+      const key = `${target.slug}/${target.name}`;
+      if (chain.includes(key)) {
+        throw invalid(chain[0] as string, [
+          `${fieldPath}.$ref: '${key}' refers back to itself (${[...chain, key].join(" -> ")})`,
+        ]);
+      }
+      inline = await loadSaved(target.slug, target.name);
+      chain = [...chain, key];
+    }
+    resolved[name] = await resolveReferences(nested, inline, loadSaved, `${fieldPath}.`, chain);
+  }
+  return resolved;
+}
+
+function referenceTarget(
+  value: Record<string, unknown>,
+  nested: BlockType,
+  fieldPath: string,
+  source: string,
+): { slug: string; name: string } {
+  const reference = value.$ref;
+  const extraKeys = Object.keys(value).filter((key) => key !== "$ref");
+  const target = typeof reference === "string" ? parseDocumentReference(reference) : undefined;
+  if (!target || extraKeys.length > 0) {
+    throw invalid(source, [
+      `${fieldPath}.$ref: expected { "$ref": "${nested.slug}/<name>" } and nothing else`,
+    ]);
+  }
+  if (target.slug !== nested.slug) {
+    throw invalid(source, [
+      `${fieldPath}.$ref: expected a ${nested.slug} document, got '${String(reference)}'`,
+    ]);
+  }
+  return target;
+}
+
+function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue): string[] {
+  const path = issue.path.map(String);
+  const where = path.join(".");
+  if (issue.code === "unrecognized_keys") {
+    const allowed = allowedKeys(blockType, path);
+    const hint = allowed ? `; known fields: ${allowed.join(", ")}` : "";
+    return issue.keys.map((key) => `${where ? `${where}.` : ""}${key}: unknown field${hint}`);
+  }
+  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) {
+    return [`${where}: required (${issue.expected})`];
+  }
+  return [`${where || "(document)"}: ${issue.message.replace(/^Invalid input: /, "")}`];
+}
+
+/** The field names allowed at a path that is a block or a nested block, for "unknown field" hints. */
+function allowedKeys(blockType: BlockType, path: string[]): string[] | undefined {
+  let current: BlockType | undefined = blockType;
+  for (const segment of path) {
+    const field: z.ZodType | undefined = current ? blockFields(current)[segment] : undefined;
+    current = field ? nestedBlockTypeOf(field) : undefined;
+    if (!current) return undefined;
+  }
+  return Object.keys(blockFields(current));
+}
+
+function invalid(source: string, issues: string[], slug?: string): InfrablocksError {
+  const what = slug ? `${slug} document` : "document";
+  return new InfrablocksError("INVALID_DOCUMENT", `Invalid ${what} (${source}):\n  ${issues.join("\n  ")}`, {
+    issues,
+  });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return `a ${typeof value}`;
+}

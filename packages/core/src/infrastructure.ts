@@ -1,0 +1,52 @@
+import type { Writable } from "node:stream";
+
+/** Where infrablocks' own messages go (the CLI writes them to stderr, secrets masked). */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface RunContext {
+  /** Receives the infrastructure's standard output when the block streams output. */
+  stdout: Writable;
+  /** Receives the infrastructure's standard error when the block streams output. */
+  stderr: Writable;
+  log: Logger;
+  /** The `INFRABLOCKS_*` variables passed to every infrastructure; a block's `env` overrides them. */
+  baseEnvironment: Readonly<Record<string, string>>;
+  /** Called once, as soon as the infrastructure exists, with its identifier. */
+  onStarted(identifier: string): void;
+}
+
+export interface RunResult {
+  identifier: string;
+  /**
+   * The exit status. A process ended by signal N reports -N; -1 means no exit code could be had
+   * (the container or pod vanished, the job timed out), with the reason in `message`.
+   */
+  statusCode: number;
+  message?: string;
+}
+
+export interface PreviewContext {
+  baseEnvironment: Readonly<Record<string, string>>;
+}
+
+export interface KillContext {
+  log: Logger;
+  /** Seconds between the polite stop and the forced one. */
+  graceSeconds: number;
+}
+
+/**
+ * What a block type with the `run-infrastructure` capability does. `kill` throws
+ * `INFRASTRUCTURE_NOT_FOUND` when the run is gone and `INFRASTRUCTURE_NOT_AVAILABLE` when it lives
+ * somewhere this block cannot reach. See `@infrablocks/infra-process` for a reference implementation.
+ */
+export interface Infrastructure<TConfig> {
+  run(config: TConfig, context: RunContext): Promise<RunResult>;
+  /** What `run` would do, as text, with secrets masked. Never needs the engine or cluster. */
+  preview(config: TConfig, context: PreviewContext): Promise<string>;
+  kill(config: TConfig, identifier: string, context: KillContext): Promise<void>;
+}

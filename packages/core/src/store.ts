@@ -1,0 +1,155 @@
+import { randomBytes } from "node:crypto";
+import { constants as fsConstants } from "node:fs";
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { InfrablocksError } from "./errors.js";
+import { assertDocumentName } from "./names.js";
+
+export interface StoredDocumentInfo {
+  slug: string;
+  name: string;
+  path: string;
+  modifiedAt: Date;
+}
+
+/** The store's folder: `$INFRABLOCKS_HOME`, else `~/.infrablocks`. */
+export function defaultStoreHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INFRABLOCKS_HOME || join(homedir(), ".infrablocks");
+}
+
+/**
+ * Saved block documents, one JSON file each under `<home>/documents/<slug>/<name>.json`, readable by
+ * the owner alone. Every write goes to a temporary file that is synced and then renamed (or hard-linked,
+ * when overwriting is not allowed) into place, so readers and a crash only ever see a whole document,
+ * and concurrent writers of one name cannot both win.
+ */
+export class DocumentStore {
+  readonly home: string;
+
+  constructor(home: string = defaultStoreHome()) {
+    this.home = home;
+  }
+
+  async save(
+    slug: string,
+    name: string,
+    document: object,
+    options: { overwrite?: boolean } = {},
+  ): Promise<string> {
+    assertDocumentName(name);
+    const folder = this.#folder(slug);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const target = join(folder, `${name}.json`);
+    const temporary = join(folder, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+    const file = await open(
+      temporary,
+      fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY,
+      0o600,
+    );
+    try {
+      await file.writeFile(`${JSON.stringify(document, null, 2)}\n`);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    try {
+      if (options.overwrite) {
+        await rename(temporary, target);
+      } else {
+        await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === "EEXIST") {
+            throw new InfrablocksError(
+              "DOCUMENT_EXISTS",
+              `A ${slug} document named '${name}' is already saved; pass --overwrite to replace it.`,
+            );
+          }
+          throw error;
+        });
+      }
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+    await syncFolder(folder);
+    return target;
+  }
+
+  async load(slug: string, name: string): Promise<Record<string, unknown>> {
+    assertDocumentName(name);
+    let text: string;
+    try {
+      text = await readFile(join(this.#folder(slug), `${name}.json`), "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw notFound(slug, name);
+      throw storeError(`read ${slug}/${name}`, error);
+    }
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw storeError(`parse ${slug}/${name}`, error);
+    }
+  }
+
+  async list(slug?: string): Promise<StoredDocumentInfo[]> {
+    const slugs = slug ? [slug] : await listFolder(join(this.home, "documents"));
+    const found: StoredDocumentInfo[] = [];
+    for (const typeSlug of slugs) {
+      const folder = this.#folder(typeSlug);
+      for (const file of await listFolder(folder)) {
+        if (file.startsWith(".") || !file.endsWith(".json")) continue;
+        const path = join(folder, file);
+        const info = await stat(path).catch(() => undefined);
+        if (info) found.push({ slug: typeSlug, name: file.slice(0, -5), path, modifiedAt: info.mtime });
+      }
+    }
+    return found.sort((a, b) => a.slug.localeCompare(b.slug) || a.name.localeCompare(b.name));
+  }
+
+  async delete(slug: string, name: string): Promise<void> {
+    assertDocumentName(name);
+    try {
+      await unlink(join(this.#folder(slug), `${name}.json`));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw notFound(slug, name);
+      throw storeError(`delete ${slug}/${name}`, error);
+    }
+  }
+
+  #folder(slug: string): string {
+    return join(this.home, "documents", slug);
+  }
+}
+
+// --- Internal helpers ---
+
+function notFound(slug: string, name: string): InfrablocksError {
+  return new InfrablocksError(
+    "DOCUMENT_NOT_FOUND",
+    `No saved ${slug} document is named '${name}'; 'infrablocks ls --type ${slug}' lists the saved ones.`,
+  );
+}
+
+function storeError(action: string, cause: unknown): InfrablocksError {
+  return new InfrablocksError("STORE_ERROR", `Could not ${action} in the document store: ${String(cause)}`, {
+    cause,
+  });
+}
+
+async function listFolder(folder: string): Promise<string[]> {
+  try {
+    return (await readdir(folder)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw storeError(`list ${folder}`, error);
+  }
+}
+
+/** Makes the rename itself durable, so a crash after save returns cannot lose the document. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, fsConstants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
