@@ -1,0 +1,1 @@
+export { dockerAvailable } from "./docker-gate.js";
