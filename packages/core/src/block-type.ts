@@ -5,9 +5,18 @@ import type { Infrastructure } from "./infrastructure.js";
 /** Fields of a block, keyed by their camelCase document name. */
 export type BlockFields = Record<string, z.ZodType>;
 
-type BlockSchema<TFields extends BlockFields, TSlug extends string> = z.ZodObject<
+/** The strict object schema {@link defineBlockType} builds from a slug and fields. */
+export type BlockSchema<TFields extends BlockFields, TSlug extends string> = z.ZodObject<
   { type: z.ZodDefault<z.ZodLiteral<TSlug>> } & TFields,
   z.core.$strict
+>;
+
+/**
+ * The parsed config of a block with these fields. Declare a driver's config type with it (rather
+ * than from the block type) so the runtime module and the block type do not depend on each other.
+ */
+export type BlockConfig<TSlug extends string, TFields extends BlockFields> = z.output<
+  BlockSchema<TFields, TSlug>
 >;
 
 /**
@@ -43,7 +52,7 @@ export interface BlockTypeDefinition<TSlug extends string, TFields extends Block
   version: string;
   package: string;
   fields: TFields;
-  loadInfrastructure?: () => Promise<Infrastructure<z.output<BlockSchema<TFields, TSlug>>>>;
+  loadInfrastructure?: () => Promise<Infrastructure<NoInfer<BlockConfig<TSlug, TFields>>>>;
 }
 
 const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -1,5 +1,8 @@
+export { z } from "zod";
 export {
+  type BlockConfig,
   type BlockFields,
+  type BlockSchema,
   type BlockType,
   type BlockTypeDefinition,
   type FieldMeta,

@@ -26,6 +26,9 @@ export interface RunResult {
    * (the container or pod vanished, the job timed out), with the reason in `message`.
    */
   statusCode: number;
+  /** The signal number that ended a process, when one did (then `statusCode` is its negative). */
+  signal?: number;
+  /** What the status code means, when it says more than a number (a signal, a memory kill, a lost pod). */
   message?: string;
 }
 

@@ -1,0 +1,34 @@
+import {
+  type BlockConfig,
+  defineBlockType,
+  type Infrastructure,
+  infrastructureFields,
+  RUN_INFRASTRUCTURE,
+  z,
+} from "@infrablocks/core";
+import packageJson from "../package.json" with { type: "json" };
+
+const processFields = {
+  ...infrastructureFields,
+  workingDir: z.string().min(1).optional().meta({
+    title: "Working Directory",
+    description:
+      "The directory the process starts in. Unset: a fresh temporary directory, removed when the process ends.",
+  }),
+};
+
+export type ProcessBlock = BlockConfig<"process", typeof processFields>;
+
+/** The `process` block: a command run as a local child process, without a shell. */
+export const processBlockType = defineBlockType({
+  slug: "process",
+  title: "Process",
+  description:
+    "Runs a command as a new local process. The process gets the caller's environment, the INFRABLOCKS_* variables and the block's env, in that order of precedence.",
+  capabilities: [RUN_INFRASTRUCTURE],
+  version: packageJson.version,
+  package: packageJson.name,
+  fields: processFields,
+  loadInfrastructure: async (): Promise<Infrastructure<ProcessBlock>> =>
+    (await import("./process-runtime.js")).processInfrastructure,
+});

@@ -1,0 +1,176 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  type Infrastructure,
+  InfrablocksError,
+  type KillContext,
+  maskEnvironment,
+  mergeEnvironment,
+  type PreviewContext,
+  type RunContext,
+  type RunResult,
+  requireCommand,
+} from "@infrablocks/core";
+import { exitHint, statusCodeOf } from "./exit-hints.js";
+import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
+import type { ProcessBlock } from "./process-block.js";
+import { descendantPids } from "./process-tree.js";
+import { shellQuote } from "./shell-quote.js";
+
+export const processInfrastructure: Infrastructure<ProcessBlock> = { run, preview, kill };
+
+async function run(config: ProcessBlock, context: RunContext): Promise<RunResult> {
+  const [executable, ...args] = requireCommand("process", config.command) as [string, ...string[]];
+  const workingDir = config.workingDir ?? (await mkdtemp(join(tmpdir(), "infrablocks-")));
+  try {
+    if (config.workingDir) await assertDirectory(config.workingDir);
+    const output = config.streamOutput ? "pipe" : "ignore";
+    // A process group of its own, so kill can reach every process the command starts.
+    const child = spawn(executable, args, {
+      cwd: workingDir,
+      env: mergeEnvironment(process.env, context.baseEnvironment, config.env),
+      detached: true,
+      stdio: ["ignore", output, output],
+    });
+    const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
+    await Promise.race([
+      once(child, "spawn"),
+      once(child, "error").then(([error]) => Promise.reject(error)),
+    ]).catch((error: NodeJS.ErrnoException) => {
+      throw spawnError(executable, error);
+    });
+    const identifier = processIdentifier(child.pid as number);
+    context.onStarted(identifier);
+    // `pipe` honours backpressure; `end: false` leaves the caller's streams open for what follows.
+    child.stdout?.pipe(context.stdout, { end: false });
+    child.stderr?.pipe(context.stderr, { end: false });
+    const [code, signal] = await closed;
+    const statusCode = statusCodeOf(code, signal);
+    const hint = exitHint(statusCode);
+    return {
+      identifier,
+      statusCode,
+      ...(signal ? { signal: -statusCode } : {}),
+      ...(hint ? { message: hint } : {}),
+    };
+  } finally {
+    if (!config.workingDir) await rm(workingDir, { recursive: true, force: true });
+  }
+}
+
+async function preview(config: ProcessBlock, context: PreviewContext): Promise<string> {
+  const command = requireCommand("process", config.command);
+  // Only what the block adds: the inherited OS environment is the caller's own business.
+  const env = maskEnvironment(mergeEnvironment(context.baseEnvironment, config.env));
+  const lines = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  lines.push(command.map(shellQuote).join(" "));
+  return lines.join(" \\\n");
+}
+
+async function kill(_config: ProcessBlock, identifier: string, context: KillContext): Promise<void> {
+  const { host, pid } = parseProcessIdentifier(identifier);
+  if (host !== hostname()) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_NOT_AVAILABLE",
+      `Unable to kill process ${pid}: it runs on host '${host}', and this is '${hostname()}'.`,
+      { blockType: "process" },
+    );
+  }
+  const members = [pid, ...(await descendantPids(pid))];
+  const reached = signalAll(pid, members, "SIGTERM");
+  if (!reached) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_NOT_FOUND",
+      `Unable to kill process ${pid}: no such process; it has probably ended already.`,
+      { blockType: "process" },
+    );
+  }
+  if (await allGone(members, context.graceSeconds * 1000)) return;
+  const stubborn = [...new Set([...members, ...(await descendantPids(pid))])];
+  context.log.warn(`Process ${pid} outlived its ${context.graceSeconds}s grace period; sending SIGKILL.`);
+  signalAll(pid, stubborn, "SIGKILL");
+  if (!(await allGone(stubborn, 5000))) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `Process ${pid} or one of its children survived SIGKILL (an uninterruptible wait?).`,
+      { blockType: "process" },
+    );
+  }
+}
+
+// --- Internal helpers ---
+
+async function assertDirectory(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new InfrablocksError("INVALID_DOCUMENT", `workingDir: '${path}' is not an existing directory.`, {
+      blockType: "process",
+      issues: [`workingDir: '${path}' is not an existing directory`],
+    });
+  }
+}
+
+function spawnError(executable: string, error: NodeJS.ErrnoException): InfrablocksError {
+  if (error.code === "ENOENT") {
+    return new InfrablocksError(
+      "EXECUTABLE_NOT_FOUND",
+      `command.0: executable '${executable}' was not found${executable.includes("/") ? "" : " on PATH"}.`,
+      { blockType: "process", cause: error },
+    );
+  }
+  return new InfrablocksError(
+    "INFRASTRUCTURE_ERROR",
+    `command.0: could not start '${executable}': ${error.code === "EACCES" ? "permission denied (is it executable?)" : error.message}.`,
+    { blockType: "process", cause: error },
+  );
+}
+
+/** Signals the process group and each known member; true when anything was there to signal. */
+function signalAll(leader: number, members: number[], signal: NodeJS.Signals): boolean {
+  let reached = send(-leader, signal);
+  for (const member of members) reached = send(member, signal) || reached;
+  return reached;
+}
+
+function send(target: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(target, signal);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ESRCH") return false;
+    if (code === "EPERM") {
+      throw new InfrablocksError(
+        "INFRASTRUCTURE_NOT_AVAILABLE",
+        `Unable to kill process ${Math.abs(target)}: not permitted (it belongs to another user).`,
+        { blockType: "process", cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+async function allGone(pids: number[], withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const alive = await Promise.all(pids.map(isRunning));
+    if (!alive.includes(true)) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+}
+
+/** Alive and not a zombie: a zombie has ended and only waits for its parent to collect it. */
+async function isRunning(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  return stat === undefined || stat[stat.lastIndexOf(")") + 2] !== "Z";
+}
