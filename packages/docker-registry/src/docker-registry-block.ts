@@ -1,0 +1,36 @@
+import { type BlockConfig, DOCKER_LOGIN, defineBlockType, secret, z } from "@infrablocks/core";
+import packageJson from "../package.json" with { type: "json" };
+import { isRegistryAddress } from "./registry-address.js";
+
+const dockerRegistryFields = {
+  username: z.string().min(1).meta({ description: "The username to log into the registry with." }),
+  password: secret(z.string().min(1), {
+    description: "The password, or access token, to log into the registry with.",
+  }),
+  registryUrl: z
+    .string()
+    .refine(isRegistryAddress, 'expected a registry address such as "registry.example.com:5000"')
+    .meta({
+      title: "Registry URL",
+      description:
+        'The address of the registry, e.g. "registry.example.com:5000"; "https://" or "http://" may be omitted. Images pulled with these credentials must come from this registry.',
+    }),
+  reauth: z.boolean().default(true).meta({
+    description:
+      "Check the credentials with the Docker Engine before every pull. When false, a successful check is remembered for the rest of the process.",
+  }),
+};
+
+export type DockerRegistryBlock = BlockConfig<"docker-registry", typeof dockerRegistryFields>;
+
+/** The `docker-registry` block: credentials for a private image registry, used for pulls. */
+export const dockerRegistryBlockType = defineBlockType({
+  slug: "docker-registry",
+  title: "Docker Registry",
+  description:
+    "Credentials for a private image registry. Docker containers use them to pull their image; they are sent with each pull and never written to the Docker config.",
+  capabilities: [DOCKER_LOGIN],
+  version: packageJson.version,
+  package: packageJson.name,
+  fields: dockerRegistryFields,
+});
