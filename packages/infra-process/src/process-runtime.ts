@@ -36,7 +36,9 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
       detached: true,
       stdio: ["ignore", output, output],
     });
-    const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
+    const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on("close", (code, signal) => resolve([code, signal])),
+    );
     await Promise.race([
       once(child, "spawn"),
       once(child, "error").then(([error]) => Promise.reject(error)),

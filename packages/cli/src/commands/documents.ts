@@ -1,0 +1,87 @@
+import { maskDocument, parseDocumentReference } from "@infrablocks/core";
+import { stringify as toYaml } from "yaml";
+import type { Session } from "../session.js";
+import { table } from "../table.js";
+
+export async function saveCommand(
+  session: Session,
+  source: string,
+  options: { name: string; overwrite?: boolean },
+): Promise<number> {
+  const document = await session.readDocument(source);
+  // Validated first, so an invalid document never reaches the store; saved as written, `$ref`s kept.
+  const block = await session.loadBlock(source);
+  const path = await session.store.save(block.blockType.slug, options.name, document, {
+    overwrite: options.overwrite ?? false,
+  });
+  session.log.info(`Saved ${block.blockType.slug}/${options.name} (${path})`);
+  return 0;
+}
+
+export async function lsCommand(
+  session: Session,
+  options: { type?: string; json?: boolean },
+): Promise<number> {
+  if (options.type) await session.registry.get(options.type);
+  const documents = await session.store.list(options.type);
+  if (options.json) {
+    session.writeOut(
+      JSON.stringify(
+        documents.map((doc) => ({
+          slug: doc.slug,
+          name: doc.name,
+          path: doc.path,
+          modifiedAt: doc.modifiedAt.toISOString(),
+        })),
+        null,
+        2,
+      ),
+    );
+  } else if (documents.length === 0) {
+    session.log.info(options.type ? `No saved ${options.type} documents.` : "No saved documents.");
+  } else {
+    session.writeOut(
+      table(
+        ["DOCUMENT", "MODIFIED"],
+        documents.map((doc) => [`${doc.slug}/${doc.name}`, doc.modifiedAt.toISOString()]),
+      ),
+    );
+  }
+  return 0;
+}
+
+export async function showCommand(
+  session: Session,
+  reference: string,
+  options: { json?: boolean; reveal?: boolean },
+): Promise<number> {
+  const { slug, name } = requireReference(reference);
+  const blockType = await session.registry.get(slug);
+  const stored = await session.store.load(slug, name);
+  const document = options.reveal ? stored : maskDocument(blockType, stored);
+  const text = options.json ? JSON.stringify(document, null, 2) : toYaml(document);
+  // --reveal is the one way to print a secret, so this output alone skips the redactor.
+  if (options.reveal) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  else session.writeOut(text);
+  return 0;
+}
+
+export async function rmCommand(session: Session, reference: string): Promise<number> {
+  const { slug, name } = requireReference(reference);
+  await session.registry.get(slug);
+  await session.store.delete(slug, name);
+  session.log.info(`Deleted ${slug}/${name}`);
+  return 0;
+}
+
+function requireReference(reference: string): { slug: string; name: string } {
+  const parsed = parseDocumentReference(reference);
+  if (!parsed)
+    throw new UsageError(`'${reference}' is not SLUG/NAME of a saved document (e.g. process/nightly).`);
+  return parsed;
+}
+
+/** Bad command-line usage: exit status 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}

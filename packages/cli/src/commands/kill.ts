@@ -1,0 +1,15 @@
+import { loadInfrastructure } from "@infrablocks/core";
+import type { Session } from "../session.js";
+
+export async function killCommand(
+  session: Session,
+  source: string,
+  identifier: string,
+  options: { grace: number },
+): Promise<number> {
+  const block = await session.loadBlock(source);
+  const infrastructure = await loadInfrastructure(block.blockType);
+  await infrastructure.kill(block.config, identifier, { log: session.log, graceSeconds: options.grace });
+  session.log.info(`Stopped ${identifier}`);
+  return 0;
+}

@@ -1,0 +1,77 @@
+import { readFile, stat } from "node:fs/promises";
+import {
+  type BlockRegistry,
+  baseEnvironment,
+  DocumentStore,
+  InfrablocksError,
+  type Logger,
+  parseDocumentReference,
+  parseDocumentText,
+  Redactor,
+  type ResolvedBlock,
+  resolveBlock,
+  secretValues,
+} from "@infrablocks/core";
+import { installedBlockTypes } from "./block-types.js";
+
+/** What every command shares: the registry, the store, and output that never shows a secret. */
+export class Session {
+  readonly registry: BlockRegistry = installedBlockTypes();
+  readonly store = new DocumentStore();
+  readonly redactor = new Redactor();
+  readonly baseEnvironment = baseEnvironment();
+  readonly log: Logger = {
+    info: (message) => this.writeErr(message),
+    warn: (message) => this.writeErr(`warning: ${message}`),
+    error: (message) => this.writeErr(`error: ${message}`),
+  };
+
+  /** Writes to stdout with every known secret masked. */
+  writeOut(text: string): void {
+    process.stdout.write(this.redactor.redact(text.endsWith("\n") ? text : `${text}\n`));
+  }
+
+  writeErr(text: string): void {
+    process.stderr.write(this.redactor.redact(text.endsWith("\n") ? text : `${text}\n`));
+  }
+
+  /** Reads DOC (a file, `-` for stdin, or `<slug>/<name>` of a saved document) without validating it. */
+  async readDocument(source: string): Promise<Record<string, unknown>> {
+    if (source === "-") return parseDocumentText(await readStdin(), "stdin");
+    const isFile = await stat(source).then(
+      (info) => info.isFile(),
+      () => false,
+    );
+    if (isFile) return parseDocumentText(await readFile(source, "utf8"), source);
+    const reference = parseDocumentReference(source);
+    if (reference && this.registry.has(reference.slug))
+      return this.store.load(reference.slug, reference.name);
+    throw new InfrablocksError(
+      "DOCUMENT_FILE_NOT_FOUND",
+      `No document file '${source}'. DOC is a path to a JSON or YAML file, '-' for stdin, or <slug>/<name> of a saved document.`,
+    );
+  }
+
+  /** Reads and validates DOC, and learns its secrets so that no output shows them. */
+  async loadBlock(source: string): Promise<ResolvedBlock> {
+    const document = await this.readDocument(source);
+    // Learn the secrets before validating, so that even an error about this document cannot echo one.
+    if (typeof document.type === "string" && this.registry.has(document.type)) {
+      this.redactor.add(...secretValues(await this.registry.get(document.type), document));
+    }
+    const block = await resolveBlock(
+      this.registry,
+      document,
+      (slug, name) => this.store.load(slug, name),
+      source,
+    );
+    this.redactor.add(...secretValues(block.blockType, block.document));
+    return block;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
