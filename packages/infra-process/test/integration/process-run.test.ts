@@ -1,0 +1,156 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, realpath } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { isInfrablocksError } from "@infrablocks/core";
+import { describe, expect, it } from "vitest";
+import { capture, processBlock, processInfrastructure } from "./run-support.js";
+
+describe("process run", () => {
+  it("streams stdout and stderr to their own streams and returns the exit status", async () => {
+    const infrastructure = await processInfrastructure();
+    const run = capture();
+    const config = await processBlock({ command: ["sh", "-c", "echo out; echo err >&2; exit 7"] });
+    const result = await infrastructure.run(config, run.context);
+    expect(result.statusCode).toBe(7);
+    expect(run.stdout()).toBe("out\n");
+    expect(run.stderr()).toBe("err\n");
+    expect(run.started).toEqual([result.identifier]);
+    expect(result.identifier).toMatch(new RegExp(`^${hostname()}:[0-9]+$`));
+  });
+
+  it("reports the identifier before the run returns", async () => {
+    const infrastructure = await processInfrastructure();
+    let startedWhileRunning = false;
+    let finished = false;
+    const run = capture({ onStarted: () => (startedWhileRunning = !finished) });
+    await infrastructure.run(await processBlock({ command: ["sleep", "0.2"] }), run.context);
+    finished = true;
+    expect(startedWhileRunning).toBe(true);
+  });
+
+  it("reports a signal as a negative status code with a hint", async () => {
+    const infrastructure = await processInfrastructure();
+    const result = await infrastructure.run(
+      await processBlock({ command: ["sh", "-c", "kill -TERM $$"] }),
+      capture().context,
+    );
+    expect(result.statusCode).toBe(-15);
+    expect(result.signal).toBe(15);
+    expect(result.message).toMatch(/SIGTERM/);
+  });
+
+  it("layers OS env < INFRABLOCKS_* base env < block env, and null unsets", async () => {
+    process.env.IB_TEST_INHERITED = "from-os";
+    process.env.IB_TEST_REMOVED = "should-vanish";
+    const infrastructure = await processInfrastructure();
+    const run = capture({ baseEnvironment: { INFRABLOCKS_A: "base", INFRABLOCKS_B: "base" } });
+    const config = await processBlock({
+      command: [
+        "sh",
+        "-c",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+        'echo "$IB_TEST_INHERITED|$INFRABLOCKS_A|$INFRABLOCKS_B|${IB_TEST_REMOVED-unset}"',
+      ],
+      env: { INFRABLOCKS_B: "block", IB_TEST_REMOVED: null },
+    });
+    await infrastructure.run(config, run.context);
+    expect(run.stdout()).toBe("from-os|base|block|unset\n");
+  });
+
+  it("passes arguments verbatim, never through a shell", async () => {
+    const infrastructure = await processInfrastructure();
+    const run = capture();
+    const hostile = ["$(touch /tmp/ib-pwned)", "a b", "'; rm -rf /", "*"];
+    await infrastructure.run(await processBlock({ command: ["printf", "%s\\n", ...hostile] }), run.context);
+    expect(run.stdout()).toBe(`${hostile.join("\n")}\n`);
+    expect(existsSync("/tmp/ib-pwned")).toBe(false);
+  });
+
+  it("starts in a fresh temporary directory and removes it afterwards", async () => {
+    const infrastructure = await processInfrastructure();
+    const run = capture();
+    await infrastructure.run(await processBlock({ command: ["pwd"] }), run.context);
+    const directory = run.stdout().trim();
+    expect(directory.startsWith(await realpath(tmpdir()))).toBe(true);
+    expect(existsSync(directory)).toBe(false);
+  });
+
+  it("starts in workingDir when given, and leaves it in place", async () => {
+    const folder = await realpath(await mkdtemp(join(tmpdir(), "ib-workdir-")));
+    const infrastructure = await processInfrastructure();
+    const run = capture();
+    await infrastructure.run(await processBlock({ command: ["pwd"], workingDir: folder }), run.context);
+    expect(run.stdout().trim()).toBe(folder);
+    expect(existsSync(folder)).toBe(true);
+  });
+
+  it("fails at once, naming the field, when the executable does not exist", async () => {
+    const infrastructure = await processInfrastructure();
+    const error = await infrastructure
+      .run(await processBlock({ command: ["no-such-executable-ib"] }), capture().context)
+      .catch((caught: unknown) => caught);
+    expect(isInfrablocksError(error, "EXECUTABLE_NOT_FOUND")).toBe(true);
+    expect((error as Error).message).toContain("command.0");
+  });
+
+  it("refuses to run without a command", async () => {
+    const infrastructure = await processInfrastructure();
+    const error = await infrastructure
+      .run(await processBlock({}), capture().context)
+      .catch((caught) => caught);
+    expect(isInfrablocksError(error, "EMPTY_COMMAND")).toBe(true);
+  });
+
+  it("discards output when streamOutput is false", async () => {
+    const infrastructure = await processInfrastructure();
+    const run = capture();
+    const result = await infrastructure.run(
+      await processBlock({ command: ["sh", "-c", "echo hidden; echo hidden >&2"], streamOutput: false }),
+      run.context,
+    );
+    expect(result.statusCode).toBe(0);
+    expect(run.stdout() + run.stderr()).toBe("");
+  });
+
+  it("runs 100 blocks at once with every status and every byte intact", async () => {
+    const infrastructure = await processInfrastructure();
+    const runs = Array.from({ length: 100 }, (_, index) => index);
+    const results = await Promise.all(
+      runs.map(async (index) => {
+        const run = capture();
+        // 20,000 lines of 8+ bytes each: larger than a pipe buffer, so backpressure is exercised.
+        const script = `i=0; while [ $i -lt 2000 ]; do echo "run-${index}-$i"; i=$((i+1)); done; echo "err-${index}" >&2; exit ${index % 256}`;
+        const result = await infrastructure.run(
+          await processBlock({ command: ["sh", "-c", script] }),
+          run.context,
+        );
+        return { index, result, stdout: run.stdout(), stderr: run.stderr() };
+      }),
+    );
+    for (const { index, result, stdout, stderr } of results) {
+      expect(result.statusCode).toBe(index % 256);
+      const expected = Array.from({ length: 2000 }, (_, line) => `run-${index}-${line}\n`).join("");
+      expect(stdout).toBe(expected);
+      expect(stderr).toBe(`err-${index}\n`);
+    }
+  }, 120_000);
+});
+
+describe("process preview", () => {
+  it("shows the block's environment and the quoted command, never the OS environment, secrets masked", async () => {
+    process.env.IB_TEST_OS_ONLY = "os-value";
+    const infrastructure = await processInfrastructure();
+    const config = await processBlock({
+      command: ["echo", "two words"],
+      env: { API_TOKEN: "s3cr3t-value", PLAIN: "shown", GONE: null },
+    });
+    const text = await infrastructure.preview(config, {
+      baseEnvironment: { INFRABLOCKS_API_KEY: "k3y-value" },
+    });
+    expect(text).toBe(
+      "INFRABLOCKS_API_KEY='********' \\\nAPI_TOKEN='********' \\\nPLAIN=shown \\\necho 'two words'",
+    );
+    expect(text).not.toContain("os-value");
+  });
+});
