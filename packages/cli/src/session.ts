@@ -54,7 +54,11 @@ export class Session {
 
   /** Reads and validates DOC, and learns its secrets so that no output shows them. */
   async loadBlock(source: string): Promise<ResolvedBlock> {
-    const document = await this.readDocument(source);
+    return this.resolve(await this.readDocument(source), source);
+  }
+
+  /** Validates a document read by {@link readDocument}, learning its secrets first. */
+  async resolve(document: Record<string, unknown>, source: string): Promise<ResolvedBlock> {
     // Learn the secrets before validating, so that even an error about this document cannot echo one.
     if (typeof document.type === "string" && this.registry.has(document.type)) {
       this.redactor.add(...secretValues(await this.registry.get(document.type), document));

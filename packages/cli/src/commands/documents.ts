@@ -10,7 +10,7 @@ export async function saveCommand(
 ): Promise<number> {
   const document = await session.readDocument(source);
   // Validated first, so an invalid document never reaches the store; saved as written, `$ref`s kept.
-  const block = await session.loadBlock(source);
+  const block = await session.resolve(document, source);
   const path = await session.store.save(block.blockType.slug, options.name, document, {
     overwrite: options.overwrite ?? false,
   });

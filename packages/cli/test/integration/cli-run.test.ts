@@ -1,0 +1,101 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, freshHome } from "./cli-support.js";
+
+const doc = (command: string[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ type: "process", command, ...extra });
+
+describe("infrablocks run", () => {
+  it("runs the README's example, printing its output, exiting 0", async () => {
+    const result = await cli(["run", "examples/hello-process.yaml"], { home: await freshHome() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^hello from infrablocks in \/.*infrablocks-/);
+    expect(result.stderr).toContain("progress goes to stderr");
+    expect(result.stderr).toMatch(/Started process [^:]+:[0-9]+/);
+  });
+
+  it("exits with the run's status code", async () => {
+    const result = await cli(["run", "-"], { home: await freshHome(), input: doc(["sh", "-c", "exit 42"]) });
+    expect(result.code).toBe(42);
+  });
+
+  it("exits 128+N when a signal N ended the process", async () => {
+    const result = await cli(["run", "-"], {
+      home: await freshHome(),
+      input: doc(["sh", "-c", "kill -KILL $$"]),
+    });
+    expect(result.code).toBe(137);
+    expect(result.stderr).toContain("status code -9");
+  });
+
+  it("with --json, prints only started and exited events on stdout", async () => {
+    const result = await cli(["run", "--json", "-"], {
+      home: await freshHome(),
+      input: doc(["sh", "-c", "echo to-stderr-now; exit 3"]),
+    });
+    expect(result.code).toBe(3);
+    const events = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(events).toHaveLength(2);
+    expect(events[0]).toEqual({ event: "started", identifier: expect.stringMatching(/:[0-9]+$/) });
+    expect(events[1]).toEqual({ event: "exited", identifier: events[0].identifier, statusCode: 3 });
+    expect(result.stderr).toContain("to-stderr-now");
+  });
+
+  it("exits 127 when the executable is missing, 2 for an empty command", async () => {
+    const home = await freshHome();
+    const missing = await cli(["run", "-"], { home, input: doc(["no-such-binary-ib"]) });
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain("no-such-binary-ib");
+    const empty = await cli(["run", "-"], { home, input: JSON.stringify({ type: "process", command: [] }) });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("command");
+    const none = await cli(["run", "-"], { home, input: JSON.stringify({ type: "process" }) });
+    expect(none.code).toBe(2);
+  });
+
+  it("stops the run on Ctrl-C with the grace period and exits 130, leaving nothing running", async () => {
+    const home = await freshHome();
+    const pidFile = join(home, "pid");
+    let started!: () => void;
+    const startedPromise = new Promise<void>((resolve) => (started = resolve));
+    const run = cli(["run", "--grace", "2", "-"], {
+      home,
+      input: doc(["sh", "-c", `echo $$ > ${pidFile}; exec sleep 60`]),
+      onStderr: (text) => text.includes("Started process") && started(),
+    });
+    await startedPromise;
+    run.child.kill("SIGINT");
+    const result = await run;
+    expect(result.code).toBe(130);
+    const pid = Number(await readFile(pidFile, "utf8"));
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it("never loads the Docker or Kubernetes SDKs for a process run", async () => {
+    const home = await freshHome();
+    const log = join(home, "modules.log");
+    const hooks = join(home, "hooks.mjs");
+    await writeFile(
+      hooks,
+      `import { appendFileSync } from "node:fs";\nexport async function load(url, context, next) {\n  appendFileSync(${JSON.stringify(log)}, url + "\\n");\n  return next(url, context);\n}\n`,
+    );
+    const register = join(home, "register.mjs");
+    await writeFile(
+      register,
+      `import { register } from "node:module";\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
+    );
+    const result = await cli(["run", "examples/hello-process.yaml"], {
+      home,
+      env: { NODE_OPTIONS: `--import ${register}` },
+    });
+    expect(result.code).toBe(0);
+    const loaded = await readFile(log, "utf8");
+    expect(loaded).toContain("infra-process");
+    expect(loaded).not.toMatch(/dockerode|docker-modem|@kubernetes|client-node/);
+    expect(loaded).not.toMatch(/infra-docker|infra-kubernetes|docker-registry/);
+  });
+});

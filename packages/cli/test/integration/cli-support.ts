@@ -1,0 +1,49 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const REPO = resolve(import.meta.dirname, "../../../..");
+export const BIN = join(REPO, "packages/cli/bin.js");
+
+if (!existsSync(join(REPO, "packages/cli/dist/index.js"))) {
+  throw new Error("The CLI tests run the built command: run `pnpm build` first (`pnpm test` does).");
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function freshHome(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "ib-home-"));
+}
+
+/** Runs `infrablocks` as a user would: a separate node process, its own store. */
+export function cli(
+  args: string[],
+  options: { home: string; input?: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string) => void },
+): Promise<CliResult> & { child: ReturnType<typeof spawn> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO,
+    env: { ...process.env, INFRABLOCKS_DEBUG: "", ...options.env, INFRABLOCKS_HOME: options.home },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    options.onStderr?.(stderr);
+  });
+  child.stdin.end(options.input ?? "");
+  const done = new Promise<CliResult>((resolvePromise) =>
+    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr })),
+  );
+  return Object.assign(done, { child });
+}
