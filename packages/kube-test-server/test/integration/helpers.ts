@@ -180,6 +180,44 @@ export async function readLog(
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** Reads a streamed answer to its end or its cut; `complete` is false when the connection dropped mid-body. */
+export async function rawStream(
+  server: KubeTestServer,
+  path: string,
+  timeoutMs = 30_000,
+): Promise<{ text: string; complete: boolean }> {
+  const https = await import("node:https");
+  const config = server.kubeconfig as {
+    clusters: { cluster: { "certificate-authority-data": string } }[];
+    users: { user: { token: string } }[];
+  };
+  const ca = Buffer.from(config.clusters[0]?.cluster["certificate-authority-data"] ?? "", "base64");
+  return new Promise((resolve, reject) => {
+    const req = https.get(
+      `${server.url}${path}`,
+      { ca, headers: { Authorization: `Bearer ${config.users[0]?.user.token}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        const done = () => {
+          clearTimeout(timer);
+          resolve({ text: Buffer.concat(chunks).toString("utf8"), complete: res.complete });
+        };
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", done);
+        res.on("error", done);
+      },
+    );
+    const timer = setTimeout(
+      () => req.destroy(new Error(`${path} did not end in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    req.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
