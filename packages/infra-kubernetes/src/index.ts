@@ -1,1 +1,14 @@
-export {};
+import { kubernetesClusterConfigBlockType } from "./kubernetes-cluster-config-block.js";
+import { kubernetesJobBlockType } from "./kubernetes-job-block.js";
+
+export { customizationsFromFile, jobFromFile } from "./files.js";
+export { baseJobManifest, MAIN_CONTAINER } from "./job-manifest.js";
+export { clusterConfigFromFile } from "./kubeconfig.js";
+export {
+  type KubernetesClusterConfigBlock,
+  kubernetesClusterConfigBlockType,
+} from "./kubernetes-cluster-config-block.js";
+export { type KubernetesJobBlock, kubernetesJobBlockType } from "./kubernetes-job-block.js";
+
+/** The block types this package defines, for registries. */
+export const blockTypes = [kubernetesJobBlockType, kubernetesClusterConfigBlockType] as const;

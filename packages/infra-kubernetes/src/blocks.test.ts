@@ -1,0 +1,115 @@
+import { exportBlockSchema, maskDocument, secretValues } from "@infrablocks/core";
+import { describe, expect, it } from "vitest";
+import { kubernetesClusterConfigBlockType } from "./kubernetes-cluster-config-block.js";
+import { kubernetesJobBlockType } from "./kubernetes-job-block.js";
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+current-context: test
+clusters:
+  - name: test
+    cluster: { server: "https://127.0.0.1:6443", insecure-skip-tls-verify: true }
+users:
+  - name: test
+    user: { token: "s3cr3t-t0ken-value" }
+contexts:
+  - name: test
+    context: { cluster: test, user: test }
+  - name: other
+    context: { cluster: test, user: test }
+`;
+
+function issues(
+  schema: { safeParse(value: unknown): { success: boolean; error?: { issues: object[] } } },
+  value: unknown,
+) {
+  const result = schema.safeParse(value);
+  return (result.error?.issues ?? []).map((issue) => {
+    const { path, message } = issue as { path: PropertyKey[]; message: string };
+    return `${path.join(".")}: ${message}`;
+  });
+}
+
+describe("kubernetes-cluster-config", () => {
+  it("accepts a kubeconfig as YAML text or as an object, with a known context", () => {
+    expect(issues(kubernetesClusterConfigBlockType.schema, { config: KUBECONFIG })).toEqual([]);
+    expect(
+      issues(kubernetesClusterConfigBlockType.schema, { config: KUBECONFIG, contextName: "other" }),
+    ).toEqual([]);
+  });
+
+  it("names the available contexts for an unknown one, at contextName", () => {
+    expect(
+      issues(kubernetesClusterConfigBlockType.schema, { config: KUBECONFIG, contextName: "prod" }),
+    ).toEqual(["contextName: context 'prod' is not in the kubeconfig; specify one of: 'test', 'other'"]);
+  });
+
+  it("reports unparsable YAML at config without echoing the text", () => {
+    const [problem] = issues(kubernetesClusterConfigBlockType.schema, { config: `${KUBECONFIG}\n  bad: [` });
+    expect(problem).toMatch(/^config: the kubeconfig is not valid JSON or YAML at line/);
+    expect(problem).not.toContain("s3cr3t");
+  });
+
+  it("is secret as a whole and masked in documents", () => {
+    const schema = exportBlockSchema(kubernetesClusterConfigBlockType);
+    expect(schema.secret_fields).toEqual(["config"]);
+    expect(schema.properties.config).toMatchObject({ format: "password", writeOnly: true });
+    expect(maskDocument(kubernetesClusterConfigBlockType, { config: KUBECONFIG }).config).toBe("********");
+  });
+});
+
+describe("kubernetes-job", () => {
+  it("exports a schema with a description for every field and the nested secret", () => {
+    const schema = exportBlockSchema(kubernetesJobBlockType);
+    expect(schema.title).toBe("Kubernetes Job");
+    expect(schema.capabilities).toEqual(["run-infrastructure"]);
+    expect(schema.secret_fields).toEqual(["clusterConfig.config"]);
+    expect(schema.block_schema_references.clusterConfig?.block_type_slug).toBe("kubernetes-cluster-config");
+    for (const [name, property] of Object.entries(schema.properties)) {
+      expect(property.description, name).toEqual(expect.any(String));
+    }
+    expect(kubernetesJobBlockType.schema.parse({}).podWatchTimeoutSeconds).toBe(60);
+  });
+
+  it("lists the missing paths and conflicting values of a job at `job`", () => {
+    const [problem] = issues(kubernetesJobBlockType.schema, { job: { apiVersion: "v1", kind: "Job" } });
+    expect(problem).toMatch(
+      /^job: .*missing required attributes at \/metadata, \/spec.*\/apiVersion must be "batch\/v1"/,
+    );
+  });
+
+  it("parses customizations from JSON or YAML text, with a clear error for bad text", () => {
+    const json = '[{"op": "add", "path": "/spec/activeDeadlineSeconds", "value": 60}]';
+    expect(kubernetesJobBlockType.schema.parse({ customizations: json }).customizations).toEqual([
+      { op: "add", path: "/spec/activeDeadlineSeconds", value: 60 },
+    ]);
+    const yaml = "- op: remove\n  path: /spec/ttlSecondsAfterFinished\n";
+    expect(kubernetesJobBlockType.schema.parse({ customizations: yaml }).customizations).toHaveLength(1);
+    expect(issues(kubernetesJobBlockType.schema, { customizations: "[{" })).toEqual([
+      expect.stringMatching(/^customizations: the customizations text is not valid JSON or YAML/),
+    ]);
+    expect(
+      issues(kubernetesJobBlockType.schema, {
+        customizations: [{ op: "add", path: "/__proto__/x", value: 1 }],
+      }),
+    ).toEqual([expect.stringMatching(/^customizations\.0\.path: .*'__proto__'/)]);
+  });
+
+  it("reports a field that contradicts the manifest, and a label with nothing valid in its key", () => {
+    const job = kubernetesJobBlockType.schema.parse({}).job as { metadata: Record<string, unknown> };
+    job.metadata.namespace = "team-a";
+    expect(
+      issues(kubernetesJobBlockType.schema, { job, namespace: "team-b", labels: { "***": "x" } }),
+    ).toEqual([
+      expect.stringMatching(/^namespace: "team-b" conflicts with the job's \/metadata\/namespace/),
+      "labels.***: nothing of this key is a valid Kubernetes label name (letters, digits, '-', '_', '.')",
+    ]);
+  });
+
+  it("collects the kubeconfig's credentials for scrubbing", () => {
+    const config = kubernetesJobBlockType.schema.parse({
+      clusterConfig: { type: "kubernetes-cluster-config", config: KUBECONFIG },
+    });
+    expect(secretValues(kubernetesJobBlockType, config)).toContain("s3cr3t-t0ken-value");
+  });
+});

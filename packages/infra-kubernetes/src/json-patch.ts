@@ -1,0 +1,134 @@
+import { isDeepStrictEqual } from "node:util";
+
+/** One RFC 6902 operation. */
+export type PatchOperation =
+  | { op: "add" | "replace" | "test"; path: string; value: unknown }
+  | { op: "remove"; path: string }
+  | { op: "move" | "copy"; from: string; path: string };
+
+/** Why an operation could not be applied; `index` is its position in the patch. */
+export class PatchError extends Error {
+  override readonly name = "PatchError";
+  constructor(
+    readonly index: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Segments that would reach an object's prototype instead of its data; the JSON-patch prototype
+ * pollution bugs (CVE-2021-4279) went through exactly these.
+ */
+const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** The segments of a JSON pointer (RFC 6901); throws a plain Error naming the problem. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) throw new Error(`'${pointer}' is not a JSON pointer: it must start with '/'`);
+  const segments = pointer
+    .slice(1)
+    .split("/")
+    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const forbidden = segments.find((segment) => FORBIDDEN_SEGMENTS.has(segment));
+  if (forbidden !== undefined)
+    throw new Error(`'${pointer}' has the segment '${forbidden}', which is not allowed`);
+  return segments;
+}
+
+/** Applies a patch to a copy of `document`; the input is never modified. */
+export function applyPatch<T>(document: T, patch: readonly PatchOperation[]): T {
+  let result: unknown = structuredClone(document);
+  patch.forEach((operation, index) => {
+    try {
+      result = applyOperation(result, operation);
+    } catch (error) {
+      throw new PatchError(index, `${operation.op} ${operation.path}: ${(error as Error).message}`);
+    }
+  });
+  return result as T;
+}
+
+// --- Internal helpers ---
+
+function applyOperation(document: unknown, operation: PatchOperation): unknown {
+  const path = parsePointer(operation.path);
+  switch (operation.op) {
+    case "add":
+      return add(document, path, structuredClone(operation.value));
+    case "remove":
+      return remove(document, path).document;
+    case "replace":
+      if (path.length === 0) return structuredClone(operation.value);
+      return add(remove(document, path).document, path, structuredClone(operation.value));
+    case "test":
+      if (!isDeepStrictEqual(get(document, path), operation.value)) throw new Error("the value differs");
+      return document;
+    case "move": {
+      const from = parsePointer(operation.from);
+      if (path.length > from.length && from.every((segment, i) => path[i] === segment)) {
+        throw new Error(`cannot move '${operation.from}' into its own child`);
+      }
+      const removed = remove(document, from);
+      return add(removed.document, path, removed.value);
+    }
+    case "copy":
+      return add(document, path, structuredClone(get(document, parsePointer(operation.from))));
+  }
+}
+
+function get(document: unknown, path: string[]): unknown {
+  let node = document;
+  for (const segment of path) {
+    node = child(node, segment);
+  }
+  return node;
+}
+
+function child(node: unknown, segment: string): unknown {
+  if (Array.isArray(node)) {
+    const index = arrayIndex(node, segment, false);
+    return node[index];
+  }
+  if (isRecord(node) && Object.hasOwn(node, segment)) return node[segment];
+  throw new Error(`there is nothing at '${segment}'`);
+}
+
+function add(document: unknown, path: string[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const parent = get(document, path.slice(0, -1));
+  const last = path[path.length - 1] as string;
+  if (Array.isArray(parent)) {
+    parent.splice(arrayIndex(parent, last, true), 0, value);
+  } else if (isRecord(parent)) {
+    parent[last] = value;
+  } else {
+    throw new Error(`the parent of '${last}' is not an object or a list`);
+  }
+  return document;
+}
+
+function remove(document: unknown, path: string[]): { document: unknown; value: unknown } {
+  if (path.length === 0) throw new Error("cannot remove the whole document");
+  const parent = get(document, path.slice(0, -1));
+  const last = path[path.length - 1] as string;
+  const value = child(parent, last);
+  if (Array.isArray(parent)) parent.splice(arrayIndex(parent, last, false), 1);
+  else delete (parent as Record<string, unknown>)[last];
+  return { document, value };
+}
+
+/** A list index per RFC 6902: digits without leading zeros, or `-` (the end) where adding. */
+function arrayIndex(list: unknown[], segment: string, adding: boolean): number {
+  if (adding && segment === "-") return list.length;
+  if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new Error(`'${segment}' is not a list index`);
+  const index = Number(segment);
+  const max = adding ? list.length : list.length - 1;
+  if (index > max) throw new Error(`index ${index} is past the end of a list of ${list.length}`);
+  return index;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

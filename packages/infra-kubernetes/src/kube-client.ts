@@ -1,0 +1,234 @@
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { existsSync } from "node:fs";
+import { InfrablocksError, Redactor } from "@infrablocks/core";
+import { KubeConfig } from "@kubernetes/client-node";
+import { stringify } from "yaml";
+import { isRecord } from "./is-record.js";
+import { kubeconfigObject } from "./kubeconfig.js";
+import type { KubernetesClusterConfigBlock } from "./kubernetes-cluster-config-block.js";
+import { MAX_ATTEMPTS, pause, retryDelayMs } from "./retry.js";
+
+/** A Kubernetes API error: the status code, the Status reason, and a message safe to show. */
+export class KubeApiError extends Error {
+  override readonly name = "KubeApiError";
+  constructor(
+    readonly status: number,
+    readonly reason: string | undefined,
+    message: string,
+    /** From a Retry-After header, when the server sent one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Which failures a request may be retried on. */
+export type RetryPolicy =
+  /** Reads, watches, deletes: 429, 5xx and dropped connections. */
+  | "idempotent"
+  /** Creates: only 429, which the apiserver answers before doing anything; a 5xx may have created it. */
+  | "throttled-only";
+
+export interface RequestSettings {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+  retry?: RetryPolicy;
+}
+
+const IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/**
+ * A client for one run: its own KubeConfig (no global state), credentials and TLS from
+ * `@kubernetes/client-node` (exec plugins and token files are re-applied on every request, so
+ * rotating tokens keep working), and plain HTTP on top so that watch and log streams, Retry-After
+ * and error bodies are under our control. Every message it produces is scrubbed of the kubeconfig's
+ * credentials.
+ */
+export class KubeClient {
+  readonly server: string;
+  readonly #config: KubeConfig;
+  readonly #redactor: Redactor;
+  #agent: RequestOptions["agent"];
+
+  private constructor(config: KubeConfig, redactor: Redactor) {
+    this.#config = config;
+    this.#redactor = redactor;
+    const cluster = config.getCurrentCluster();
+    if (!cluster) {
+      throw new InfrablocksError(
+        "INFRASTRUCTURE_NOT_AVAILABLE",
+        "No Kubernetes cluster is configured: set clusterConfig, run inside a cluster, or point KUBECONFIG at a kubeconfig.",
+        { blockType: "kubernetes-job" },
+      );
+    }
+    this.server = cluster.server.replace(/\/+$/, "");
+  }
+
+  /**
+   * A client from the block's cluster config; without one, the in-cluster service account when
+   * running in a pod, else `KUBECONFIG` or `~/.kube/config`.
+   */
+  static create(
+    clusterConfig: KubernetesClusterConfigBlock | undefined,
+    secrets: readonly string[],
+  ): KubeClient {
+    const redactor = new Redactor();
+    redactor.add(...secrets);
+    const config = new KubeConfig();
+    try {
+      if (clusterConfig) {
+        config.loadFromString(stringify(kubeconfigObject(clusterConfig.config)));
+        const context = clusterConfig.contextName ?? config.getCurrentContext();
+        config.setCurrentContext(context);
+      } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) {
+        config.loadFromCluster();
+      } else {
+        config.loadFromDefault();
+      }
+    } catch (error) {
+      throw new InfrablocksError(
+        "INFRASTRUCTURE_NOT_AVAILABLE",
+        `The kubeconfig cannot be loaded: ${redactor.redact((error as Error).message)}`,
+        { blockType: "kubernetes-job" },
+      );
+    }
+    return new KubeClient(config, redactor);
+  }
+
+  /** Text with the kubeconfig's credentials masked. */
+  redact(text: string): string {
+    return this.#redactor.redact(text);
+  }
+
+  /** A JSON request, retried per `settings.retry` (default: idempotent). */
+  async request<T>(method: string, path: string, settings: RequestSettings = {}): Promise<T> {
+    return this.#withRetries(settings, async () => {
+      const response = await this.#send(method, path, settings);
+      const text = await readBody(response);
+      if ((response.statusCode ?? 0) >= 300) throw this.#apiError(response, text, method, path);
+      return (text === "" ? undefined : JSON.parse(text)) as T;
+    });
+  }
+
+  /**
+   * Opens a streaming GET (a watch or a log follow). Connection failures, 429 and 5xx are retried;
+   * other statuses throw a {@link KubeApiError}. The caller reads and ends the response.
+   */
+  async stream(path: string, settings: RequestSettings = {}): Promise<IncomingMessage> {
+    return this.#withRetries(settings, async () => {
+      const response = await this.#send("GET", path, settings);
+      if (response.statusCode === 200) {
+        // Detects a peer that vanished without closing the connection.
+        response.socket.setKeepAlive(true, 30_000);
+        return response;
+      }
+      throw this.#apiError(response, await readBody(response), "GET", path);
+    });
+  }
+
+  /** An error for a failure this client did not produce itself (a stream dropped mid-way), scrubbed. */
+  describe(error: unknown): string {
+    return this.redact(error instanceof Error ? error.message : String(error));
+  }
+
+  async #withRetries<T>(settings: RequestSettings, attempt: () => Promise<T>): Promise<T> {
+    const policy = settings.retry ?? "idempotent";
+    for (let tries = 0; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (settings.signal?.aborted) throw settings.signal.reason;
+        if (tries + 1 >= MAX_ATTEMPTS || !isRetryable(error, policy)) throw this.#scrubbed(error);
+        const retryAfter = error instanceof KubeApiError ? error.retryAfterMs : undefined;
+        await pause(retryDelayMs(tries, retryAfter), settings.signal);
+      }
+    }
+  }
+
+  async #send(method: string, path: string, settings: RequestSettings): Promise<IncomingMessage> {
+    const url = new URL(this.server + path);
+    for (const [key, value] of Object.entries(settings.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const options: RequestOptions = { method, headers: { Accept: "application/json" } };
+    await this.#config.applyToHTTPSOptions(options);
+    // One agent per client, so that requests of a run share connections.
+    this.#agent ??= options.agent;
+    options.agent = this.#agent;
+    const body = settings.body === undefined ? undefined : JSON.stringify(settings.body);
+    if (body !== undefined) {
+      options.headers = { ...options.headers, "Content-Type": "application/json" };
+    }
+    const send = url.protocol === "http:" ? httpRequest : httpsRequest;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const request = send(
+        url,
+        { ...options, ...(settings.signal ? { signal: settings.signal } : {}) },
+        resolve,
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+  }
+
+  #apiError(response: IncomingMessage, text: string, method: string, path: string): KubeApiError {
+    const status = response.statusCode ?? 0;
+    let reason: string | undefined;
+    let detail = response.statusMessage ?? "";
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (isRecord(parsed)) {
+        reason = typeof parsed.reason === "string" ? parsed.reason : undefined;
+        if (typeof parsed.message === "string") detail = parsed.message;
+      }
+    } catch {
+      // Not a Status object (a proxy's HTML page, say): the status line says enough.
+    }
+    const retryAfter = Number(response.headers["retry-after"]);
+    return new KubeApiError(
+      status,
+      reason,
+      this.redact(`${method} ${path}: ${status}${reason ? ` ${reason}` : ""}: ${detail}`),
+      Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined,
+    );
+  }
+
+  /** Node's network errors carry no credentials, but exec plugins' errors may echo their output. */
+  #scrubbed(error: unknown): unknown {
+    if (error instanceof KubeApiError || !(error instanceof Error) || error.name === "AbortError")
+      return error;
+    const scrubbed = new Error(this.redact(error.message));
+    (scrubbed as NodeJS.ErrnoException).code = (error as NodeJS.ErrnoException).code;
+    return scrubbed;
+  }
+}
+
+/** Whether a failure is worth another try under a policy. */
+export function isRetryable(error: unknown, policy: RetryPolicy): boolean {
+  if (error instanceof KubeApiError) {
+    if (error.status === 429) return true;
+    return policy === "idempotent" && error.status >= 500;
+  }
+  if (policy !== "idempotent") return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (
+    code === "ECONNRESET" ||
+    code === "ECONNREFUSED" ||
+    code === "ETIMEDOUT" ||
+    code === "EPIPE" ||
+    code === "EAI_AGAIN" ||
+    code === "EHOSTUNREACH" ||
+    code === "UND_ERR_SOCKET"
+  );
+}
+
+function readBody(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on("data", (chunk: Buffer) => chunks.push(chunk));
+    response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    response.on("error", reject);
+  });
+}

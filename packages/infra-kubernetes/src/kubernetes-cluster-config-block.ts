@@ -1,0 +1,47 @@
+import { type BlockConfig, defineBlockType, secret, z } from "@infrablocks/core";
+import packageJson from "../package.json" with { type: "json" };
+import { contextProblem, kubeconfigObject } from "./kubeconfig.js";
+
+const clusterConfigFields = {
+  config: secret(z.union([z.record(z.string(), z.unknown()), z.string().min(1)]), {
+    title: "Kubeconfig",
+    description:
+      "The entire contents of a kubeconfig file, as an object or as YAML text. Secret as a whole: it holds tokens and keys.",
+  }),
+  contextName: z.string().min(1).optional().meta({
+    title: "Context Name",
+    description: "The kubeconfig context to use. Unset: the kubeconfig's current-context.",
+  }),
+};
+
+export type KubernetesClusterConfigBlock = BlockConfig<
+  "kubernetes-cluster-config",
+  typeof clusterConfigFields
+>;
+
+const definition = defineBlockType({
+  slug: "kubernetes-cluster-config",
+  title: "Kubernetes Cluster Config",
+  description:
+    "Where and how to reach a Kubernetes cluster: a kubeconfig and the context to use. Each run builds its own client from it.",
+  capabilities: [],
+  version: packageJson.version,
+  package: packageJson.name,
+  fields: clusterConfigFields,
+});
+
+/** The `kubernetes-cluster-config` block: a kubeconfig (secret) and a context that must exist in it. */
+export const kubernetesClusterConfigBlockType = {
+  ...definition,
+  schema: definition.schema.superRefine((block, context) => {
+    let kubeconfig: Record<string, unknown>;
+    try {
+      kubeconfig = kubeconfigObject(block.config);
+    } catch (error) {
+      context.addIssue({ code: "custom", path: ["config"], message: (error as Error).message });
+      return;
+    }
+    const problem = contextProblem(kubeconfig, block.contextName);
+    if (problem) context.addIssue({ code: "custom", path: ["contextName"], message: problem });
+  }),
+};
