@@ -1,1 +1,6 @@
-export {};
+import { dockerContainerBlockType } from "./docker-container-block.js";
+
+export { type DockerContainerBlock, dockerContainerBlockType } from "./docker-container-block.js";
+
+/** The block types this package defines, for registries. */
+export const blockTypes = [dockerContainerBlockType] as const;

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import Docker from "dockerode";
+import { DEFAULT_SOCKET, type DockerHost, resolveDockerHost } from "./docker-host.js";
+import { isConnectionError, unreachableError } from "./engine-errors.js";
+
+/** A client for the engine DOCKER_HOST names. */
+export interface Engine {
+  readonly docker: Docker;
+  readonly host: DockerHost;
+}
+
+// Answering /version takes an engine milliseconds; much longer means it is hung or unreachable.
+const VERSION_TIMEOUT_MS = 15_000;
+
+/** A client for DOCKER_HOST; nothing is sent yet. */
+export function engineClient(env: NodeJS.ProcessEnv = process.env): Engine {
+  const host = resolveDockerHost(env, defaultSocket());
+  // Every connection setting is given, so docker-modem's own reading of DOCKER_HOST cannot differ.
+  const docker = new Docker({
+    socketPath: host.socketPath,
+    host: host.socketPath ? undefined : host.host,
+    port: host.socketPath ? undefined : host.port,
+    protocol: host.tls ? "https" : "http",
+    ...(host.tls ? tlsFiles(env) : {}),
+  });
+  return { docker, host };
+}
+
+/** The engine's version, e.g. "20.10.24"; an unreachable engine is an error that says what to do. */
+export async function engineVersion(engine: Engine): Promise<string> {
+  try {
+    // dockerode accepts an abort signal here; its type declarations do not say so.
+    const version = engine.docker.version as (options: {
+      abortSignal: AbortSignal;
+    }) => Promise<Docker.DockerVersion>;
+    return (await version.call(engine.docker, { abortSignal: AbortSignal.timeout(VERSION_TIMEOUT_MS) }))
+      .Version;
+  } catch (error) {
+    if (
+      isConnectionError(error) ||
+      (error as Error).name === "AbortError" ||
+      (error as Error).name === "TimeoutError"
+    ) {
+      throw unreachableError(engine.host, error);
+    }
+    throw error;
+  }
+}
+
+/** Whether the engine maps `host-gateway` in extra hosts, which came with 20.10. */
+export function supportsHostGateway(version: string): boolean {
+  const [major = 0, minor = 0] = version.split(/[.+-]/).map(Number);
+  return major > 20 || (major === 20 && minor >= 10);
+}
+
+// --- Internal helpers ---
+
+/** Docker Desktop's per-user socket when present, as the docker CLI and docker-modem prefer it. */
+function defaultSocket(): string {
+  const userSocket = join(homedir(), ".docker", "run", "docker.sock");
+  return existsSync(userSocket) ? userSocket : DEFAULT_SOCKET;
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const directory = env.DOCKER_CERT_PATH || join(homedir(), ".docker");
+  const read = (file: string) =>
+    existsSync(join(directory, file)) ? readFileSync(join(directory, file)) : undefined;
+  return { ca: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") };
+}

@@ -1,0 +1,111 @@
+import {
+  type BlockConfig,
+  defineBlockType,
+  type Infrastructure,
+  infrastructureFields,
+  nestedBlock,
+  RUN_INFRASTRUCTURE,
+  z,
+} from "@infrablocks/core";
+import { dockerRegistryBlockType } from "@infrablocks/docker-registry";
+import packageJson from "../package.json" with { type: "json" };
+import { isByteSize } from "./byte-size.js";
+import { imageReferenceProblem } from "./image-reference.js";
+import { PULL_POLICIES } from "./pull-policy.js";
+import { volumeProblem } from "./volumes.js";
+
+/** A string check whose message comes from a function, so the error says what exactly is wrong. */
+function checked(problem: (value: string) => string | undefined) {
+  return z.string().superRefine((value, context) => {
+    const message = problem(value);
+    if (message) context.addIssue({ code: "custom", message });
+  });
+}
+
+const byteSizeText = checked((value) =>
+  isByteSize(value) ? undefined : `'${value}' is not a size such as "512m" or "1g"`,
+);
+
+const dockerContainerFields = {
+  ...infrastructureFields,
+  image: checked(imageReferenceProblem).meta({
+    description:
+      'The image to run: "name", "name:tag", "registry:port/name:tag" or "name@sha256:…" (a digest pins the content).',
+  }),
+  imagePullPolicy: z.enum(PULL_POLICIES).optional().meta({
+    title: "Image Pull Policy",
+    description:
+      "When to pull the image: Always, IfNotPresent or Never. Unset: an image tagged latest or untagged is pulled always, one with a digest or another tag only if absent.",
+  }),
+  imageRegistry: nestedBlock(dockerRegistryBlockType, {
+    description:
+      "Credentials to pull the image with, a docker-registry block. Unset: the credentials the Docker config (~/.docker/config.json) holds for the image's registry, if any.",
+  }).optional(),
+  networks: z.array(z.string().min(1)).default([]).meta({
+    description:
+      "Docker networks to connect the container to: the first when it is created, the others before it starts.",
+  }),
+  networkMode: z.string().min(1).optional().meta({
+    description:
+      "The network mode (e.g. host, bridge, none, container:<name>); cannot be combined with networks. Unset: host on Linux when INFRABLOCKS_API_URL points at localhost, else the engine's default.",
+  }),
+  autoRemove: z.boolean().default(false).meta({
+    description: "Remove the container once it has ended and its exit code and output have been collected.",
+  }),
+  volumes: z.array(checked(volumeProblem)).default([]).meta({
+    description:
+      'Volumes to mount, each "host:container[:mode]": an absolute host path or a volume name, an absolute container path, and options such as ro.',
+  }),
+  memLimit: z.union([z.number().positive(), byteSizeText]).optional().meta({
+    title: "Memory Limit",
+    description: 'The memory limit: bytes, or a size such as "512m" or "1g".',
+  }),
+  memswapLimit: z
+    .union([z.number().int().min(-1), byteSizeText])
+    .optional()
+    .meta({
+      title: "Memory + Swap Limit",
+      description:
+        'The limit on memory plus swap: bytes, a size such as "1g", or -1 for unlimited swap. Needs memLimit; unset, it is twice memLimit.',
+    }),
+  privileged: z.boolean().default(false).meta({
+    description:
+      "Give the container extended privileges on the host (all devices, no confinement). Dangerous.",
+  }),
+  cpuLimit: z.number().positive().optional().meta({
+    title: "CPU Limit",
+    description: "How many CPUs the container may use, e.g. 0.5 or 2.",
+  }),
+  gpus: z
+    .union([z.literal("all"), z.number().int().positive(), z.array(z.string().min(1)).min(1)])
+    .optional()
+    .meta({
+      title: "GPUs",
+      description:
+        'GPUs to give the container, as docker run --gpus does: "all", a count, or a list of device IDs. Needs the NVIDIA container toolkit on the host.',
+    }),
+  user: z.string().min(1).optional().meta({
+    description: 'The user the command runs as: "name", "uid" or "uid:gid". Unset: the image\'s user.',
+  }),
+  createOptions: z.record(z.string(), z.unknown()).optional().meta({
+    title: "Create Options",
+    description:
+      'Extra settings merged into the Docker Engine API create body (e.g. {"HostConfig": {"Init": true}}). Objects merge key by key; settings derived from the fields above win.',
+  }),
+};
+
+export type DockerContainerBlock = BlockConfig<"docker-container", typeof dockerContainerFields>;
+
+/** The `docker-container` block: a command run in a new container of a Docker Engine. */
+export const dockerContainerBlockType = defineBlockType({
+  slug: "docker-container",
+  title: "Docker Container",
+  description:
+    "Runs a command in a new Docker container, pulling its image as needed, and reports the container's exit code. The engine is reached through DOCKER_HOST.",
+  capabilities: [RUN_INFRASTRUCTURE],
+  version: packageJson.version,
+  package: packageJson.name,
+  fields: dockerContainerFields,
+  loadInfrastructure: async (): Promise<Infrastructure<DockerContainerBlock>> =>
+    (await import("./docker-container-runtime.js")).dockerContainerInfrastructure,
+});

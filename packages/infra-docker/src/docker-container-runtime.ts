@@ -1,0 +1,365 @@
+import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  type Infrastructure,
+  InfrablocksError,
+  isSecretVariableName,
+  type KillContext,
+  type Logger,
+  type PreviewContext,
+  Redactor,
+  type RunContext,
+  type RunResult,
+  requireCommand,
+} from "@infrablocks/core";
+import {
+  dockerConfigCredentials,
+  loginToRegistry,
+  type RegistryAuth,
+  registryHost,
+} from "@infrablocks/docker-registry";
+import type Docker from "dockerode";
+import packageJson from "../package.json" with { type: "json" };
+import { candidateNames, NAME_CONFLICT_RETRIES } from "./container-name.js";
+import { copyOutput, type OutputCopy } from "./container-output.js";
+import { type ContainerPlan, planContainer, previewDocument } from "./container-settings.js";
+import { type ExitWatch, type WaitOutcome, watchExit } from "./container-wait.js";
+import { type Engine, engineClient, engineVersion, supportsHostGateway } from "./docker-client.js";
+import type { DockerContainerBlock } from "./docker-container-block.js";
+import type { DockerHost } from "./docker-host.js";
+import { engineMessage, isConnectionError, statusOf, unreachableError } from "./engine-errors.js";
+import { exitMessage } from "./exit-message.js";
+import { containerIdentifier, parseContainerIdentifier } from "./identifier.js";
+import type { ImageReference } from "./image-reference.js";
+import { ensureImage } from "./image-pull.js";
+
+export const dockerContainerInfrastructure: Infrastructure<DockerContainerBlock> = { run, preview, kill };
+
+const SLUG = "docker-container";
+// After the exit, the engine closes the output stream at once; a stream still open after this is stuck.
+const DRAIN_TIMEOUT_MS = 10_000;
+// A broken wait connection is retried this many times (1 s, 2 s, 3 s apart) before the run gives up.
+const WAIT_RECOVERY_ATTEMPTS = 3;
+// The engine stops a container within the grace period plus the time SIGKILL takes; this bounds the wait.
+const STOP_MARGIN_SECONDS = 30;
+
+async function run(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
+  const command = requireCommand(SLUG, config.command);
+  const engine = engineClient();
+  const version = await engineVersion(engine);
+  const plan = planContainer(config, command, {
+    baseEnvironment: context.baseEnvironment,
+    platform: process.platform,
+    hostGateway: supportsHostGateway(version),
+    version: packageJson.version,
+  });
+  for (const warning of plan.warnings) context.log.warn(warning);
+  const redactor = runRedactor(config, plan);
+  const { docker } = engine;
+
+  await ensureImage(
+    docker,
+    plan.image,
+    plan.pullPolicy,
+    () => pullCredentials(docker, config, plan.image, context.log),
+    context.log,
+  ).catch((error: unknown) => {
+    throw failure("image: checking or pulling the image failed", error, redactor, engine.host);
+  });
+  const container = await createContainer(engine, plan, redactor, context.log);
+  const identifier = containerIdentifier(engine.host.endpoint, container.id);
+  context.log.info(`Created container ${plan.name ? `'${plan.name}' ` : ""}(${container.id.slice(0, 12)}).`);
+  context.onStarted(identifier);
+  try {
+    const { statusCode, message } = await supervise(
+      engine,
+      container,
+      plan,
+      config,
+      command,
+      context,
+      redactor,
+    );
+    return { identifier, statusCode, ...(message ? { message } : {}) };
+  } finally {
+    if (config.autoRemove) await removeContainer(container, context.log);
+  }
+}
+
+async function preview(config: DockerContainerBlock, context: PreviewContext): Promise<string> {
+  const command = requireCommand(SLUG, config.command);
+  const plan = planContainer(config, command, {
+    baseEnvironment: context.baseEnvironment,
+    platform: process.platform,
+    // No engine is asked in a preview; current engines map host-gateway.
+    hostGateway: true,
+    version: packageJson.version,
+  });
+  return JSON.stringify(previewDocument(config, plan), null, 2);
+}
+
+async function kill(_config: DockerContainerBlock, identifier: string, context: KillContext): Promise<void> {
+  const { endpoint, containerId } = parseContainerIdentifier(identifier);
+  const engine = engineClient();
+  const short = containerId.slice(0, 12);
+  if (endpoint !== engine.host.endpoint) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_NOT_AVAILABLE",
+      `Unable to stop container ${short}: it runs on the Docker Engine at '${endpoint}', and DOCKER_HOST points at '${engine.host.endpoint}'.`,
+      { blockType: SLUG },
+    );
+  }
+  const container = engine.docker.getContainer(containerId);
+  const state = await inspectState(container).catch((error: unknown) => {
+    throw failure(`Inspecting container ${short} failed`, error, undefined, engine.host);
+  });
+  if (state === undefined || state.Status === "removing") {
+    throw notFound(short, "no such container; it has been removed");
+  }
+  if (!state.Running) throw notFound(short, `it has already ended (exit code ${state.ExitCode})`);
+  const grace = Math.max(0, Math.ceil(context.graceSeconds));
+  try {
+    // The engine sends the stop signal, waits `t` seconds, sends SIGKILL, and answers once the container has ended.
+    await container.stop({
+      t: grace,
+      abortSignal: AbortSignal.timeout((grace + STOP_MARGIN_SECONDS) * 1000),
+    });
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 304) return; // It ended on its own in the meantime.
+    if (status === 404) throw notFound(short, "it was removed while being stopped");
+    throw failure(`Stopping container ${short} failed`, error, undefined, engine.host);
+  }
+}
+
+// --- Internal helpers ---
+
+/** Connects networks, attaches to the output, starts the container and waits for the engine's verdict. */
+async function supervise(
+  engine: Engine,
+  container: Docker.Container,
+  plan: ContainerPlan,
+  config: DockerContainerBlock,
+  command: string[],
+  context: RunContext,
+  redactor: Redactor,
+): Promise<{ statusCode: number; message?: string }> {
+  const { docker, host } = engine;
+  for (const network of plan.extraNetworks) {
+    await docker
+      .getNetwork(network)
+      .connect({ Container: container.id })
+      .catch((error: unknown) => {
+        throw failure(`networks: connecting the container to '${network}' failed`, error, redactor, host);
+      });
+  }
+  let output: OutputCopy | undefined;
+  let watch: ExitWatch | undefined;
+  try {
+    // Attached before start, so not even the first line is missed.
+    if (config.streamOutput) {
+      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+      // Without hijacking, the engine's answer is a plain HTTP response: a Readable.
+      output = copyOutput(stream as unknown as Readable, context.stdout, context.stderr);
+    }
+    watch = await watchExit(docker, container.id, "next-exit");
+    await container.start();
+  } catch (error) {
+    watch?.cancel();
+    output?.stop();
+    throw startFailure(error, command, plan.image, redactor, host);
+  }
+  const copied = output?.done.then(
+    () => true,
+    (error: Error) => {
+      // Output is a side channel: losing it never changes the result.
+      context.log.warn(`Copying the container's output failed: ${error.message}`);
+      return true;
+    },
+  );
+
+  const outcome = await awaitExit(docker, container.id, watch, context.log);
+  if (output && copied) await drain(output, copied, context.log);
+
+  const short = container.id.slice(0, 12);
+  const state = await inspectState(container).catch(() => undefined);
+  if (outcome.kind !== "exited" || state === undefined || state.Status === "removing") {
+    return {
+      statusCode: -1,
+      message: `Container ${short} was removed before its exit could be collected; its exit code is lost.`,
+    };
+  }
+  const messages = [
+    exitMessage(outcome.statusCode, state.OOMKilled, config.memLimit),
+    outcome.error && `The engine reported: ${redactor.redact(outcome.error)}`,
+  ].filter(Boolean);
+  return { statusCode: outcome.statusCode, ...(messages.length > 0 ? { message: messages.join(" ") } : {}) };
+}
+
+/** The engine's wait result; a broken connection is retried with a `not-running` wait, which answers at once for an ended container. */
+async function awaitExit(
+  docker: Docker,
+  containerId: string,
+  watch: ExitWatch,
+  log: Logger,
+): Promise<WaitOutcome> {
+  let outcome = await watch.outcome;
+  for (let attempt = 1; outcome.kind === "lost" && attempt <= WAIT_RECOVERY_ATTEMPTS; attempt++) {
+    log.warn(
+      `Lost the engine's wait for container ${containerId.slice(0, 12)} (${outcome.reason}); asking again (${attempt} of ${WAIT_RECOVERY_ATTEMPTS}).`,
+    );
+    await sleep(1000 * attempt);
+    try {
+      outcome = await (await watchExit(docker, containerId, "not-running")).outcome;
+    } catch (error) {
+      outcome = { kind: "lost", reason: engineMessage(error) };
+    }
+  }
+  if (outcome.kind === "lost") {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `Lost contact with the Docker Engine while container ${containerId.slice(0, 12)} ran (${outcome.reason}); its state is unknown. Check it with 'docker inspect ${containerId.slice(0, 12)}'.`,
+      { blockType: SLUG },
+    );
+  }
+  return outcome;
+}
+
+/** Waits, boundedly, for the rest of the output once the container has ended. */
+async function drain(output: OutputCopy, copied: Promise<boolean>, log: Logger): Promise<void> {
+  const timer = new AbortController();
+  const finished = await Promise.race([
+    copied,
+    sleep(DRAIN_TIMEOUT_MS, false, { signal: timer.signal }).catch(() => false),
+  ]);
+  timer.abort();
+  if (!finished) {
+    output.stop();
+    log.warn(
+      `The container's output was still open ${DRAIN_TIMEOUT_MS / 1000}s after it ended; the rest is dropped.`,
+    );
+  }
+}
+
+async function createContainer(
+  engine: Engine,
+  plan: ContainerPlan,
+  redactor: Redactor,
+  log: Logger,
+): Promise<Docker.Container> {
+  const names = plan.name === undefined ? [undefined] : candidateNames(plan.name);
+  for (const name of names) {
+    try {
+      // `_query` and `_body` keep the body (the environment among it) out of the URL, where docker-modem
+      // would otherwise put every option.
+      const options = { _query: name === undefined ? {} : { name }, _body: plan.body };
+      return await engine.docker.createContainer(options as unknown as Docker.ContainerCreateOptions);
+    } catch (error) {
+      if (statusOf(error) === 409 && name !== undefined) {
+        log.warn(`Docker container name '${name}' is taken; trying the next one.`);
+        continue;
+      }
+      throw failure("Creating the container failed", error, redactor, engine.host);
+    }
+  }
+  throw new InfrablocksError(
+    "INFRASTRUCTURE_ERROR",
+    `name: '${plan.name}' and '${plan.name}-1' to '${plan.name}-${NAME_CONFLICT_RETRIES}' are all taken by other containers; remove them (docker rm) or choose another name.`,
+    { blockType: SLUG },
+  );
+}
+
+async function pullCredentials(
+  docker: Docker,
+  config: DockerContainerBlock,
+  image: ImageReference,
+  log: Logger,
+): Promise<RegistryAuth | undefined> {
+  const registry = config.imageRegistry;
+  if (registry) {
+    const host = registryHost(registry.registryUrl);
+    if (host === image.registry) return loginToRegistry(docker, registry);
+    // Sending them would hand one registry's password to another.
+    log.warn(
+      `imageRegistry holds credentials for '${host}', but image '${image.text}' comes from '${image.registry}'; they are not sent there.`,
+    );
+  }
+  const found = await dockerConfigCredentials(image.registry);
+  if (found.warning) log.warn(found.warning);
+  return found.auth;
+}
+
+async function removeContainer(container: Docker.Container, log: Logger): Promise<void> {
+  try {
+    // v: anonymous volumes go too, as with docker run --rm.
+    await container.remove({ force: true, v: true });
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 404 || status === 409) return; // Gone already, or being removed.
+    log.warn(`Removing container ${container.id.slice(0, 12)} failed: ${engineMessage(error)}`);
+  }
+}
+
+async function inspectState(
+  container: Docker.Container,
+): Promise<Docker.ContainerInspectInfo["State"] | undefined> {
+  try {
+    return (await container.inspect()).State;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Secret-looking variables and registry passwords, scrubbed from engine messages that may echo them. */
+function runRedactor(config: DockerContainerBlock, plan: ContainerPlan): Redactor {
+  const redactor = new Redactor();
+  for (const entry of (plan.body.Env as unknown[] | undefined) ?? []) {
+    if (typeof entry !== "string") continue;
+    const equals = entry.indexOf("=");
+    if (equals > 0 && isSecretVariableName(entry.slice(0, equals))) redactor.add(entry.slice(equals + 1));
+  }
+  if (config.imageRegistry) redactor.add(config.imageRegistry.password);
+  return redactor;
+}
+
+const EXEC_NOT_FOUND = /exec: "([^"]*)": (?:executable file not found|stat [^:]*: no such file or directory)/;
+
+function startFailure(
+  error: unknown,
+  command: string[],
+  image: ImageReference,
+  redactor: Redactor,
+  host: DockerHost,
+): InfrablocksError {
+  if (error instanceof InfrablocksError) return error;
+  const missing = EXEC_NOT_FOUND.exec(engineMessage(error));
+  if (missing) {
+    return new InfrablocksError(
+      "EXECUTABLE_NOT_FOUND",
+      `command.0: executable '${missing[1] ?? command[0]}' was not found in image '${image.text}'.`,
+      { blockType: SLUG },
+    );
+  }
+  return failure("Starting the container failed", error, redactor, host);
+}
+
+function failure(
+  action: string,
+  error: unknown,
+  redactor: Redactor | undefined,
+  host: DockerHost,
+): InfrablocksError {
+  if (error instanceof InfrablocksError) return error;
+  if (isConnectionError(error)) return unreachableError(host, error);
+  // No `cause`: client errors carry request details that must not reach a log.
+  return new InfrablocksError("INFRASTRUCTURE_ERROR", `${action}: ${engineMessage(error, redactor)}`, {
+    blockType: SLUG,
+  });
+}
+
+function notFound(short: string, reason: string): InfrablocksError {
+  return new InfrablocksError("INFRASTRUCTURE_NOT_FOUND", `Unable to stop container ${short}: ${reason}.`, {
+    blockType: SLUG,
+  });
+}
