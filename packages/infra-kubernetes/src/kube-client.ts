@@ -159,7 +159,12 @@ export class KubeClient {
     options.agent = this.#agent;
     const body = settings.body === undefined ? undefined : JSON.stringify(settings.body);
     if (body !== undefined) {
-      options.headers = { ...options.headers, "Content-Type": "application/json" };
+      // Node frames a DELETE body only when told its length (DELETE is not chunked by default).
+      options.headers = {
+        ...options.headers,
+        "Content-Type": "application/json",
+        "Content-Length": Buffer.byteLength(body),
+      };
     }
     const send = url.protocol === "http:" ? httpRequest : httpsRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  capture,
+  clusterAvailable,
+  infrastructure,
+  jobBlock,
+  numberedLines,
+  REAL_CLUSTER,
+  startCluster,
+  type TestCluster,
+  until,
+} from "./helpers.js";
+
+describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startCluster();
+  }, 120_000);
+  afterAll(() => cluster?.stop());
+
+  it("runs a busybox job to completion, streams its logs and reports exit code 0", async () => {
+    const run = capture({ INFRABLOCKS_FROM_CALLER: "inherited" });
+    const block = jobBlock(cluster, {
+      name: "Hello World",
+      command: ["sh", "-c", 'seq 1 5; echo "caller says $INFRABLOCKS_FROM_CALLER, block says $OWN"'],
+      env: { OWN: "mine" },
+    });
+    const result = await infrastructure.run(block, run.context);
+    expect(result.statusCode).toBe(0);
+    expect(run.stdout()).toBe(`${numberedLines(5)}caller says inherited, block says mine\n`);
+    expect(run.identifiers).toEqual([result.identifier]);
+    const [uid, namespace, name] = result.identifier.split(":");
+    if (cluster.clusterUid) expect(uid).toBe(cluster.clusterUid);
+    expect(namespace).toBe("default");
+    expect(name).toMatch(/^hello-world-[a-z0-9]{5}$/);
+  });
+
+  it("propagates a non-zero exit code", async () => {
+    const run = capture();
+    const result = await infrastructure.run(
+      jobBlock(cluster, { command: ["sh", "-c", "echo failing; exit 7"] }),
+      run.context,
+    );
+    expect(result.statusCode).toBe(7);
+    expect(run.stdout()).toBe("failing\n");
+  });
+
+  it("retries a failing pod up to backoffLimit and reports the newest pod's exit code", async () => {
+    const run = capture();
+    const result = await infrastructure.run(
+      jobBlock(cluster, { backoffLimit: 1, command: ["sh", "-c", "echo attempt; exit 3"] }),
+      run.context,
+    );
+    expect(result.statusCode).toBe(3);
+    expect(result.message).toContain("BackoffLimitExceeded");
+    expect(run.stdout()).toBe("attempt\nattempt\n");
+  }, 90_000);
+
+  it("streams only the job's own container when the pod has a sidecar", async () => {
+    const block = jobBlock(cluster, { command: ["sh", "-c", "echo main"] });
+    const podSpec = (block.job as { spec: { template: { spec: { containers: object[] } } } }).spec.template
+      .spec;
+    podSpec.containers.push({
+      name: "sidecar",
+      image: cluster.image,
+      imagePullPolicy: cluster.imagePullPolicy,
+      command: ["sh", "-c", "echo sidecar noise; exit 0"],
+    });
+    const run = capture();
+    const result = await infrastructure.run(block, run.context);
+    expect(result.statusCode).toBe(0);
+    expect(run.stdout()).toBe("main\n");
+  });
+
+  it("names unnamed jobs infrablocks-job-<hash>- and keeps a manifest's generateName", async () => {
+    const unnamed = await infrastructure.run(jobBlock(cluster, { command: ["true"] }), capture().context);
+    expect(unnamed.identifier.split(":")[2]).toMatch(/^infrablocks-job-[0-9a-f]{12}-[a-z0-9]{5}$/);
+    const block = jobBlock(cluster, { command: ["true"] });
+    (block.job as { metadata: Record<string, unknown> }).metadata.generateName = "from-manifest-";
+    const named = await infrastructure.run(block, capture().context);
+    expect(named.identifier.split(":")[2]).toMatch(/^from-manifest-[a-z0-9]{5}$/);
+  });
+
+  it("creates and kills in the manifest's namespace, and refuses another namespace or cluster", async () => {
+    const namespace = `infrablocks-test-${Date.now().toString(36)}`;
+    await createNamespace(cluster, namespace);
+    const block = jobBlock(cluster, { command: ["sleep", "30"] });
+    (block.job as { metadata: Record<string, unknown> }).metadata.namespace = namespace;
+    const run = capture();
+    const running = infrastructure.run(block, run.context);
+    await until(() => run.identifiers.length > 0);
+    const identifier = run.identifiers[0] as string;
+    expect(identifier.split(":")[1]).toBe(namespace);
+
+    const defaultBlock = jobBlock(cluster, { command: ["true"] });
+    await expect(infrastructure.kill(defaultBlock, identifier, killContext())).rejects.toMatchObject({
+      code: "INFRASTRUCTURE_NOT_AVAILABLE",
+      message: expect.stringContaining(`namespace '${namespace}'`),
+    });
+    const [, ns, name] = identifier.split(":");
+    await expect(
+      infrastructure.kill(block, `other-cluster:${ns}:${name}`, killContext()),
+    ).rejects.toMatchObject({
+      code: "INFRASTRUCTURE_NOT_AVAILABLE",
+    });
+    await expect(infrastructure.kill(block, "not an identifier", killContext())).rejects.toMatchObject({
+      code: "INVALID_IDENTIFIER",
+    });
+
+    await infrastructure.kill(block, identifier, killContext());
+    const result = await running;
+    expect(result.statusCode).toBe(-1);
+    expect(result.message).toContain("deleted");
+    await expect(infrastructure.kill(block, identifier, killContext())).rejects.toMatchObject({
+      code: "INFRASTRUCTURE_NOT_FOUND",
+    });
+  }, 90_000);
+
+  it.skipIf(REAL_CLUSTER)(
+    "kill sends its delete options in the body (none in the query) and returns once accepted",
+    async () => {
+      const server = cluster.server as NonNullable<TestCluster["server"]>;
+      const run = capture();
+      const block = jobBlock(cluster, { command: ["sleep", "30"] });
+      const running = infrastructure.run(block, run.context);
+      await until(() => run.identifiers.length > 0);
+      server.resetRequests();
+      await infrastructure.kill(block, run.identifiers[0] as string, killContext(3));
+      const deletes = server.requests.filter((request) => request.method === "DELETE");
+      expect(deletes).toHaveLength(1);
+      expect(deletes[0]?.path).toMatch(/\/apis\/batch\/v1\/namespaces\/default\/jobs\/infrablocks-job-/);
+      expect(deletes[0]?.query).toBe("");
+      expect((await running).statusCode).toBe(-1);
+    },
+    60_000,
+  );
+});
+
+function killContext(graceSeconds = 5) {
+  return { graceSeconds, log: { info: () => undefined, warn: () => undefined, error: () => undefined } };
+}
+
+async function createNamespace(cluster: TestCluster, name: string): Promise<void> {
+  const { KubeConfig, CoreV1Api } = await import("@kubernetes/client-node");
+  const config = new KubeConfig();
+  config.loadFromString(cluster.kubeconfigYaml);
+  await config.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
+}
