@@ -54,6 +54,8 @@ export function resolveDockerHost(env: NodeJS.ProcessEnv, defaultSocket = DEFAUL
   }
   const tls = env.DOCKER_TLS_VERIFY === "1" || url.protocol === "https:" || url.port === "2376";
   const port = Number(url.port || (tls ? 2376 : 2375));
-  const host = url.hostname.toLowerCase();
-  return { endpoint: `tcp://${host.includes(":") ? `[${host}]` : host}:${port}`, host, port, tls, source };
+  // URL keeps an IPv6 address in brackets; the endpoint does too, a socket address must not.
+  const hostname = url.hostname.toLowerCase();
+  const host = hostname.replace(/^\[(.*)\]$/, "$1");
+  return { endpoint: `tcp://${hostname}:${port}`, host, port, tls, source };
 }

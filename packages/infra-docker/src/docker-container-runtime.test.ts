@@ -1,0 +1,103 @@
+import { PassThrough } from "node:stream";
+import { isInfrablocksError, loadInfrastructure } from "@infrablocks/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type DockerContainerBlock, dockerContainerBlockType } from "./docker-container-block.js";
+
+const CLOSED_SOCKET = "unix:///tmp/infrablocks-no-engine-here.sock";
+const ID = "0123456789abcdef".repeat(4);
+const log = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Everything here runs with DOCKER_HOST at a socket nobody listens on: no engine is needed. */
+describe("docker-container without an engine", () => {
+  let saved: string | undefined;
+  beforeEach(() => {
+    saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = CLOSED_SOCKET;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+  });
+
+  const infrastructure = () => loadInfrastructure(dockerContainerBlockType);
+  const block = (fields: Record<string, unknown> = {}): DockerContainerBlock =>
+    dockerContainerBlockType.schema.parse({ image: "busybox:1.36", command: ["echo", "hi"], ...fields });
+
+  it("previews the create settings as JSON, secrets masked", async () => {
+    const config = block({
+      name: "preview me",
+      env: { SERVICE_KEY: "k-very-secret", MODE: "fast" },
+      networks: ["a", "b"],
+      imageRegistry: {
+        type: "docker-registry",
+        username: "u",
+        password: "registry-secret",
+        registryUrl: "docker.io",
+      },
+    });
+    const text = await (await infrastructure()).preview(config, {
+      baseEnvironment: {
+        INFRABLOCKS_API_URL: "http://localhost:4200/api",
+        INFRABLOCKS_API_KEY: "api-key-secret",
+      },
+    });
+    expect(text).not.toMatch(/k-very-secret|registry-secret|api-key-secret/);
+    const document = JSON.parse(text);
+    expect(document.name).toBe("preview-me");
+    expect(document.connectNetworks).toEqual(["b"]);
+    expect(document.pull).toMatchObject({ image: "busybox:1.36", policy: "IfNotPresent" });
+    expect(document.create.Env).toEqual([
+      "INFRABLOCKS_API_URL=http://host.docker.internal:4200/api",
+      "INFRABLOCKS_API_KEY=********",
+      "SERVICE_KEY=********",
+      "MODE=fast",
+    ]);
+    if (process.platform === "linux") {
+      expect(document.create.HostConfig.ExtraHosts).toEqual(["host.docker.internal:host-gateway"]);
+    }
+  });
+
+  it("refuses to preview or run without a command", async () => {
+    const infra = await infrastructure();
+    await expect(infra.preview(block({ command: undefined }), { baseEnvironment: {} })).rejects.toSatisfy(
+      (error) => isInfrablocksError(error, "EMPTY_COMMAND"),
+    );
+  });
+
+  it("says which engine it could not reach and what to do", async () => {
+    const error = await (await infrastructure())
+      .run(block(), {
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        log,
+        baseEnvironment: {},
+        onStarted: () => expect.unreachable(),
+      })
+      .catch((caught: unknown) => caught);
+    expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
+    expect((error as Error).message).toContain(`Cannot reach the Docker Engine at ${CLOSED_SOCKET}`);
+    expect((error as Error).message).toContain(`DOCKER_HOST=${CLOSED_SOCKET}`);
+    expect((error as Error).message).toContain("start the Docker Engine, or set DOCKER_HOST");
+  });
+
+  it("refuses to kill a container of another engine, or a malformed identifier", async () => {
+    const infra = await infrastructure();
+    const context = { log, graceSeconds: 1 };
+    await expect(infra.kill(block(), `tcp://elsewhere:2375:${ID}`, context)).rejects.toSatisfy(
+      (error) =>
+        isInfrablocksError(error, "INFRASTRUCTURE_NOT_AVAILABLE") &&
+        (error as Error).message.includes("'tcp://elsewhere:2375'"),
+    );
+    await expect(infra.kill(block(), "not-an-identifier", context)).rejects.toSatisfy((error) =>
+      isInfrablocksError(error, "INVALID_IDENTIFIER"),
+    );
+  });
+
+  it("says the engine is unreachable when killing", async () => {
+    const error = await (await infrastructure())
+      .kill(block(), `${CLOSED_SOCKET}:${ID}`, { log, graceSeconds: 1 })
+      .catch((caught: unknown) => caught);
+    expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
+    expect((error as Error).message).toContain("Cannot reach the Docker Engine");
+  });
+});

@@ -1,0 +1,41 @@
+import { isInfrablocksError } from "@infrablocks/core";
+import { describe, expect, it } from "vitest";
+import { resolveDockerHost } from "./docker-host.js";
+
+describe("resolveDockerHost", () => {
+  it.each([
+    [undefined, "unix:///var/run/docker.sock", { socketPath: "/var/run/docker.sock" }],
+    [
+      "unix:///run/user/1000/docker.sock",
+      "unix:///run/user/1000/docker.sock",
+      { socketPath: "/run/user/1000/docker.sock" },
+    ],
+    ["unix://", "unix:///var/run/docker.sock", { socketPath: "/var/run/docker.sock" }],
+    [
+      "tcp://Docker.Example.com:2375",
+      "tcp://docker.example.com:2375",
+      { host: "docker.example.com", port: 2375, tls: false },
+    ],
+    ["tcp://10.0.0.5:2376", "tcp://10.0.0.5:2376", { host: "10.0.0.5", port: 2376, tls: true }],
+    ["localhost:2375", "tcp://localhost:2375", { host: "localhost", port: 2375 }],
+    ["tcp://[::1]:2375", "tcp://[::1]:2375", { host: "::1", port: 2375 }],
+  ])("DOCKER_HOST=%s is %s", (value, endpoint, fields) => {
+    const host = resolveDockerHost(value === undefined ? {} : { DOCKER_HOST: value });
+    expect(host.endpoint).toBe(endpoint);
+    expect(host).toMatchObject(fields);
+  });
+
+  it("turns on TLS with DOCKER_TLS_VERIFY", () => {
+    expect(resolveDockerHost({ DOCKER_HOST: "tcp://h:2375", DOCKER_TLS_VERIFY: "1" }).tls).toBe(true);
+  });
+
+  it("refuses ssh:// with a way out", () => {
+    try {
+      resolveDockerHost({ DOCKER_HOST: "ssh://me@host" });
+      expect.unreachable();
+    } catch (error) {
+      expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
+      expect((error as Error).message).toContain("DOCKER_HOST=ssh://me@host is not supported");
+    }
+  });
+});
