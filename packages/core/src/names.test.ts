@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { InfrablocksError } from "./errors.js";
+import { assertDocumentName, parseDocumentReference } from "./names.js";
+
+describe("assertDocumentName", () => {
+  it.each(["a", "9", "ab", "a-b", "a--b", "nightly-etl", "0-0", "a".repeat(63), `a${"-".repeat(61)}z`])(
+    "accepts '%s'",
+    (name) => {
+      expect(() => assertDocumentName(name)).not.toThrow();
+    },
+  );
+
+  it.each(["", "a".repeat(64), "a_b", "-a", "a-", "-", "A", "nightlyETL", "a.b", "a b", "a/b", "é", "a\n"])(
+    "rejects '%s' with INVALID_NAME",
+    (name) => {
+      let error: unknown;
+      try {
+        assertDocumentName(name);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(InfrablocksError);
+      expect((error as InfrablocksError).code).toBe("INVALID_NAME");
+      expect((error as Error).message).toContain(`'${name}'`);
+    },
+  );
+});
+
+describe("parseDocumentReference", () => {
+  it("splits <slug>/<name>", () => {
+    expect(parseDocumentReference("docker-registry/main")).toEqual({ slug: "docker-registry", name: "main" });
+    expect(parseDocumentReference("k8s/Any_Name")).toEqual({ slug: "k8s", name: "Any_Name" });
+  });
+
+  it.each(["main", "/main", "docker-registry/", "a/b/c", "Docker/x", "a_b/x", "-a/x", "a--b/x", ""])(
+    "is undefined for '%s'",
+    (reference) => {
+      expect(parseDocumentReference(reference)).toBeUndefined();
+    },
+  );
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import type { BlockType } from "./block-type.js";
+import { InfrablocksError } from "./errors.js";
+import { type BlockTypeEntry, BlockRegistry } from "./registry.js";
+import { caught, clusterConfigType, containerType, registryType } from "./testing-fixtures.test-support.js";
+
+function lazyEntry(slug: string, blockType: BlockType, pkg = `@x/${slug}`) {
+  let loads = 0;
+  const entry: BlockTypeEntry = {
+    slug,
+    package: pkg,
+    load: async () => {
+      loads++;
+      await new Promise((done) => setTimeout(done, 5));
+      return blockType;
+    },
+  };
+  return { entry, loads: () => loads };
+}
+
+describe("BlockRegistry", () => {
+  it("takes block types and lazy entries, and lists the slugs sorted", async () => {
+    const lazy = lazyEntry("test-registry", registryType);
+    const registry = new BlockRegistry([containerType, lazy.entry]);
+    expect(registry.slugs()).toEqual(["test-container", "test-registry"]);
+    expect(registry.has("test-registry")).toBe(true);
+    expect(registry.has("nope")).toBe(false);
+    expect(registry.packageOf("test-container")).toBe("@infrablocks/test-container");
+    expect(registry.packageOf("test-registry")).toBe("@x/test-registry");
+    expect(registry.packageOf("nope")).toBeUndefined();
+    expect(await registry.get("test-container")).toBe(containerType);
+    expect(await registry.get("test-registry")).toBe(registryType);
+  });
+
+  it("refuses a second type for one slug, naming both packages", () => {
+    const registry = new BlockRegistry([registryType]);
+    const error = (() => {
+      try {
+        registry.register(lazyEntry("test-registry", registryType, "@other/pkg").entry);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(InfrablocksError);
+    expect(error).toMatchObject({ code: "DUPLICATE_BLOCK_TYPE" });
+    expect((error as Error).message).toContain("@infrablocks/test-registry");
+    expect((error as Error).message).toContain("@other/pkg");
+    expect((error as Error).message).toContain("{ replace: true }");
+    expect(() => new BlockRegistry([registryType, registryType])).toThrow(/claimed by both/);
+  });
+
+  it("replaces a type on purpose with { replace: true }, dropping the loaded one", async () => {
+    const registry = new BlockRegistry([registryType]);
+    expect(await registry.get("test-registry")).toBe(registryType);
+    const replacement = { ...registryType, title: "Replacement" };
+    registry.register(replacement, { replace: true });
+    expect(await registry.get("test-registry")).toBe(replacement);
+    expect(registry.packageOf("test-registry")).toBe("@infrablocks/test-registry");
+  });
+
+  it("names the installed types for an unknown slug", async () => {
+    const error = await caught(() => new BlockRegistry([registryType, containerType]).get("kubernetes-job"));
+    expect(error).toMatchObject({
+      code: "UNKNOWN_BLOCK_TYPE",
+      message: "Unknown block type 'kubernetes-job'. Installed types: test-container, test-registry.",
+    });
+    expect(await caught(() => new BlockRegistry().get("x"))).toMatchObject({
+      message: "Unknown block type 'x'. Installed types: none.",
+    });
+  });
+
+  it("loads a type only on get, and only once even when asked concurrently", async () => {
+    const lazy = lazyEntry("test-registry", registryType);
+    const registry = new BlockRegistry();
+    registry.register(lazy.entry);
+    registry.slugs();
+    registry.has("test-registry");
+    registry.packageOf("test-registry");
+    expect(lazy.loads()).toBe(0);
+    const [first, second] = await Promise.all([registry.get("test-registry"), registry.get("test-registry")]);
+    expect(first).toBe(registryType);
+    expect(second).toBe(registryType);
+    await registry.get("test-registry");
+    expect(lazy.loads()).toBe(1);
+  });
+
+  it("does not load the other types when one is asked for", async () => {
+    const a = lazyEntry("test-registry", registryType);
+    const b = lazyEntry("test-container", containerType);
+    const registry = new BlockRegistry([a.entry, b.entry]);
+    await registry.get("test-container");
+    expect([a.loads(), b.loads()]).toEqual([0, 1]);
+    expect(await registry.all()).toEqual([containerType, registryType]);
+    expect([a.loads(), b.loads()]).toEqual([1, 1]);
+  });
+
+  it("refuses a loaded type whose slug is not the registered one", async () => {
+    const registry = new BlockRegistry([lazyEntry("test-registry", clusterConfigType, "@x/liar").entry]);
+    const error = await caught(() => registry.get("test-registry"));
+    expect(error).toBeInstanceOf(InfrablocksError);
+    expect(error).toMatchObject({
+      code: "DUPLICATE_BLOCK_TYPE",
+      message: "@x/liar was registered as 'test-registry' but defines 'test-cluster-config'.",
+    });
+  });
+});
