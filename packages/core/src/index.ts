@@ -60,3 +60,12 @@ export {
 } from "./secrets.js";
 export { type SlugifyOptions, slugify } from "./slugify.js";
 export { DocumentStore, defaultStoreHome, type StoredDocumentInfo } from "./store.js";
+export {
+  enumLabel,
+  NESTED_BLOCK_FIELD,
+  type NestedBlockHint,
+  type RjsfUiSchema,
+  toRjsfUiSchema,
+  type UiHints,
+  uiHintsFor,
+} from "./ui-hints.js";
