@@ -1,0 +1,10 @@
+export { conformanceChecks } from "./conformance.js";
+export type {
+  ConformanceCheck,
+  ConformanceGroup,
+  ConformanceOptions,
+  DocumentFields,
+  RunnableOptions,
+} from "./options.js";
+export { ConformanceError } from "./support.js";
+export { testBlockType } from "./test-block-type.js";
