@@ -68,6 +68,9 @@ export function defineBlockType<const TSlug extends string, TFields extends Bloc
   if (!SLUG_PATTERN.test(definition.slug)) {
     throw new Error(`Block type slug '${definition.slug}' must be lowercase letters, digits and dashes.`);
   }
+  if ("type" in definition.fields) {
+    throw new Error(`Block type '${definition.slug}' declares a field named 'type', which holds the slug.`);
+  }
   const typeField = z
     .literal(definition.slug)
     .default(definition.slug)

@@ -48,7 +48,7 @@ describe("canonicalJson", () => {
 
   // Bug: canonicalJson([1, undefined]) returns "[1,]" (not JSON at all); JSON.stringify and RFC 8785
   // implementations write "[1,null]". Arrays holding undefined are not escaped like object members are.
-  it.fails("writes undefined inside an array as null, keeping the output valid JSON", () => {
+  it("writes undefined inside an array as null, keeping the output valid JSON", () => {
     const text = canonicalJson([1, undefined]);
     expect(text).toBe("[1,null]");
   });

@@ -33,7 +33,9 @@ export function parseDocumentText(text: string, source: string): Record<string, 
   }
   let value: unknown;
   try {
-    value = text.trimStart().startsWith("{") ? JSON.parse(text) : parseYamlText(text, source);
+    // One parser for both: JSON is YAML, and the YAML parser rejects duplicate keys where JSON.parse
+    // silently keeps the last one.
+    value = parseYamlText(text, source);
   } catch (error) {
     if (error instanceof InfrablocksError) throw error;
     const reason =
@@ -77,9 +79,12 @@ export async function resolveBlock(
 // --- Internal helpers ---
 
 function parseYamlText(text: string, source: string): unknown {
+  assertFlowDepth(text, source);
+  // resolveKnownTags off: YAML 1.1 tags (!!binary, !!set, !!timestamp...) would yield values JSON cannot hold.
   const parsed = parseDocument(text, {
     schema: "core",
     customTags: [],
+    resolveKnownTags: false,
     uniqueKeys: true,
     prettyErrors: true,
   });
@@ -88,6 +93,34 @@ function parseYamlText(text: string, source: string): unknown {
   );
   if (problems.length > 0) throw invalid(source, problems);
   return parsed.toJS({ maxAliasCount: DOCUMENT_LIMITS.maxAliases });
+}
+
+/**
+ * Rejects JSON-style nesting ([ and { outside quoted strings) past the limit before parsing, so a
+ * hostile document fails fast instead of exhausting the parser's stack.
+ */
+function assertFlowDepth(text: string, source: string): void {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (quote) {
+      if (char === "\\" && quote === '"') index++;
+      else if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+    } else if (char === "[" || char === "{") {
+      if (++depth > DOCUMENT_LIMITS.maxDepth) {
+        throw invalid(source, [`the document is nested deeper than ${DOCUMENT_LIMITS.maxDepth} levels`]);
+      }
+    } else if (char === "]" || char === "}") {
+      depth--;
+    } else if (char === "#") {
+      // A comment runs to the end of the line and may hold any bracket.
+      const end = text.indexOf("\n", index);
+      index = end === -1 ? text.length : end;
+    }
+  }
 }
 
 function assertDepth(root: unknown, source: string): void {
@@ -116,6 +149,7 @@ async function resolveReferences(
     if (!nested || value === null || typeof value !== "object" || Array.isArray(value)) continue;
     const fieldPath = `${path}${name}`;
     let inline = value as Record<string, unknown>;
+    let fieldChain = chain;
     if ("$ref" in inline) {
       const target = referenceTarget(inline, nested, fieldPath, chain[0] as string);
       const key = `${target.slug}/${target.name}`;
@@ -125,9 +159,9 @@ async function resolveReferences(
         ]);
       }
       inline = await loadSaved(target.slug, target.name);
-      chain = [...chain, key];
+      fieldChain = [...chain, key];
     }
-    resolved[name] = await resolveReferences(nested, inline, loadSaved, `${fieldPath}.`, chain);
+    resolved[name] = await resolveReferences(nested, inline, loadSaved, `${fieldPath}.`, fieldChain);
   }
   return resolved;
 }

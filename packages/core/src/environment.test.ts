@@ -58,7 +58,7 @@ describe("mergeEnvironment", () => {
   // Minor bug: mergeEnvironment collects into plain `{}` objects, so a variable named `__proto__`
   // (legal in a POSIX environment and allowed by the `env` field's pattern) sets the prototype instead
   // of a key and vanishes: mergeEnvironment(JSON.parse('{"__proto__":"x","A":"1"}')) gives { A: "1" }.
-  it.fails("keeps a variable named __proto__", () => {
+  it("keeps a variable named __proto__", () => {
     const layer = JSON.parse('{"__proto__": "x", "A": "1"}') as Record<string, string>;
     expect(Object.entries(mergeEnvironment(layer))).toEqual([
       ["__proto__", "x"],

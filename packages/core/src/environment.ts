@@ -16,17 +16,14 @@ export function baseEnvironment(env: NodeJS.ProcessEnv = process.env): Record<st
 export function mergeEnvironment(
   ...layers: Readonly<Record<string, string | null | undefined>>[]
 ): Record<string, string> {
-  const merged: Record<string, string | null> = {};
+  // A Map, so that a variable named __proto__ is a variable like any other.
+  const merged = new Map<string, string | null>();
   for (const layer of layers) {
     for (const [name, value] of Object.entries(layer)) {
-      if (value !== undefined) merged[name] = value;
+      if (value !== undefined) merged.set(name, value);
     }
   }
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(merged)) {
-    if (value !== null) result[name] = value;
-  }
-  return result;
+  return Object.fromEntries([...merged].filter((entry): entry is [string, string] => entry[1] !== null));
 }
 
 /** The variable that names the API the infrastructure talks back to. */

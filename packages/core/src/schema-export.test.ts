@@ -251,7 +251,7 @@ describe("exportBlockSchema", () => {
   // derived title: for `items: z.array(z.object({ host: z.string().meta({ description: "h" }) }))`
   // the property `items.items.properties.host` is `{ type: "string", description: "h" }`, no `title`.
   // schema-export.ts says it titles nested properties "so UIs get a label for every input".
-  it.fails("titles the properties of objects inside arrays too", () => {
+  it("titles the properties of objects inside arrays too", () => {
     const type = defineBlockType({
       slug: "array-of-objects",
       title: "A",

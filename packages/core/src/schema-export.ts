@@ -97,12 +97,17 @@ function titled(name: string, property: JsonObject): JsonObject {
 /** Titles the properties of object-valued fields too, so UIs get a label for every input. */
 function withTitles(schema: JsonObject): JsonObject {
   const properties = schema.properties as Record<string, JsonObject> | undefined;
-  if (!properties) return schema;
+  const items = schema.items as JsonObject | undefined;
   return {
     ...schema,
-    properties: Object.fromEntries(
-      Object.entries(properties).map(([name, property]) => [name, titled(name, withTitles(property))]),
-    ),
+    ...(properties
+      ? {
+          properties: Object.fromEntries(
+            Object.entries(properties).map(([name, property]) => [name, titled(name, withTitles(property))]),
+          ),
+        }
+      : {}),
+    ...(items && typeof items === "object" && !Array.isArray(items) ? { items: withTitles(items) } : {}),
   };
 }
 

@@ -157,7 +157,7 @@ describe("Redactor", () => {
   // longer one added after it, the short one is replaced first and the rest of the long one leaks:
   // add("abcd", "abcd-efgh-ijkl") then redact("abcd-efgh-ijkl") gives "********-efgh-ijkl" instead of
   // "********". (Replacing the longest needles first fixes it.)
-  it.fails("masks a secret whole even when a shorter secret is its prefix", () => {
+  it("masks a secret whole even when a shorter secret is its prefix", () => {
     const redactor = new Redactor();
     redactor.add("abcd", "abcd-efgh-ijkl");
     expect(redactor.redact("token=abcd-efgh-ijkl")).toBe(`token=${MASK}`);

@@ -54,7 +54,9 @@ export class Redactor {
 
   redact(text: string): string {
     let result = text;
-    for (const needle of this.#needles) {
+    // Longest first, so a secret that contains a shorter one is masked whole.
+    const needles = [...this.#needles].sort((a, b) => b.length - a.length);
+    for (const needle of needles) {
       if (result.includes(needle)) result = result.split(needle).join(MASK);
     }
     return result;

@@ -174,7 +174,7 @@ describe("DocumentStore", () => {
   // save("../escaped", "x", {}) writes <home>/escaped/x.json, outside <home>/documents, and
   // list("../..") lists folders outside the store. A slug should match the block type slug rule
   // (lowercase letters, digits and dashes) or be refused.
-  it.fails("refuses a slug that would leave the documents folder", async () => {
+  it("refuses a slug that would leave the documents folder", async () => {
     const error = await caught(() => store.save("../escaped", "x", doc(1)));
     expect(error).toBeInstanceOf(InfrablocksError);
     expect(existsSync(join(home, "escaped", "x.json"))).toBe(false);
@@ -256,5 +256,22 @@ describe("defaultStoreHome", () => {
     expect(defaultStoreHome({ INFRABLOCKS_HOME: "/srv/blocks" })).toBe("/srv/blocks");
     expect(defaultStoreHome({})).toBe(join(homedir(), ".infrablocks"));
     expect(defaultStoreHome({ INFRABLOCKS_HOME: "" })).toBe(join(homedir(), ".infrablocks"));
+  });
+});
+
+describe("DocumentStore clean-up", () => {
+  it("removes the temporary files of writers that died mid-save, and only theirs", async () => {
+    const home = await mkdtemp(join(tmpdir(), "ib-store-clean-"));
+    const store = new DocumentStore(home);
+    await store.save("process", "first", { type: "process" });
+    const folder = join(home, "documents", "process");
+    const deadWriter = ".first.999999.0123456789ab.tmp";
+    const liveWriter = `.first.${process.pid}.0123456789ab.tmp`;
+    await writeFile(join(folder, deadWriter), "{");
+    await writeFile(join(folder, liveWriter), "{");
+    await store.save("process", "second", { type: "process" });
+    const files = await readdir(folder);
+    expect(files).not.toContain(deadWriter);
+    expect(files).toContain(liveWriter);
   });
 });

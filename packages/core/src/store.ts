@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { InfrablocksError } from "./errors.js";
 import { assertDocumentName } from "./names.js";
 
+const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 export interface StoredDocumentInfo {
   slug: string;
   name: string;
@@ -71,6 +73,7 @@ export class DocumentStore {
       await unlink(temporary).catch(() => undefined);
     }
     await syncFolder(folder);
+    await removeAbandonedTemporaries(folder);
     return target;
   }
 
@@ -116,6 +119,12 @@ export class DocumentStore {
   }
 
   #folder(slug: string): string {
+    if (!SLUG_PATTERN.test(slug)) {
+      throw new InfrablocksError(
+        "INVALID_NAME",
+        `'${slug}' is not a block type slug (lowercase letters, digits, dashes).`,
+      );
+    }
     return join(this.home, "documents", slug);
   }
 }
@@ -141,6 +150,25 @@ async function listFolder(folder: string): Promise<string[]> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw storeError(`list ${folder}`, error);
+  }
+}
+
+const TEMPORARY_FILE = /^\..+\.([0-9]+)\.[0-9a-f]{12}\.tmp$/;
+
+/** Temporary files of writers that died mid-save; they never become documents, so they go. */
+async function removeAbandonedTemporaries(folder: string): Promise<void> {
+  for (const file of await listFolder(folder)) {
+    const writer = TEMPORARY_FILE.exec(file)?.[1];
+    if (writer && !isAlive(Number(writer))) await unlink(join(folder, file)).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, rmdir, stat } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type Infrastructure,
@@ -28,13 +29,12 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
   const workingDir = config.workingDir ?? (await mkdtemp(join(tmpdir(), "infrablocks-")));
   try {
     if (config.workingDir) await assertDirectory(config.workingDir);
-    const output = config.streamOutput ? "pipe" : "ignore";
     // A process group of its own, so kill can reach every process the command starts.
     const child = spawn(executable, args, {
       cwd: workingDir,
       env: mergeEnvironment(process.env, context.baseEnvironment, config.env),
       detached: true,
-      stdio: ["ignore", output, output],
+      stdio: ["ignore", outputTarget(config, context.stdout), outputTarget(config, context.stderr)],
     });
     const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
       child.on("close", (code, signal) => resolve([code, signal])),
@@ -60,7 +60,7 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
       ...(hint ? { message: hint } : {}),
     };
   } finally {
-    if (!config.workingDir) await rm(workingDir, { recursive: true, force: true });
+    if (!config.workingDir) await removeFolder(workingDir);
   }
 }
 
@@ -105,6 +105,22 @@ async function kill(_config: ProcessBlock, identifier: string, context: KillCont
 }
 
 // --- Internal helpers ---
+
+/**
+ * Where a child's output goes. A destination backed by a file descriptor (the CLI's stdout and
+ * stderr) is handed to the child as is: the bytes reach it without passing through this process, at
+ * the speed of the pipe, with the kernel's own backpressure. Any other stream is fed through a pipe.
+ */
+function outputTarget(config: ProcessBlock, destination: Writable): "ignore" | "pipe" | number {
+  if (!config.streamOutput) return "ignore";
+  const fd = (destination as Writable & { fd?: unknown }).fd;
+  return typeof fd === "number" ? fd : "pipe";
+}
+
+/** An empty folder (the usual case) goes with one rmdir; a folder the command filled, recursively. */
+async function removeFolder(path: string): Promise<void> {
+  await rmdir(path).catch(() => rm(path, { recursive: true, force: true }));
+}
 
 async function assertDirectory(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);

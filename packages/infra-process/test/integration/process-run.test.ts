@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { mkdtemp, realpath } from "node:fs/promises";
+import { createWriteStream, existsSync, openSync } from "node:fs";
+import { mkdtemp, readFile, realpath } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isInfrablocksError } from "@infrablocks/core";
@@ -100,6 +100,24 @@ describe("process run", () => {
       .run(await processBlock({}), capture().context)
       .catch((caught) => caught);
     expect(isInfrablocksError(error, "EMPTY_COMMAND")).toBe(true);
+  });
+
+  it("hands a destination with a file descriptor straight to the process", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "ib-fd-"));
+    const outPath = join(folder, "out.txt");
+    const errPath = join(folder, "err.txt");
+    const stdout = createWriteStream("", { fd: openSync(outPath, "w") });
+    const stderr = createWriteStream("", { fd: openSync(errPath, "w") });
+    const infrastructure = await processInfrastructure();
+    const run = capture({ stdout, stderr });
+    const result = await infrastructure.run(
+      await processBlock({ command: ["sh", "-c", "echo to-out; echo to-err >&2; exit 4"] }),
+      run.context,
+    );
+    await Promise.all([new Promise((done) => stdout.end(done)), new Promise((done) => stderr.end(done))]);
+    expect(result.statusCode).toBe(4);
+    expect(await readFile(outPath, "utf8")).toBe("to-out\n");
+    expect(await readFile(errPath, "utf8")).toBe("to-err\n");
   });
 
   it("discards output when streamOutput is false", async () => {

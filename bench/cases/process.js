@@ -1,0 +1,175 @@
+// Process and CLI cases: infrablocks against the raw Node and shell primitives doing the same work.
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { openSync } from "node:fs";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { promisify } from "node:util";
+import { median, round2, sideBySide } from "../measure.js";
+import { CLI, importPackage, quietContext, ROOT } from "../packages.js";
+
+const run = promisify(execFile);
+const devNullFd = openSync("/dev/null", "w");
+const spawnAndWait = (command, args, output) =>
+  once(spawn(command, args, { stdio: ["ignore", output, output] }), "close");
+
+export async function processCases() {
+  const core = await importPackage("core");
+  const { processBlockType } = await importPackage("infra-process");
+  const infrastructure = await core.loadInfrastructure(processBlockType);
+  const config = (command) => processBlockType.schema.parse({ type: "process", command });
+  const results = [];
+
+  const trueConfig = config(["true"]);
+  const sequential = await sideBySide({
+    rounds: 5,
+    ours: async () => {
+      for (let index = 0; index < 200; index++) await infrastructure.run(trueConfig, quietContext());
+    },
+    theirs: async () => {
+      for (let index = 0; index < 200; index++) await spawnAndWait("true", [], devNullFd);
+    },
+  });
+  results.push(
+    row(
+      "process-run",
+      sequential,
+      1.15,
+      "200 sequential runs of `true` vs 200 raw child_process.spawn + wait",
+    ),
+  );
+
+  const cliRun = await sideBySide({
+    rounds: 7,
+    ours: () => run(process.execPath, [CLI, "run", join(ROOT, "bench/fixtures/true.yaml")]),
+    theirs: () =>
+      run(process.execPath, ["-e", "require('node:child_process').spawn('true').on('close', () => {})"]),
+  });
+  results.push(
+    row(
+      "cli-run",
+      cliRun,
+      1.5,
+      "`infrablocks run` of a process document running `true` vs `node -e` spawning `true`",
+    ),
+  );
+
+  const cliSchema = await sideBySide({
+    rounds: 7,
+    ours: () => run(process.execPath, [CLI, "schema"], { maxBuffer: 64 * 1024 * 1024 }),
+    theirs: () => run(process.execPath, ["-e", "0"]),
+  });
+  results.push(
+    row("cli-schema", cliSchema, 2.0, "`infrablocks schema` (every installed type) vs `node -e 0`"),
+  );
+
+  results.push(await streamCase());
+  results.push(await concurrentCase(infrastructure, config));
+  return results;
+}
+
+// --- 1 GiB through a run, to a pipe ---
+
+const GIB = 1024 * 1024 * 1024;
+
+/** Reads a child's stdout to the end, counting bytes, as the reader of a pipe would. */
+async function drain(command, args) {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let bytes = 0;
+  let report = "";
+  child.stdout.on("data", (chunk) => {
+    bytes += chunk.length;
+  });
+  child.stderr.on("data", (chunk) => {
+    report += chunk;
+  });
+  const [code] = await once(child, "close");
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited ${code}: ${report}`);
+  return { bytes, report };
+}
+
+async function streamCase() {
+  let peakRssMiB = 0;
+  const generator = ["head", "-c", String(GIB), "/dev/zero"];
+  const measured = await sideBySide({
+    rounds: 5,
+    warmup: 0,
+    ours: async () => {
+      const { bytes, report } = await drain(process.execPath, [
+        join(ROOT, "bench/fixtures/stream-run.js"),
+        ...generator,
+      ]);
+      if (bytes !== GIB) throw new Error(`process-stream delivered ${bytes} bytes, not ${GIB}`);
+      peakRssMiB = Math.max(peakRssMiB, JSON.parse(report).maxRssMiB);
+    },
+    theirs: async () => {
+      const { bytes } = await drain("sh", ["-c", `${generator.join(" ")} | cat`]);
+      if (bytes !== GIB) throw new Error(`cat delivered ${bytes} bytes`);
+    },
+  });
+  return {
+    ...row(
+      "process-stream",
+      measured,
+      1.25,
+      "1 GiB of output through a process run with streamOutput, to a pipe, vs the same bytes through `cat`",
+    ),
+    peakRssMiB: round2(peakRssMiB),
+    rssTargetMiB: 100,
+  };
+}
+
+// --- 200 at once ---
+
+async function concurrentCase(infrastructure, config) {
+  const count = 200;
+  const echoConfigs = Array.from({ length: count }, (_, index) => config(["echo", `run-${index}`]));
+  const measured = await sideBySide({
+    rounds: 5,
+    ours: async () => {
+      const outputs = await Promise.all(
+        echoConfigs.map(async (echoConfig, index) => {
+          const chunks = [];
+          const stdout = new Writable({
+            write(chunk, _encoding, callback) {
+              chunks.push(chunk);
+              callback();
+            },
+          });
+          const result = await infrastructure.run(echoConfig, quietContext({ stdout }));
+          return result.statusCode === 0 && Buffer.concat(chunks).toString() === `run-${index}\n`;
+        }),
+      );
+      const intact = outputs.filter(Boolean).length;
+      if (intact !== count) throw new Error(`only ${intact} of ${count} concurrent runs were intact`);
+      return intact;
+    },
+    theirs: async () => {
+      await Promise.all(
+        Array.from({ length: count }, async (_, index) => {
+          const child = spawn("echo", [`run-${index}`], { stdio: ["ignore", "pipe", "ignore"] });
+          child.stdout.resume();
+          await once(child, "close");
+        }),
+      );
+    },
+  });
+  return {
+    ...row(
+      "process-concurrent",
+      measured,
+      1.2,
+      "200 concurrent process runs of `echo` vs 200 concurrent raw spawns",
+    ),
+    intactRuns: median(measured.details),
+  };
+}
+
+export function row(name, measured, target, detail) {
+  return {
+    name,
+    ratio: round2(measured.ratio),
+    target,
+    detail: `${detail}; medians ${round2(measured.oursMs)} ms vs ${round2(measured.theirsMs)} ms`,
+  };
+}

@@ -1,0 +1,45 @@
+// Validation throughput: core's full document check against ajv on the exported JSON schema.
+import { Ajv } from "ajv";
+import { sideBySide } from "../measure.js";
+import { importPackage } from "../packages.js";
+import { row } from "./process.js";
+
+const DOCUMENTS = 20_000;
+
+export async function validateCase() {
+  const core = await importPackage("core");
+  const { processBlockType } = await importPackage("infra-process");
+  const registry = new core.BlockRegistry([processBlockType]);
+  const document = {
+    type: "process",
+    name: "nightly",
+    command: ["python3", "-m", "etl", "--date", "2026-11-28"],
+    env: { LOG_LEVEL: "debug", REMOVED: null },
+    labels: { team: "data" },
+    workingDir: "/srv/etl",
+  };
+  const noSavedDocuments = async () => {
+    throw new Error("unused");
+  };
+  const validate = new Ajv({ strict: false, useDefaults: true }).compile(
+    core.exportBlockSchema(processBlockType),
+  );
+  const measured = await sideBySide({
+    rounds: 5,
+    ours: async () => {
+      for (let index = 0; index < DOCUMENTS; index++)
+        await core.resolveBlock(registry, document, noSavedDocuments);
+    },
+    theirs: async () => {
+      for (let index = 0; index < DOCUMENTS; index++) {
+        if (!validate(structuredClone(document))) throw new Error("ajv rejected the document");
+      }
+    },
+  });
+  return row(
+    "validate",
+    measured,
+    2.0,
+    `${DOCUMENTS} process documents validated by core vs by ajv on the exported schema`,
+  );
+}

@@ -1,0 +1,27 @@
+// The bench drives the built packages, as users run them.
+import { createWriteStream, existsSync, openSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const CLI = join(ROOT, "packages/cli/bin.js");
+
+export async function importPackage(folder) {
+  const entry = join(ROOT, "packages", folder, "dist/index.js");
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run pnpm build first (pnpm bench does).`);
+  return import(pathToFileURL(entry).href);
+}
+
+const devNull = createWriteStream("", { fd: openSync("/dev/null", "w") });
+
+/** A run context whose output goes to /dev/null, as a caller redirecting there would. */
+export function quietContext(overrides = {}) {
+  return {
+    stdout: devNull,
+    stderr: devNull,
+    log: { info() {}, warn() {}, error() {} },
+    baseEnvironment: {},
+    onStarted() {},
+    ...overrides,
+  };
+}

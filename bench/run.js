@@ -1,0 +1,33 @@
+// `pnpm bench`: every case side by side with its raw counterpart, a table, and bench/results/latest.json.
+import { writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { processCases } from "./cases/process.js";
+import { validateCase } from "./cases/validate.js";
+import { ROOT } from "./packages.js";
+
+const suites = [
+  ["process", processCases],
+  ["validate", async () => [await validateCase()]],
+];
+
+const only = process.argv[2];
+const rows = [];
+for (const [name, suite] of suites) {
+  if (only && only !== name) continue;
+  process.stderr.write(`bench: ${name}...\n`);
+  rows.push(...(await suite()));
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+process.stdout.write(`${table(rows)}\n\n${machine}\n`);
+await writeFile(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(rows, null, 2)}\n`);
+
+function table(results) {
+  const lines = ["| name | ratio | target | within | detail |", "|---|---|---|---|---|"];
+  for (const result of results) {
+    const within = result.ratio <= result.target ? "yes" : "NO";
+    lines.push(`| ${result.name} | ${result.ratio} | ≤ ${result.target} | ${within} | ${result.detail} |`);
+  }
+  return lines.join("\n");
+}
