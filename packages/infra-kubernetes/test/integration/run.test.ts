@@ -116,6 +116,31 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
     });
   }, 90_000);
 
+  it("ends a silent job at jobWatchTimeoutSeconds, deletes it and reports -1", async () => {
+    const run = capture();
+    const result = await infrastructure.run(
+      jobBlock(cluster, { command: ["sleep", "60"], jobWatchTimeoutSeconds: 3 }),
+      run.context,
+    );
+    expect(result.statusCode).toBe(-1);
+    expect(result.message).toMatch(/did not complete within 3s; the job was deleted/);
+    expect(run.stdout()).toBe("");
+  }, 60_000);
+
+  it("keeps the kubeconfig's token out of every error and message", async () => {
+    const token = "t0k3n-that-must-never-show";
+    const forged = cluster.kubeconfigYaml.replace(/token: .*/, `token: ${token}`);
+    expect(forged).toContain(token);
+    const block = jobBlock(cluster, { command: ["true"] });
+    const unauthorized = { ...block, clusterConfig: { type: "kubernetes-cluster-config" as const, config: forged } };
+    const run = capture();
+    const error = await infrastructure.run(unauthorized, run.context).catch((caught: Error) => caught);
+    expect(error).toMatchObject({ code: "INFRASTRUCTURE_ERROR", message: expect.stringContaining("401") });
+    const everything = `${(error as Error).message}\n${(error as Error).stack}\n${run.messages.join("\n")}`;
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(Buffer.from(token).toString("base64"));
+  });
+
   it.skipIf(REAL_CLUSTER)(
     "kill sends its delete options in the body (none in the query) and returns once accepted",
     async () => {
