@@ -42,6 +42,8 @@ const DRAIN_TIMEOUT_MS = 10_000;
 const WAIT_RECOVERY_ATTEMPTS = 3;
 // The engine stops a container within the grace period plus the time SIGKILL takes; this bounds the wait.
 const STOP_MARGIN_SECONDS = 30;
+// Between create and start a run only connects networks and attaches: well under this.
+const CREATED_WAIT_MS = 10_000;
 
 async function run(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
   const command = requireCommand(SLUG, config.command);
@@ -110,9 +112,15 @@ async function kill(_config: DockerContainerBlock, identifier: string, context: 
     );
   }
   const container = engine.docker.getContainer(containerId);
-  const state = await inspectState(container).catch((error: unknown) => {
+  const state = await settledState(container).catch((error: unknown) => {
     throw failure(`Inspecting container ${short} failed`, error, undefined, engine.host);
   });
+  if (state?.Status === "created") {
+    // The run that created it never started it (it would have within the wait): nothing runs, so remove it.
+    await removeContainer(container, context.log);
+    context.log.warn(`Container ${short} was created but never started; it has been removed.`);
+    return;
+  }
   if (state === undefined || state.Status === "removing") {
     throw notFound(short, "no such container; it has been removed");
   }
@@ -297,6 +305,21 @@ async function removeContainer(container: Docker.Container, log: Logger): Promis
     const status = statusOf(error);
     if (status === 404 || status === 409) return; // Gone already, or being removed.
     log.warn(`Removing container ${container.id.slice(0, 12)} failed: ${engineMessage(error)}`);
+  }
+}
+
+/**
+ * The state of a container to stop. A run reports its container between create and start, so a kill
+ * may find it "created" for a moment; it waits, boundedly, for the start.
+ */
+async function settledState(
+  container: Docker.Container,
+): Promise<Docker.ContainerInspectInfo["State"] | undefined> {
+  const deadline = Date.now() + CREATED_WAIT_MS;
+  for (;;) {
+    const state = await inspectState(container);
+    if (state?.Status !== "created" || Date.now() > deadline) return state;
+    await sleep(100);
   }
 }
 

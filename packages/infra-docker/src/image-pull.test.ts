@@ -49,9 +49,9 @@ describe("pullImage against a fake engine", () => {
   it("sends the credentials in the X-Registry-Auth header only, and reports progress", async () => {
     answer = progress(
       { status: "Pulling from team/app", id: "1.0" },
-      { status: "Downloading", id: "l1", progressDetail: { current: 1 } },
-      { status: "Downloading", id: "l1", progressDetail: { current: 2 } },
-      { status: "Pull complete", id: "l1" },
+      { status: "Downloading", id: "0123456789ab", progressDetail: { current: 1 } },
+      { status: "Downloading", id: "0123456789ab", progressDetail: { current: 2 } },
+      { status: "Pull complete", id: "0123456789ab" },
     );
     const auth = registryAuth({
       serverAddress: "r.example.com:5000",
@@ -61,7 +61,7 @@ describe("pullImage against a fake engine", () => {
     await pullImage(docker, parseImageReference("r.example.com:5000/team/app:1.0"), auth, log);
     expect(seen[0]?.url).toBe("/images/create?fromImage=r.example.com%3A5000%2Fteam%2Fapp&tag=1.0");
     expect(seen[0]?.headers["x-registry-auth"]).toBe(auth.header);
-    expect(lines.filter((line) => line.includes("l1: Downloading"))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes("layer 0123456789ab: Downloading"))).toHaveLength(1);
     expect(lines.join("\n")).not.toContain("pw-secret-1");
   });
 
@@ -75,9 +75,9 @@ describe("pullImage against a fake engine", () => {
 
   it("fails on an error line inside a 200 stream, scrubbing the password", async () => {
     answer = progress(
-      { status: "Pulling fs layer", id: "l1" },
-      { status: "Downloading", id: "l1" },
-      { status: "Downloading", id: "l1" },
+      { status: "Pulling fs layer", id: "0123456789ab" },
+      { status: "Downloading", id: "0123456789ab" },
+      { status: "Downloading", id: "0123456789ab" },
       { errorDetail: { message: "unauthorized: pw-secret-1 rejected" }, error: "unauthorized" },
     );
     const auth = registryAuth({ serverAddress: "r.example.com", username: "me", password: "pw-secret-1" });

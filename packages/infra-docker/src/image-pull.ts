@@ -104,7 +104,7 @@ async function imagePresent(docker: Docker, image: ImageReference): Promise<bool
 
 function pullError(image: ImageReference, reason: string, auth: RegistryAuth | undefined): InfrablocksError {
   let hint = "";
-  if (/unauthorized|authentication required|denied|forbidden/i.test(reason)) {
+  if (/unauthorized|authentication required|no basic auth credentials|denied|forbidden/i.test(reason)) {
     hint = auth
       ? ` The registry refused the credentials of '${auth.username}' for this image.`
       : " The registry wants credentials: give the block an imageRegistry, or run docker login on this machine.";

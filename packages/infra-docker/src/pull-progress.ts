@@ -6,6 +6,8 @@ export interface PullEvent {
   errorDetail?: { message?: string };
 }
 
+const LAYER_ID = /^[0-9a-f]{12}$/;
+
 /**
  * Turns the engine's pull events into one line per change of a layer's state ("Downloading",
  * "Extracting", "Pull complete"…). Byte-level progress updates repeat the state and are dropped,
@@ -24,6 +26,7 @@ export class PullProgress {
     const key = event.id ?? "";
     if (this.#states.get(key) === event.status) return;
     this.#states.set(key, event.status);
-    this.#report(event.id ? `${event.id}: ${event.status}` : event.status);
+    // Layer events carry the layer's short id; the others carry the tag, which the caller already names.
+    this.#report(event.id && LAYER_ID.test(event.id) ? `layer ${event.id}: ${event.status}` : event.status);
   }
 }

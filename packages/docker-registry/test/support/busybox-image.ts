@@ -10,18 +10,18 @@ const run = promisify(execFile);
 export const BUSYBOX_IMAGE = "infrablocks-test/busybox:latest";
 
 /**
- * Builds {@link BUSYBOX_IMAGE} from /bin/busybox (Debian's busybox-static). The engine caches the
- * layers, so calling this from every suite costs little after the first build.
+ * Builds `tag` from a Dockerfile in a fresh context; `files` are copied into the context first.
+ * The classic builder: the engine here is 20.10 and the CLI has no buildx plugin.
  */
-export async function ensureBusyboxImage(tag = BUSYBOX_IMAGE): Promise<string> {
-  const context = await mkdtemp(join(tmpdir(), "infrablocks-busybox-"));
+export async function buildImage(
+  tag: string,
+  dockerfile: string,
+  files: Record<string, string> = {},
+): Promise<string> {
+  const context = await mkdtemp(join(tmpdir(), "infrablocks-build-"));
   try {
-    await copyFile("/bin/busybox", join(context, "busybox"));
-    await writeFile(
-      join(context, "Dockerfile"),
-      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
-    );
-    // The classic builder: the engine here is 20.10 and the CLI has no buildx plugin.
+    for (const [name, source] of Object.entries(files)) await copyFile(source, join(context, name));
+    await writeFile(join(context, "Dockerfile"), dockerfile);
     await run("docker", ["build", "--quiet", "--tag", tag, context], {
       env: { ...process.env, DOCKER_BUILDKIT: "0" },
       timeout: 120_000,
@@ -30,4 +30,16 @@ export async function ensureBusyboxImage(tag = BUSYBOX_IMAGE): Promise<string> {
   } finally {
     await rm(context, { recursive: true, force: true });
   }
+}
+
+/**
+ * Builds {@link BUSYBOX_IMAGE} from /bin/busybox (Debian's busybox-static). The engine caches the
+ * layers, so calling this from every suite costs little after the first build.
+ */
+export async function ensureBusyboxImage(tag = BUSYBOX_IMAGE): Promise<string> {
+  return buildImage(
+    tag,
+    'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
+    { busybox: "/bin/busybox" },
+  );
 }

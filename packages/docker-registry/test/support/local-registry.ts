@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
-import { ensureBusyboxImage } from "./busybox-image.js";
+import { BUSYBOX_IMAGE, buildImage, ensureBusyboxImage } from "./busybox-image.js";
 
 /** A private registry (Debian's docker-registry) with htpasswd auth, holding the busybox test image. */
 export interface LocalRegistry {
@@ -14,7 +14,10 @@ export interface LocalRegistry {
   readonly address: string;
   readonly username: string;
   readonly password: string;
-  /** `<address>/infrablocks/busybox:1.0`, pushed and then removed from the engine's image store. */
+  /**
+   * `<address>/infrablocks/busybox:1.0`: busybox plus a layer of its own, pushed and then removed from
+   * the engine, so a pull downloads that layer.
+   */
   readonly image: string;
   stop(): Promise<void>;
 }
@@ -55,7 +58,7 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
   try {
     await waitForUnauthorized(`http://${address}/v2/`);
     const image = `${address}/infrablocks/busybox:1.0`;
-    await pushBusybox(image, { username, password, serveraddress: address });
+    await pushTestImage(image, { username, password, serveraddress: address });
     return { address, username, password, image, stop };
   } catch (error) {
     await stop();
@@ -98,14 +101,14 @@ async function waitForUnauthorized(url: string): Promise<void> {
   }
 }
 
-async function pushBusybox(
+async function pushTestImage(
   image: string,
   authconfig: { username: string; password: string; serveraddress: string },
 ): Promise<void> {
   const docker = new Docker();
-  const source = await ensureBusyboxImage();
-  const [repo, tag] = [image.slice(0, image.lastIndexOf(":")), image.slice(image.lastIndexOf(":") + 1)];
-  await docker.getImage(source).tag({ repo, tag });
+  await ensureBusyboxImage();
+  const stamp = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  await buildImage(image, `FROM ${BUSYBOX_IMAGE}\nRUN echo ${stamp} > /registry-stamp\n`);
   const stream = await docker.getImage(image).push({ authconfig });
   const events = await new Promise<{ error?: string }[]>((resolve, reject) =>
     docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) =>
@@ -114,7 +117,8 @@ async function pushBusybox(
   );
   const failure = events.find((event) => event.error);
   if (failure) throw new Error(`pushing ${image} failed: ${failure.error}`);
-  await docker.getImage(image).remove({ noprune: true });
+  // Pruning drops the image's own layer; the busybox base stays, tagged.
+  await docker.getImage(image).remove();
 }
 
 async function terminate(child: ChildProcess): Promise<void> {
