@@ -90,7 +90,7 @@ const dockerContainerFields = {
   createOptions: z.record(z.string(), z.unknown()).optional().meta({
     title: "Create Options",
     description:
-      'Extra settings merged into the Docker Engine API create body (e.g. {"HostConfig": {"Init": true}}). Objects merge key by key; settings derived from the fields above win.',
+      'Extra settings merged into the Docker Engine API create body (e.g. {"HostConfig": {"Init": true}}). Objects merge key by key and Env and ExtraHosts entry by entry; settings derived from the fields above win, and Tty, OpenStdin and HostConfig.AutoRemove are always false.',
   }),
 };
 
