@@ -1,3 +1,4 @@
+export { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 export { z } from "zod";
 export {
   type BlockConfig,
