@@ -1,6 +1,11 @@
 import type { IncomingMessage } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { InfrablocksError, type Logger } from "@infrablocks/core";
 import type Docker from "dockerode";
-import { statusOf } from "./engine-errors.js";
+import { engineMessage, statusOf } from "./engine-errors.js";
+
+// A broken wait connection is retried this many times (1 s, 2 s, 3 s apart) before the run gives up.
+const WAIT_RECOVERY_ATTEMPTS = 3;
 
 /** How a wait for a container's exit ended. */
 export type WaitOutcome =
@@ -47,6 +52,35 @@ export async function watchExit(
     throw error;
   }
   return { outcome: readOutcome(response), cancel: () => cancelled.abort() };
+}
+
+/** The engine's wait result; a broken connection is retried with a `not-running` wait, which answers at once for an ended container. */
+export async function awaitExit(
+  docker: Docker,
+  containerId: string,
+  watch: ExitWatch,
+  log: Logger,
+): Promise<WaitOutcome> {
+  let outcome = await watch.outcome;
+  for (let attempt = 1; outcome.kind === "lost" && attempt <= WAIT_RECOVERY_ATTEMPTS; attempt++) {
+    log.warn(
+      `Lost the engine's wait for container ${containerId.slice(0, 12)} (${outcome.reason}); asking again (${attempt} of ${WAIT_RECOVERY_ATTEMPTS}).`,
+    );
+    await sleep(1000 * attempt);
+    try {
+      outcome = await (await watchExit(docker, containerId, "not-running")).outcome;
+    } catch (error) {
+      outcome = { kind: "lost", reason: engineMessage(error) };
+    }
+  }
+  if (outcome.kind === "lost") {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `Lost contact with the Docker Engine while container ${containerId.slice(0, 12)} ran (${outcome.reason}); its state is unknown. Check it with 'docker inspect ${containerId.slice(0, 12)}'.`,
+      { blockType: "docker-container" },
+    );
+  }
+  return outcome;
 }
 
 async function readOutcome(response: IncomingMessage): Promise<WaitOutcome> {

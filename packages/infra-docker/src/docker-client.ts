@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { InfrablocksError } from "@infrablocks/core";
 import Docker from "dockerode";
 import { DEFAULT_SOCKET, type DockerHost, resolveDockerHost } from "./docker-host.js";
-import { isConnectionError, unreachableError } from "./engine-errors.js";
+import { engineMessage, isConnectionError, unreachableError } from "./engine-errors.js";
 
 /** A client for the engine DOCKER_HOST names. */
 export interface Engine {
@@ -45,7 +46,11 @@ export async function engineVersion(engine: Engine): Promise<string> {
     ) {
       throw unreachableError(engine.host, error);
     }
-    throw error;
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `The Docker Engine at ${engine.host.endpoint} answered with an error: ${engineMessage(error)}`,
+      { blockType: "docker-container" },
+    );
   }
 }
 

@@ -23,7 +23,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { candidateNames, NAME_CONFLICT_RETRIES } from "./container-name.js";
 import { copyOutput, type OutputCopy } from "./container-output.js";
 import { type ContainerPlan, planContainer, previewDocument } from "./container-settings.js";
-import { type ExitWatch, type WaitOutcome, watchExit } from "./container-wait.js";
+import { awaitExit, type ExitWatch, watchExit } from "./container-wait.js";
 import { type Engine, engineClient, engineVersion, supportsHostGateway } from "./docker-client.js";
 import type { DockerContainerBlock } from "./docker-container-block.js";
 import type { DockerHost } from "./docker-host.js";
@@ -38,8 +38,6 @@ export const dockerContainerInfrastructure: Infrastructure<DockerContainerBlock>
 const SLUG = "docker-container";
 // After the exit, the engine closes the output stream at once; a stream still open after this is stuck.
 const DRAIN_TIMEOUT_MS = 10_000;
-// A broken wait connection is retried this many times (1 s, 2 s, 3 s apart) before the run gives up.
-const WAIT_RECOVERY_ATTEMPTS = 3;
 // The engine stops a container within the grace period plus the time SIGKILL takes; this bounds the wait.
 const STOP_MARGIN_SECONDS = 30;
 // Between create and start a run only connects networks and attaches: well under this.
@@ -190,47 +188,24 @@ async function supervise(
   if (output && copied) await drain(output, copied, context.log);
 
   const short = container.id.slice(0, 12);
-  const state = await inspectState(container).catch(() => undefined);
-  if (outcome.kind !== "exited" || state === undefined || state.Status === "removing") {
+  // null: the state could not be read, which costs the memory hint but not the exit code.
+  const state = await inspectState(container).catch((error: unknown) => {
+    context.log.warn(
+      `Inspecting container ${short} after its exit failed: ${engineMessage(error, redactor)}`,
+    );
+    return null;
+  });
+  if (outcome.kind !== "exited" || state === undefined || state?.Status === "removing") {
     return {
       statusCode: -1,
       message: `Container ${short} was removed before its exit could be collected; its exit code is lost.`,
     };
   }
   const messages = [
-    exitMessage(outcome.statusCode, state.OOMKilled, config.memLimit),
+    exitMessage(outcome.statusCode, state?.OOMKilled === true, config.memLimit),
     outcome.error && `The engine reported: ${redactor.redact(outcome.error)}`,
   ].filter(Boolean);
   return { statusCode: outcome.statusCode, ...(messages.length > 0 ? { message: messages.join(" ") } : {}) };
-}
-
-/** The engine's wait result; a broken connection is retried with a `not-running` wait, which answers at once for an ended container. */
-async function awaitExit(
-  docker: Docker,
-  containerId: string,
-  watch: ExitWatch,
-  log: Logger,
-): Promise<WaitOutcome> {
-  let outcome = await watch.outcome;
-  for (let attempt = 1; outcome.kind === "lost" && attempt <= WAIT_RECOVERY_ATTEMPTS; attempt++) {
-    log.warn(
-      `Lost the engine's wait for container ${containerId.slice(0, 12)} (${outcome.reason}); asking again (${attempt} of ${WAIT_RECOVERY_ATTEMPTS}).`,
-    );
-    await sleep(1000 * attempt);
-    try {
-      outcome = await (await watchExit(docker, containerId, "not-running")).outcome;
-    } catch (error) {
-      outcome = { kind: "lost", reason: engineMessage(error) };
-    }
-  }
-  if (outcome.kind === "lost") {
-    throw new InfrablocksError(
-      "INFRASTRUCTURE_ERROR",
-      `Lost contact with the Docker Engine while container ${containerId.slice(0, 12)} ran (${outcome.reason}); its state is unknown. Check it with 'docker inspect ${containerId.slice(0, 12)}'.`,
-      { blockType: SLUG },
-    );
-  }
-  return outcome;
 }
 
 /** Waits, boundedly, for the rest of the output once the container has ended. */

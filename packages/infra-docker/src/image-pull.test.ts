@@ -1,42 +1,24 @@
-import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import type { ServerResponse } from "node:http";
 import { isInfrablocksError } from "@infrablocks/core";
 import { registryAuth } from "@infrablocks/docker-registry";
-import Docker from "dockerode";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type FakeEngine, startFakeEngine } from "../../docker-registry/test/support/fake-engine.js";
 import { parseImageReference } from "./image-reference.js";
 import { pullImage } from "./image-pull.js";
 
 /** A fake engine on a unix socket: each test says how /images/create answers. */
 describe("pullImage against a fake engine", () => {
-  let directory: string;
-  let server: Server;
-  let docker: Docker;
-  let seen: { url: string; headers: IncomingMessage["headers"] }[];
-  let answer: (response: ServerResponse) => void;
+  let engine: FakeEngine;
   const lines: string[] = [];
   const log = { info: (line: string) => lines.push(line), warn: () => {}, error: () => {} };
+  let answer: (response: ServerResponse) => void;
 
   beforeEach(async () => {
-    directory = await mkdtemp(join(tmpdir(), "infrablocks-fake-engine-"));
-    seen = [];
+    engine = await startFakeEngine();
+    engine.handle((_request, response) => answer(response));
     lines.length = 0;
-    server = createServer((request, response) => {
-      seen.push({ url: request.url ?? "", headers: request.headers });
-      request.resume();
-      answer(response);
-    });
-    server.listen(join(directory, "docker.sock"));
-    await once(server, "listening");
-    docker = new Docker({ socketPath: join(directory, "docker.sock") });
   });
-  afterEach(async () => {
-    server.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  afterEach(() => engine.close());
 
   const progress =
     (...events: unknown[]) =>
@@ -58,9 +40,9 @@ describe("pullImage against a fake engine", () => {
       username: "me",
       password: "pw-secret-1",
     });
-    await pullImage(docker, parseImageReference("r.example.com:5000/team/app:1.0"), auth, log);
-    expect(seen[0]?.url).toBe("/images/create?fromImage=r.example.com%3A5000%2Fteam%2Fapp&tag=1.0");
-    expect(seen[0]?.headers["x-registry-auth"]).toBe(auth.header);
+    await pullImage(engine.docker, parseImageReference("r.example.com:5000/team/app:1.0"), auth, log);
+    expect(engine.seen[0]?.url).toBe("/images/create?fromImage=r.example.com%3A5000%2Fteam%2Fapp&tag=1.0");
+    expect(engine.seen[0]?.headers["x-registry-auth"]).toBe(auth.header);
     expect(lines.filter((line) => line.includes("layer 0123456789ab: Downloading"))).toHaveLength(1);
     expect(lines.join("\n")).not.toContain("pw-secret-1");
   });
@@ -68,9 +50,9 @@ describe("pullImage against a fake engine", () => {
   it("pulls by digest when the reference has one", async () => {
     answer = progress({ status: "Status: Downloaded" });
     const digest = `sha256:${"c".repeat(64)}`;
-    await pullImage(docker, parseImageReference(`team/app:1.0@${digest}`), undefined, log);
-    expect(seen[0]?.url).toBe(`/images/create?fromImage=team%2Fapp&tag=${encodeURIComponent(digest)}`);
-    expect(seen[0]?.headers["x-registry-auth"]).toBeUndefined();
+    await pullImage(engine.docker, parseImageReference(`team/app:1.0@${digest}`), undefined, log);
+    expect(engine.seen[0]?.url).toBe(`/images/create?fromImage=team%2Fapp&tag=${encodeURIComponent(digest)}`);
+    expect(engine.seen[0]?.headers["x-registry-auth"]).toBeUndefined();
   });
 
   it("fails on an error line inside a 200 stream, scrubbing the password", async () => {
@@ -81,7 +63,7 @@ describe("pullImage against a fake engine", () => {
       { errorDetail: { message: "unauthorized: pw-secret-1 rejected" }, error: "unauthorized" },
     );
     const auth = registryAuth({ serverAddress: "r.example.com", username: "me", password: "pw-secret-1" });
-    const error = await pullImage(docker, parseImageReference("r.example.com/app:1"), auth, log).catch(
+    const error = await pullImage(engine.docker, parseImageReference("r.example.com/app:1"), auth, log).catch(
       (caught: unknown) => caught,
     );
     expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
@@ -96,7 +78,7 @@ describe("pullImage against a fake engine", () => {
       response.writeHead(200);
       response.end('{"status":"Pulling"}\n{"status": tru');
     };
-    await expect(pullImage(docker, parseImageReference("app:1"), undefined, log)).rejects.toThrow(
+    await expect(pullImage(engine.docker, parseImageReference("app:1"), undefined, log)).rejects.toThrow(
       "unreadable progress line",
     );
   });
@@ -106,7 +88,7 @@ describe("pullImage against a fake engine", () => {
       response.writeHead(404, { "Content-Type": "application/json" });
       response.end(JSON.stringify({ message: "manifest for app:nope not found: manifest unknown" }));
     };
-    await expect(pullImage(docker, parseImageReference("app:nope"), undefined, log)).rejects.toThrow(
+    await expect(pullImage(engine.docker, parseImageReference("app:nope"), undefined, log)).rejects.toThrow(
       /manifest unknown\. Check the image's name and tag\./,
     );
   });
@@ -117,7 +99,7 @@ describe("pullImage against a fake engine", () => {
       response.write('{"status":"Downloading","id":"l1"}\n');
       setImmediate(() => response.socket?.destroy());
     };
-    await expect(pullImage(docker, parseImageReference("app:1"), undefined, log)).rejects.toThrow(
+    await expect(pullImage(engine.docker, parseImageReference("app:1"), undefined, log)).rejects.toThrow(
       /pulling 'app:1' failed/,
     );
   });
