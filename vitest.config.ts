@@ -5,6 +5,6 @@ export default defineConfig({
   resolve: { conditions: ["@infrablocks/source"] },
   ssr: { resolve: { conditions: ["@infrablocks/source"] } },
   test: {
-    projects: ["packages/*"],
+    projects: ["packages/*", "examples/ssh-command"],
   },
 });
