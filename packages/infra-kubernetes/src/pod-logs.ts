@@ -76,10 +76,21 @@ export async function followPodLogs(options: FollowOptions): Promise<void> {
     }
     if (clean) {
       // Most likely the container just ended: wait until the pod says so, then read the rest once.
-      await options.nextChange(retryDelayMs(waits++));
+      // A stream that ended for another reason (log rotation, an idle timeout) resumes after the wait.
+      await waitForEnd(options);
     } else if (lines === 0) {
       await pause(retryDelayMs(fruitless - 1), signal).catch(() => undefined);
     }
+  }
+}
+
+/** How long a cleanly ended stream waits for the pod to report its container ended before resuming. */
+const END_WAIT_MS = 5_000;
+
+async function waitForEnd(options: FollowOptions): Promise<void> {
+  const deadline = Date.now() + END_WAIT_MS;
+  while (!options.ended() && !options.signal.aborted && Date.now() < deadline) {
+    await options.nextChange(deadline - Date.now());
   }
 }
 

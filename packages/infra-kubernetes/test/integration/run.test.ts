@@ -132,7 +132,10 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
     const forged = cluster.kubeconfigYaml.replace(/token: .*/, `token: ${token}`);
     expect(forged).toContain(token);
     const block = jobBlock(cluster, { command: ["true"] });
-    const unauthorized = { ...block, clusterConfig: { type: "kubernetes-cluster-config" as const, config: forged } };
+    const unauthorized = {
+      ...block,
+      clusterConfig: { type: "kubernetes-cluster-config" as const, config: forged },
+    };
     const run = capture();
     const error = await infrastructure.run(unauthorized, run.context).catch((caught: Error) => caught);
     expect(error).toMatchObject({ code: "INFRASTRUCTURE_ERROR", message: expect.stringContaining("401") });
