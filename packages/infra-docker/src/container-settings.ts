@@ -37,7 +37,7 @@ export function planContainer(
   command: string[],
   context: PlanContext,
 ): ContainerPlan {
-  checkCombinations(config);
+  assertValidCombinations(config);
   const image = parseImageReference(config.image);
   const networking = planNetworking({
     env: config.env,
@@ -126,9 +126,8 @@ export function previewDocument(config: DockerContainerBlock, plan: ContainerPla
   };
 }
 
-// --- Internal helpers ---
-
-function checkCombinations(config: DockerContainerBlock): void {
+/** Field combinations the schema cannot express; checked before any engine is contacted. */
+export function assertValidCombinations(config: DockerContainerBlock): void {
   const issues: string[] = [];
   if (config.networkMode !== undefined && config.networks.length > 0) {
     issues.push("networkMode: cannot be combined with networks; set one or the other");
@@ -145,6 +144,8 @@ function checkCombinations(config: DockerContainerBlock): void {
     throw new InfrablocksError("INVALID_DOCUMENT", issues.join("; "), { blockType: SLUG, issues });
   }
 }
+
+// --- Internal helpers ---
 
 function gpuRequest(gpus: "all" | number | string[]): Record<string, unknown> {
   const common = { Driver: "", Capabilities: [["gpu"]] };

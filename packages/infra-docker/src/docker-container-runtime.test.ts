@@ -80,6 +80,20 @@ describe("docker-container without an engine", () => {
     expect((error as Error).message).toContain("start the Docker Engine, or set DOCKER_HOST");
   });
 
+  it("reports a bad field combination before contacting the engine", async () => {
+    const config = block({ networks: ["a"], networkMode: "bridge" });
+    const context = {
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      log,
+      baseEnvironment: {},
+      onStarted() {},
+    };
+    await expect((await infrastructure()).run(config, context)).rejects.toSatisfy((error) =>
+      isInfrablocksError(error, "INVALID_DOCUMENT"),
+    );
+  });
+
   it("refuses to kill a container of another engine, or a malformed identifier", async () => {
     const infra = await infrastructure();
     const context = { log, graceSeconds: 1 };

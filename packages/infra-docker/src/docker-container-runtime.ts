@@ -22,7 +22,12 @@ import type Docker from "dockerode";
 import packageJson from "../package.json" with { type: "json" };
 import { candidateNames, NAME_CONFLICT_RETRIES } from "./container-name.js";
 import { copyOutput, type OutputCopy } from "./container-output.js";
-import { type ContainerPlan, planContainer, previewDocument } from "./container-settings.js";
+import {
+  assertValidCombinations,
+  type ContainerPlan,
+  planContainer,
+  previewDocument,
+} from "./container-settings.js";
 import { awaitExit, type ExitWatch, watchExit } from "./container-wait.js";
 import { type Engine, engineClient, engineVersion, supportsHostGateway } from "./docker-client.js";
 import type { DockerContainerBlock } from "./docker-container-block.js";
@@ -45,6 +50,7 @@ const CREATED_WAIT_MS = 10_000;
 
 async function run(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
   const command = requireCommand(SLUG, config.command);
+  assertValidCombinations(config);
   const engine = engineClient();
   const version = await engineVersion(engine);
   const plan = planContainer(config, command, {
