@@ -42,6 +42,10 @@ const containerType = defineBlockType({
       .array(z.object({ op: z.enum(["add", "remove"]), path: z.string() }))
       .optional()
       .meta({ description: "Patches." }),
+    gpus: z
+      .union([z.literal("all"), z.number().int().positive(), z.array(z.string())])
+      .optional()
+      .meta({ description: "GPUs." }),
     kubeconfig: secret(z.union([z.record(z.string(), z.unknown()), z.string()]), {
       description: "Secret as a whole, object or text.",
     }).optional(),
@@ -66,6 +70,7 @@ describe("uiHintsFor", () => {
       "imageRegistry",
       "headers",
       "patches",
+      "gpus",
       "kubeconfig",
     ]);
     expect(new Set(hints.order)).toEqual(new Set(Object.keys(container.properties)));
@@ -113,8 +118,20 @@ describe("toRjsfUiSchema", () => {
   it("renders secrets as passwords: map values, and the text form of an object-or-text secret", () => {
     expect(uiSchema.headers).toEqual({ additionalProperties: { "ui:widget": "password" } });
     expect(uiSchema.kubeconfig).toEqual({
-      "ui:widget": "password",
-      anyOf: [{}, { "ui:widget": "password" }],
+      anyOf: [
+        { "ui:title": "Object", "ui:label": false },
+        { "ui:title": "Text", "ui:label": false, "ui:widget": "password" },
+      ],
+    });
+  });
+
+  it("names the options of a union by their kind, and drops their redundant inner label", () => {
+    expect(uiSchema.gpus).toEqual({
+      anyOf: [
+        { "ui:title": "All", "ui:label": false },
+        { "ui:title": "Number", "ui:label": false },
+        { "ui:title": "List", "ui:label": false },
+      ],
     });
   });
 

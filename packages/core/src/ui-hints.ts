@@ -153,24 +153,47 @@ function collectEnumLabels(schema: JsonObject, path: string, labels: Record<stri
 /** The uiSchema of one property of a block, or of a node inside one, at document path `path`. */
 function uiFor(schema: JsonObject, path: string, hints: UiHints): RjsfUiSchema {
   const ui: RjsfUiSchema = {};
-  if (hints.secrets.includes(path) && schema.type !== "object" && schema.type !== "array") {
+  const xxxOf = alternatives(schema);
+  // On a union, rjsf would give `ui:widget` to its option picker; the text option gets it below instead.
+  if (hints.secrets.includes(path) && !xxxOf && schema.type !== "object" && schema.type !== "array") {
     ui["ui:widget"] = "password";
   }
   const labels = hints.enumLabels[path];
   if (labels && Array.isArray(schema.enum)) {
     ui["ui:enumNames"] = schema.enum.map((value) => labels[String(value)] ?? String(value));
   }
-  const xxxOf = alternatives(schema);
   if (xxxOf) {
     // rjsf uses `uiSchema.anyOf[i]` instead of this node's uiSchema for option i, so each carries its own.
-    const options = xxxOf.options.map((option) => uiFor(option, path, hints));
-    if (options.some((option) => Object.keys(option).length > 0)) ui[xxxOf.key] = options;
+    // It names an untitled option "<Field> option 1" and labels its input with the bare property name;
+    // the option's kind names it better, and the field's own label is already above the option picker.
+    ui[xxxOf.key] = xxxOf.options.map((option) => ({
+      "ui:title": optionTitle(option),
+      "ui:label": false,
+      ...uiFor(option, path, hints),
+    }));
   }
   for (const child of children(schema, path)) {
     const childUi = uiFor(child.schema, child.path, hints);
     if (Object.keys(childUi).length > 0) ui[child.key] = childUi;
   }
   return ui;
+}
+
+/** "Number", "Text", "List", "Object", or the label of a constant: what a user picks between. */
+function optionTitle(option: JsonObject): string {
+  if (typeof option.title === "string") return option.title;
+  if (typeof option.const === "string") return enumLabel(option.const);
+  const kind = Array.isArray(option.type) ? option.type[0] : option.type;
+  return (
+    {
+      string: "Text",
+      number: "Number",
+      integer: "Number",
+      boolean: "Yes or no",
+      array: "List",
+      object: "Object",
+    }[String(kind)] ?? "Value"
+  );
 }
 
 function isObject(value: unknown): value is JsonObject {
