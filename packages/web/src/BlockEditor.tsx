@@ -1,0 +1,56 @@
+import { type BlockJsonSchema, toRjsfUiSchema, uiHintsFor } from "@infrablocks/core";
+import type { FieldPathList, RJSFSchema, UiSchema } from "@rjsf/utils";
+import { useMemo, useState } from "react";
+import { type BlockDocument, formSchemaFor, nestedModes, withValueAt } from "./block-document.js";
+import { BlockForm } from "./BlockForm.js";
+import { DocumentOutput } from "./DocumentOutput.js";
+import { validator } from "./validator.js";
+
+/** One block type: its form beside the document it produces. */
+export function BlockEditor({ schema }: { schema: BlockJsonSchema }) {
+  const [document, setDocument] = useState<BlockDocument>({ type: schema.block_type_slug });
+  const { secrets } = useMemo(() => uiHintsFor(schema), [schema]);
+  const uiSchema = useMemo(
+    // The heading above names the type; the document panel takes the place of a submit button.
+    () =>
+      ({
+        ...toRjsfUiSchema(schema),
+        "ui:label": false,
+        "ui:submitButtonOptions": { norender: true },
+      }) as UiSchema,
+    [schema],
+  );
+  // Memoized on the nested fields' modes alone: a new schema object on every keystroke would make rjsf
+  // rebuild its schema utilities and re-derive the whole form.
+  const modesKey = JSON.stringify(nestedModes(schema, document));
+  const formSchema = useMemo(
+    () => formSchemaFor(schema, JSON.parse(modesKey)) as unknown as RJSFSchema,
+    [schema, modesKey],
+  );
+  const context = useMemo(
+    () => ({
+      replaceValue: (path: FieldPathList, value: unknown) =>
+        setDocument((current) => withValueAt(current, path, value)),
+    }),
+    [],
+  );
+  // Counted here rather than taken from the form, which reports errors only once the user has typed.
+  const errorCount = validator.validateFormData(document, formSchema).errors.length;
+
+  return (
+    <main>
+      <section className="form" aria-label={`${schema.title} form`}>
+        <h2>{schema.title}</h2>
+        <p className="type-description">{schema.description}</p>
+        <BlockForm
+          schema={formSchema}
+          uiSchema={uiSchema}
+          document={document}
+          onChange={setDocument}
+          context={context}
+        />
+      </section>
+      <DocumentOutput document={document} secretPaths={secrets} errorCount={errorCount} />
+    </main>
+  );
+}

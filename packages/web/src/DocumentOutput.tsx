@@ -1,0 +1,71 @@
+import { useState } from "react";
+import { type BlockDocument, maskSecrets, toJson, toYaml } from "./block-document.js";
+
+const FORMATS = {
+  yaml: { label: "YAML", render: toYaml, type: "application/yaml" },
+  json: { label: "JSON", render: toJson, type: "application/json" },
+} as const;
+type Format = keyof typeof FORMATS;
+
+export interface DocumentOutputProps {
+  document: BlockDocument;
+  secretPaths: readonly string[];
+  errorCount: number;
+}
+
+/** The block document as YAML or JSON: shown with its secrets masked, copied and downloaded whole. */
+export function DocumentOutput({ document, secretPaths, errorCount }: DocumentOutputProps) {
+  const [format, setFormat] = useState<Format>("yaml");
+  // The text last copied: "Copied" shows until the document or the format changes.
+  const [copiedText, setCopiedText] = useState<string>();
+  const { render, type } = FORMATS[format];
+  const text = render(document);
+
+  const copy = async () => {
+    await navigator.clipboard.writeText(text);
+    setCopiedText(text);
+  };
+  const download = () => {
+    // A data URL needs no revoking; the link is never attached, so the secret it holds is not in the page.
+    const href = `data:${type};charset=utf-8,${encodeURIComponent(text)}`;
+    Object.assign(window.document.createElement("a"), {
+      href,
+      download: `${document.type}.${format}`,
+    }).click();
+  };
+
+  return (
+    <section className="document" aria-label="Block document">
+      <div className="document-toolbar">
+        <div role="tablist" aria-label="Format">
+          {(Object.keys(FORMATS) as Format[]).map((key) => (
+            <button
+              key={key}
+              type="button"
+              role="tab"
+              aria-selected={format === key}
+              onClick={() => setFormat(key)}
+            >
+              {FORMATS[key].label}
+            </button>
+          ))}
+        </div>
+        <button type="button" onClick={copy}>
+          {copiedText === text ? "Copied" : "Copy"}
+        </button>
+        <button type="button" onClick={download}>
+          Download
+        </button>
+      </div>
+      <p className={errorCount === 0 ? "status valid" : "status invalid"} role="status">
+        {errorCount === 0
+          ? "Matches the schema"
+          : `${errorCount} problem${errorCount === 1 ? "" : "s"} to fix`}
+      </p>
+      <pre>{render(maskSecrets(document, secretPaths))}</pre>
+      {secretPaths.length > 0 ? (
+        <p className="hint">Secrets are masked here; Copy and Download give the full document.</p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,133 @@
+import type { BlockJsonSchema } from "@infrablocks/core";
+import { stringify } from "yaml";
+
+export type BlockDocument = { type: string; [field: string]: unknown };
+type JsonObject = { [key: string]: unknown };
+
+/** How a nested block field is filled: left out, written inline, or `{ "$ref": "<slug>/<name>" }`. */
+export type NestedMode = "unset" | "inline" | "reference";
+
+/** What the CLI prints for a secret; the page shows the same. */
+export const MASK = "********";
+
+// The store's names (core's names.ts): 1 to 63 lowercase letters, digits and dashes, alphanumeric at both ends.
+const NAME_PATTERN = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+
+/** An inline block always carries its `type`; a reference never does, even before its name is typed. */
+export function nestedModeOf(value: unknown): NestedMode {
+  if (!isObject(value)) return "unset";
+  return "type" in value ? "inline" : "reference";
+}
+
+/** The mode of every nested block field of the document, by dotted path, nested blocks' own included. */
+export function nestedModes(
+  schema: BlockJsonSchema,
+  document: unknown,
+  prefix = "",
+): Record<string, NestedMode> {
+  const modes: Record<string, NestedMode> = {};
+  for (const field of Object.keys(schema.block_schema_references)) {
+    const value = isObject(document) ? document[field] : undefined;
+    const mode = nestedModeOf(value);
+    modes[`${prefix}${field}`] = mode;
+    if (mode === "inline") {
+      Object.assign(modes, nestedModes(nestedSchema(schema, field), value, `${prefix}${field}.`));
+    }
+  }
+  return modes;
+}
+
+/**
+ * The schema the form renders and validates against: the exported one, with each nested block field
+ * shaped like its current value. An unset field gets a schema without defaults, so the form does not
+ * fill in an optional block by itself; a reference gets the `$ref` object that the CLI resolves.
+ */
+export function formSchemaFor(
+  schema: BlockJsonSchema,
+  modes: Record<string, NestedMode>,
+  prefix = "",
+): BlockJsonSchema {
+  const properties = { ...schema.properties };
+  for (const [field, reference] of Object.entries(schema.block_schema_references)) {
+    const nested = nestedSchema(schema, field);
+    const label = { title: nested.title, description: nested.description };
+    const mode = modes[`${prefix}${field}`] ?? "unset";
+    properties[field] =
+      mode === "inline"
+        ? (formSchemaFor(nested, modes, `${prefix}${field}.`) as unknown as JsonObject)
+        : mode === "reference"
+          ? referenceSchema(reference.block_type_slug, label)
+          : { ...label, type: "object" };
+  }
+  return { ...schema, properties };
+}
+
+/** A copy of the document with every secret replaced by {@link MASK}, for showing on the page. */
+export function maskSecrets<T>(document: T, secretPaths: readonly string[]): T {
+  let masked: unknown = document;
+  for (const path of secretPaths) masked = maskPath(masked, path.split("."));
+  return masked as T;
+}
+
+/** A copy of the document with the value at `path` replaced, or removed when `value` is undefined. */
+export function withValueAt(
+  document: BlockDocument,
+  path: readonly (string | number)[],
+  value: unknown,
+): BlockDocument {
+  const replace = (current: unknown, [head, ...rest]: readonly (string | number)[]): unknown => {
+    if (head === undefined) return value;
+    const copy: JsonObject = isObject(current) ? { ...current } : {};
+    const next = replace(copy[head], rest);
+    if (next === undefined) delete copy[head];
+    else copy[head] = next;
+    return copy;
+  };
+  return replace(document, path) as BlockDocument;
+}
+
+export function toJson(document: BlockDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function toYaml(document: BlockDocument): string {
+  return stringify(document);
+}
+
+// --- Internal helpers ---
+
+function nestedSchema(schema: BlockJsonSchema, field: string): BlockJsonSchema {
+  return schema.properties[field] as unknown as BlockJsonSchema;
+}
+
+function referenceSchema(slug: string, label: { title: string; description: string }): JsonObject {
+  return {
+    ...label,
+    type: "object",
+    properties: {
+      $ref: {
+        title: "Saved document",
+        description: `${slug}/<name> of a document stored with \`infrablocks save\`.`,
+        type: "string",
+        pattern: `^${slug}/${NAME_PATTERN}$`,
+      },
+    },
+    required: ["$ref"],
+    additionalProperties: false,
+  };
+}
+
+function maskPath(value: unknown, path: string[]): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined) return value === undefined || value === null ? value : MASK;
+  if (!isObject(value)) return value;
+  const keys = head === "*" ? Object.keys(value) : head in value ? [head] : [];
+  if (keys.length === 0) return value;
+  const copy = { ...value };
+  for (const key of keys) copy[key] = maskPath(value[key], rest);
+  return copy;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
