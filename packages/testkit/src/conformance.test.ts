@@ -48,6 +48,25 @@ describe("conformance checks", () => {
     );
   });
 
+  it("catch a field of an object-valued field without a description, but not the keys of list items", async () => {
+    const blockType = fakeRunType(
+      {},
+      {
+        options: z.object({ retries: z.number() }).optional().meta({ description: "Tuning." }),
+        patches: z
+          .array(z.object({ op: z.string() }))
+          .optional()
+          .meta({ description: "Operations." }),
+      },
+    );
+    const error = await checkNamed(fakeOptions({ blockType }), "title and a description")
+      .run()
+      .catch((caught: Error) => caught);
+    expect((error as Error).message).toBe(
+      "The exported schema is incomplete:\n  options.retries: no description",
+    );
+  });
+
   it("catch a preview that shows a secret-looking environment variable", async () => {
     const blockType = fakeRunType({ preview: async (config) => JSON.stringify(config.env) });
     await expect(checkNamed(fakeOptions({ blockType }), "preview masks").run()).rejects.toThrow(

@@ -66,7 +66,7 @@ export function schemaChecks(options: ConformanceOptions): ConformanceCheck[] {
         if (!schema.title?.trim()) problems.push("(schema): no title");
         if (!schema.description?.trim()) problems.push("(schema): no description");
         collectUntitled(schema, "", problems);
-        report(problems, "The exported schema is incomplete");
+        report([...new Set(problems)], "The exported schema is incomplete");
       },
     },
     {
@@ -130,7 +130,11 @@ function metadataProblems(options: ConformanceOptions, schema: BlockJsonSchema):
   return problems;
 }
 
-/** Every `properties` entry anywhere in the schema must carry a title and a description. */
+/**
+ * Every field must carry a title and a description: the block's properties, those of nested blocks and
+ * of object-valued fields (also inside anyOf/oneOf/allOf). The elements of lists and maps (`items`,
+ * `additionalProperties`) are values, not fields a form labels, so their inner keys are not checked.
+ */
 function collectUntitled(node: unknown, path: string, problems: string[]): void {
   if (node === null || typeof node !== "object") return;
   const schema = node as JsonObject;
@@ -143,7 +147,6 @@ function collectUntitled(node: unknown, path: string, problems: string[]): void 
     }
     collectUntitled(property, `${where}.`, problems);
   }
-  for (const key of ["items", "additionalProperties"]) collectUntitled(schema[key], `${path}*.`, problems);
   for (const key of ["anyOf", "oneOf", "allOf"]) {
     for (const member of (schema[key] as unknown[] | undefined) ?? [])
       collectUntitled(member, path, problems);
