@@ -111,7 +111,7 @@ export function runChecks(options: ConformanceOptions): ConformanceCheck[] {
     }),
     check("kill stops a long-running run within the grace period", async (runner) => {
       const capture = captureRun();
-      const block = await runner.block(settings?.longRunningCommand ?? []);
+      const block = await runner.block(runner.settings.longRunningCommand);
       const running = runner.infrastructure.run(block.config, capture.context);
       // Observed below; without this, a failure before that point would be an unhandled rejection.
       running.catch(() => undefined);
@@ -127,15 +127,16 @@ export function runChecks(options: ConformanceOptions): ConformanceCheck[] {
       runner.assertQuiet(capture.messages, "the log of a killed run");
     }),
     check("kill of a run that has ended throws INFRASTRUCTURE_NOT_FOUND", async (runner) => {
-      const identifier = settings?.goneIdentifier
-        ? await settings.goneIdentifier()
+      const { goneIdentifier } = runner.settings;
+      const identifier = goneIdentifier
+        ? await goneIdentifier()
         : (await runner.runToEnd(0, "conformance-gone")).result.identifier;
       const error = await runner.killError(identifier, "kill of an ended run");
       expectCode(error, "INFRASTRUCTURE_NOT_FOUND", `kill('${identifier}')`);
     }),
     check("kill of a run out of reach throws INFRASTRUCTURE_NOT_AVAILABLE", async (runner) => {
-      const foreign = settings?.foreignIdentifier;
-      const identifier = typeof foreign === "function" ? await foreign() : (foreign as string);
+      const foreign = runner.settings.foreignIdentifier;
+      const identifier = typeof foreign === "function" ? await foreign() : foreign;
       const error = await runner.killError(identifier, "kill of a run out of reach");
       expectCode(error, "INFRASTRUCTURE_NOT_AVAILABLE", `kill('${identifier}')`);
     }),
@@ -159,7 +160,7 @@ async function previewDocument(options: ConformanceOptions): Promise<DocumentFie
 class Runner {
   private constructor(
     private readonly options: ConformanceOptions,
-    private readonly settings: RunnableOptions,
+    readonly settings: RunnableOptions,
     readonly infrastructure: Infrastructure<unknown>,
     private readonly needles: string[],
   ) {}
