@@ -1,26 +1,23 @@
-import { isInfrablocksError } from "@infrablocks/core";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
-import { lsCommand, rmCommand, saveCommand, showCommand, UsageError } from "./commands/documents.js";
-import { killCommand } from "./commands/kill.js";
-import { previewCommand } from "./commands/preview.js";
-import { runCommand } from "./commands/run.js";
-import { schemaCommand } from "./commands/schema.js";
-import { typesCommand } from "./commands/types.js";
-import { validateCommand } from "./commands/validate.js";
-import { exitCodeFor, USAGE_EXIT_CODE } from "./exit-codes.js";
-import { Session } from "./session.js";
+import { USAGE_EXIT_CODE } from "./exit-codes.js";
+import type { Session } from "./session.js";
 
+// Commands, core and drivers are imported only when a command runs, so `--help` and `schema` start fast.
 const DOC_HELP = "DOC is a JSON or YAML file, '-' for stdin, or <slug>/<name> of a saved document.";
 
 /** Runs the `infrablocks` command line and resolves to its exit status. */
 export async function main(argv: string[]): Promise<number> {
-  const session = new Session();
+  let opened: Promise<Session> | undefined;
+  const openSession = () => {
+    opened ??= import("./session.js").then((module) => new module.Session());
+    return opened;
+  };
   let exitCode = 0;
   const action =
-    <A extends unknown[]>(command: (...args: A) => Promise<number>) =>
+    <A extends unknown[]>(command: (session: Session, ...args: A) => Promise<number>) =>
     async (...args: A) => {
-      exitCode = await command(...args);
+      exitCode = await command(await openSession(), ...args);
     };
 
   const program = new Command("infrablocks")
@@ -36,20 +33,26 @@ export async function main(argv: string[]): Promise<number> {
     .command("types")
     .description("List the installed block types.")
     .option("--json", "print an array of {slug, title, capabilities, package}")
-    .action(action((options) => typesCommand(session, options)));
+    .action(async (options) => {
+      exitCode = await (await import("./commands/types.js")).typesCommand(openSession, options);
+    });
 
   program
     .command("schema")
     .description("Print the JSON schema of one block type, or of all as an object keyed by slug.")
     .argument("[type]", "a block type slug, e.g. docker-container")
     .option("--out <dir>", "write <dir>/<slug>.json for each type and <dir>/index.json instead of printing")
-    .action(action((type, options) => schemaCommand(session, type, options)));
+    .action(async (type, options) => {
+      exitCode = await (await import("./commands/schema.js")).schemaCommand(openSession, type, options);
+    });
 
   program
     .command("validate")
     .description(`Check a block document. ${DOC_HELP}`)
     .argument("<doc>", "the document")
-    .action(action((doc) => validateCommand(session, doc)));
+    .action(
+      action(async (session, doc) => (await import("./commands/validate.js")).validateCommand(session, doc)),
+    );
 
   program
     .command("preview")
@@ -57,7 +60,9 @@ export async function main(argv: string[]): Promise<number> {
       `Show what would run, secrets masked: a process as shell text, a container as its create settings, a job as its manifest. ${DOC_HELP}`,
     )
     .argument("<doc>", "the document")
-    .action(action((doc) => previewCommand(session, doc)));
+    .action(
+      action(async (session, doc) => (await import("./commands/preview.js")).previewCommand(session, doc)),
+    );
 
   program
     .command("run")
@@ -67,7 +72,11 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<doc>", "the document")
     .option("--json", "stdout carries only JSON events (started, exited); the run's output goes to stderr")
     .addOption(graceOption("seconds Ctrl-C gives the run to stop before it is killed"))
-    .action(action((doc, options) => runCommand(session, doc, options)));
+    .action(
+      action(async (session, doc, options) =>
+        (await import("./commands/run.js")).runCommand(session, doc, options),
+      ),
+    );
 
   program
     .command("kill")
@@ -77,7 +86,11 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<doc>", "the document the run was started from")
     .argument("<identifier>", "e.g. myhost:4242 for a process")
     .addOption(graceOption("seconds between the polite stop and the forced one"))
-    .action(action((doc, identifier, options) => killCommand(session, doc, identifier, options)));
+    .action(
+      action(async (session, doc, identifier, options) =>
+        (await import("./commands/kill.js")).killCommand(session, doc, identifier, options),
+      ),
+    );
 
   program
     .command("save")
@@ -85,14 +98,22 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<doc>", "the document")
     .requiredOption("--name <name>", "1-63 lowercase letters, digits and dashes")
     .option("--overwrite", "replace a document saved under the same name")
-    .action(action((doc, options) => saveCommand(session, doc, options)));
+    .action(
+      action(async (session, doc, options) =>
+        (await import("./commands/documents.js")).saveCommand(session, doc, options),
+      ),
+    );
 
   program
     .command("ls")
     .description("List saved documents.")
     .option("--type <type>", "only this block type")
     .option("--json", "print an array of {slug, name, path, modifiedAt}")
-    .action(action((options) => lsCommand(session, options)));
+    .action(
+      action(async (session, options) =>
+        (await import("./commands/documents.js")).lsCommand(session, options),
+      ),
+    );
 
   program
     .command("show")
@@ -100,19 +121,43 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<slug/name>", "e.g. docker-registry/private")
     .option("--json", "print JSON instead of YAML")
     .option("--reveal", "print secret values instead of masking them")
-    .action(action((reference, options) => showCommand(session, reference, options)));
+    .action(
+      action(async (session, reference, options) =>
+        (await import("./commands/documents.js")).showCommand(session, reference, options),
+      ),
+    );
 
   program
     .command("rm")
     .description("Delete a saved document.")
     .argument("<slug/name>", "e.g. process/nightly")
-    .action(action((reference) => rmCommand(session, reference)));
+    .action(
+      action(async (session, reference) =>
+        (await import("./commands/documents.js")).rmCommand(session, reference),
+      ),
+    );
+
+  program
+    .command("ui")
+    .description(
+      "Serve a web page with a form for every installed block type, on 127.0.0.1; prints the URL and runs until Ctrl-C.",
+    )
+    .option("--port <port>", "the port to listen on; 0 picks a free one (default 4280)", (value) => {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new InvalidArgumentError("expected a port number from 0 to 65535");
+      return port;
+    })
+    .option("--open", "open the page in the default browser")
+    .action(
+      action(async (session, options) => (await import("./commands/ui.js")).uiCommand(session, options)),
+    );
 
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (error) {
-    return reportFailure(session, error);
+    return reportFailure(error);
   }
 }
 
@@ -125,22 +170,11 @@ function graceOption(description: string): Option {
   });
 }
 
-function reportFailure(session: Session, error: unknown): number {
+async function reportFailure(error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and version are not failures.
     return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
   }
-  if (process.env.INFRABLOCKS_DEBUG === "1") session.writeErr(String((error as Error).stack ?? error));
-  if (error instanceof UsageError) {
-    session.log.error(error.message);
-    return USAGE_EXIT_CODE;
-  }
-  if (isInfrablocksError(error)) {
-    session.log.error(error.message);
-    return exitCodeFor(error.code);
-  }
-  session.log.error(
-    `${(error as Error).message ?? String(error)} (set INFRABLOCKS_DEBUG=1 for the stack trace)`,
-  );
-  return 1;
+  const { describeFailure } = await import("./failure.js");
+  return describeFailure(error);
 }

@@ -16,6 +16,13 @@ import { installedBlockTypes } from "./block-types.js";
 
 /** What every command shares: the registry, the store, and output that never shows a secret. */
 export class Session {
+  /** The session of this command, whose redactor also scrubs the final error message. */
+  static current: Session | undefined;
+
+  constructor() {
+    Session.current = this;
+  }
+
   readonly registry: BlockRegistry = installedBlockTypes();
   readonly store = new DocumentStore();
   readonly redactor = new Redactor();

@@ -23,26 +23,32 @@ export interface ResolvedBlock<TConfig = unknown> {
 export type SavedDocumentLoader = (slug: string, name: string) => Promise<Record<string, unknown>>;
 
 /**
- * Parses JSON or YAML text into a document object. YAML is read with the core schema only (no custom
- * tags), a bounded number of aliases and bounded nesting.
+ * Parses JSON or YAML text of any shape with the bounds of block documents: the YAML core schema only
+ * (no custom tags), unique keys, bounded size, aliases and nesting. Problems name a line and column,
+ * never quote the text, which may hold credentials (a kubeconfig). `what` names the text in errors.
  */
-export function parseDocumentText(text: string, source: string): Record<string, unknown> {
+export function parseYamlValue(text: string, what: string): unknown {
   const bytes = Buffer.byteLength(text);
   if (bytes > DOCUMENT_LIMITS.maxBytes) {
-    throw invalid(source, [`the document is ${bytes} bytes; the limit is ${DOCUMENT_LIMITS.maxBytes}`]);
+    throw invalid(what, [`the text is ${bytes} bytes; the limit is ${DOCUMENT_LIMITS.maxBytes}`]);
   }
   let value: unknown;
   try {
-    // One parser for both: JSON is YAML, and the YAML parser rejects duplicate keys where JSON.parse
-    // silently keeps the last one.
-    value = parseYamlText(text, source);
+    // One parser for JSON and YAML: JSON is YAML, and the YAML parser rejects duplicate keys where
+    // JSON.parse silently keeps the last one.
+    value = parseYamlText(text, what);
   } catch (error) {
     if (error instanceof InfrablocksError) throw error;
-    const reason =
-      error instanceof RangeError ? "the document is nested too deeply" : (error as Error).message;
-    throw invalid(source, [reason]);
+    const reason = error instanceof RangeError ? "the text is nested too deeply" : (error as Error).message;
+    throw invalid(what, [reason]);
   }
-  assertDepth(value, source);
+  assertDepth(value, what);
+  return value;
+}
+
+/** Parses JSON or YAML text into a block document: a mapping, read by {@link parseYamlValue}. */
+export function parseDocumentText(text: string, source: string): Record<string, unknown> {
+  const value = parseYamlValue(text, source);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw invalid(source, [`a block document is a mapping of fields with a 'type', not ${describe(value)}`]);
   }

@@ -21,6 +21,7 @@ export { canonicalJson, sha256Checksum } from "./canonical-json.js";
 export {
   DOCUMENT_LIMITS,
   parseDocumentText,
+  parseYamlValue,
   type ResolvedBlock,
   resolveBlock,
   type SavedDocumentLoader,

@@ -46,7 +46,9 @@ describe("kubernetes-cluster-config", () => {
 
   it("reports unparsable YAML at config without echoing the text", () => {
     const [problem] = issues(kubernetesClusterConfigBlockType.schema, { config: `${KUBECONFIG}\n  bad: [` });
-    expect(problem).toMatch(/^config: the kubeconfig is not valid JSON or YAML at line/);
+    expect(problem).toMatch(
+      /^config: the kubeconfig is not valid JSON or YAML: .* at line [0-9]+, column [0-9]+/,
+    );
     expect(problem).not.toContain("s3cr3t");
   });
 

@@ -1,9 +1,9 @@
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { existsSync } from "node:fs";
-import { InfrablocksError, Redactor } from "@infrablocks/core";
+import { InfrablocksError, Redactor, stringifyYaml } from "@infrablocks/core";
 import { KubeConfig } from "@kubernetes/client-node";
-import { stringify } from "yaml";
+
 import { isRecord } from "./is-record.js";
 import { kubeconfigObject } from "./kubeconfig.js";
 import type { KubernetesClusterConfigBlock } from "./kubernetes-cluster-config-block.js";
@@ -79,7 +79,7 @@ export class KubeClient {
     const config = new KubeConfig();
     try {
       if (clusterConfig) {
-        config.loadFromString(stringify(kubeconfigObject(clusterConfig.config)));
+        config.loadFromString(stringifyYaml(kubeconfigObject(clusterConfig.config)));
         const context = clusterConfig.contextName ?? config.getCurrentContext();
         config.setCurrentContext(context);
       } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) {

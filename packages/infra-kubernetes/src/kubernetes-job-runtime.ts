@@ -8,8 +8,9 @@ import {
   type RunResult,
   requireCommand,
   secretValues,
+  stringifyYaml,
 } from "@infrablocks/core";
-import { stringify } from "yaml";
+
 import { clusterIds } from "./cluster-uid.js";
 import { jobIdentifier, parseJobIdentifier } from "./identifier.js";
 import { apiFailure, deleteJob } from "./job-api.js";
@@ -63,7 +64,7 @@ async function run(config: KubernetesJobBlock, context: RunContext): Promise<Run
 async function preview(config: KubernetesJobBlock, context: PreviewContext): Promise<string> {
   requireCommand(SLUG, config.command);
   const { manifest } = buildJobManifest(config, context.baseEnvironment);
-  return stringify(maskManifest(manifest), { sortMapEntries: true });
+  return stringifyYaml(maskManifest(manifest), { sortMapEntries: true });
 }
 
 async function kill(config: KubernetesJobBlock, identifier: string, context: KillContext): Promise<void> {

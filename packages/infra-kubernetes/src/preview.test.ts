@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parseYaml as parse } from "@infrablocks/core";
 import { kubernetesJobBlockType } from "./kubernetes-job-block.js";
 import { kubernetesJobInfrastructure } from "./kubernetes-job-runtime.js";
 

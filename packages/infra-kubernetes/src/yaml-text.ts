@@ -1,25 +1,16 @@
-import { parseDocument } from "yaml";
-
-/** Bounds that keep a hostile file from eating memory (the same as core's for block documents). */
-const MAX_ALIASES = 100;
+import { isInfrablocksError, parseYamlValue } from "@infrablocks/core";
 
 /**
- * Parses JSON or YAML text with the YAML core schema (no custom tags), unique keys and bounded
- * aliases. Throws an Error whose message gives only line and column, never the text itself, because
- * the text may be a kubeconfig full of credentials.
+ * Parses JSON or YAML text (a kubeconfig, a manifest, a patch list) with core's bounded reader.
+ * The message gives only line and column, never the text itself, which may be full of credentials.
  */
 export function parseYamlText(text: string, what: string): unknown {
-  const document = parseDocument(text, {
-    schema: "core",
-    customTags: [],
-    uniqueKeys: true,
-    prettyErrors: true,
-  });
-  const problem = document.errors[0];
-  if (problem) {
-    const where = problem.linePos?.[0];
-    const at = where ? ` at line ${where.line}, column ${where.col}` : "";
-    throw new Error(`${what} is not valid JSON or YAML${at} (${problem.code})`);
+  try {
+    return parseYamlValue(text, what);
+  } catch (error) {
+    if (isInfrablocksError(error, "INVALID_DOCUMENT")) {
+      throw new Error(`${what} is not valid JSON or YAML: ${error.issues.join("; ")}`);
+    }
+    throw error;
   }
-  return document.toJS({ maxAliasCount: MAX_ALIASES });
 }

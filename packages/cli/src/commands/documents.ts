@@ -1,5 +1,4 @@
-import { maskDocument, parseDocumentReference } from "@infrablocks/core";
-import { stringify as toYaml } from "yaml";
+import { maskDocument, parseDocumentReference, stringifyYaml } from "@infrablocks/core";
 import type { Session } from "../session.js";
 import { table } from "../table.js";
 
@@ -59,7 +58,7 @@ export async function showCommand(
   const blockType = await session.registry.get(slug);
   const stored = await session.store.load(slug, name);
   const document = options.reveal ? stored : maskDocument(blockType, stored);
-  const text = options.json ? JSON.stringify(document, null, 2) : toYaml(document);
+  const text = options.json ? JSON.stringify(document, null, 2) : stringifyYaml(document);
   // --reveal is the one way to print a secret, so this output alone skips the redactor.
   if (options.reveal) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   else session.writeOut(text);

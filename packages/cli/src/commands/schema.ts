@@ -1,25 +1,52 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type BlockJsonSchema, exportBlockSchema } from "@infrablocks/core";
+import { committedSchema, installedDrivers } from "../driver-packages.js";
 import type { Session } from "../session.js";
 
+type Schema = Record<string, unknown>;
+
 export async function schemaCommand(
-  session: Session,
+  openSession: () => Promise<Session>,
   slug: string | undefined,
   options: { out?: string },
 ): Promise<number> {
-  const types = slug ? [await session.registry.get(slug)] : await session.registry.all();
-  const schemas: Record<string, BlockJsonSchema> = {};
-  for (const blockType of types) schemas[blockType.slug] = exportBlockSchema(blockType);
+  const schemas = await installedSchemas(openSession, slug);
   if (options.out) {
     await mkdir(options.out, { recursive: true });
     for (const [typeSlug, schema] of Object.entries(schemas)) {
       await writeFile(join(options.out, `${typeSlug}.json`), `${JSON.stringify(schema, null, 2)}\n`);
     }
     await writeFile(join(options.out, "index.json"), `${JSON.stringify(schemas, null, 2)}\n`);
-    session.log.info(`Wrote ${Object.keys(schemas).length} schemas and index.json to ${options.out}`);
+    process.stderr.write(`Wrote ${Object.keys(schemas).length} schemas and index.json to ${options.out}\n`);
   } else {
-    session.writeOut(JSON.stringify(slug ? schemas[slug] : schemas, null, 2));
+    process.stdout.write(`${JSON.stringify(slug ? schemas[slug] : schemas, null, 2)}\n`);
   }
   return 0;
+}
+
+/**
+ * The exported schemas of the installed types (or of one), keyed by slug. A driver's committed schema
+ * file is used when it ships one; otherwise the type is loaded and exported.
+ */
+export async function installedSchemas(
+  openSession: () => Promise<Session>,
+  only?: string,
+): Promise<Record<string, Schema>> {
+  const schemas: Record<string, Schema> = {};
+  const known = installedDrivers().flatMap((driver) =>
+    driver.slugs.map((slug) => ({ slug, package: driver.package })),
+  );
+  const wanted = only ? known.filter((entry) => entry.slug === only) : known;
+  for (const entry of wanted) {
+    schemas[entry.slug] =
+      (await committedSchema(entry.package, entry.slug)) ?? (await exported(openSession, entry.slug));
+  }
+  if (only && !schemas[only]) schemas[only] = await exported(openSession, only);
+  return schemas;
+}
+
+async function exported(openSession: () => Promise<Session>, slug: string): Promise<Schema> {
+  const session = await openSession();
+  const { exportBlockSchema } = await import("@infrablocks/core");
+  return exportBlockSchema(await session.registry.get(slug)) as unknown as Schema;
 }

@@ -1,31 +1,27 @@
 import type { Session } from "../session.js";
 import { table } from "../table.js";
+import { installedDriverOf } from "../driver-packages.js";
+import { installedSchemas } from "./schema.js";
 
-export async function typesCommand(session: Session, options: { json?: boolean }): Promise<number> {
-  const loaded = await Promise.all(
-    session.registry.slugs().map((slug) =>
-      session.registry.get(slug).catch((error: Error) => {
-        session.log.warn(`${session.registry.packageOf(slug)} is installed but unusable: ${error.message}`);
-        return undefined;
-      }),
-    ),
-  );
-  const types = loaded
-    .filter((blockType) => blockType !== undefined)
-    .map((blockType) => ({
-      slug: blockType.slug,
-      title: blockType.title,
-      capabilities: [...blockType.capabilities],
-      package: blockType.package,
-    }));
+export async function typesCommand(
+  openSession: () => Promise<Session>,
+  options: { json?: boolean },
+): Promise<number> {
+  const schemas = await installedSchemas(openSession);
+  const types = Object.entries(schemas).map(([slug, schema]) => ({
+    slug,
+    title: String(schema.title),
+    capabilities: schema.capabilities as string[],
+    package: installedDriverOf(slug) ?? "",
+  }));
   if (options.json) {
-    session.writeOut(JSON.stringify(types, null, 2));
+    process.stdout.write(`${JSON.stringify(types, null, 2)}\n`);
   } else {
-    session.writeOut(
-      table(
+    process.stdout.write(
+      `${table(
         ["SLUG", "TITLE", "CAPABILITIES", "PACKAGE"],
         types.map((type) => [type.slug, type.title, type.capabilities.join(","), type.package]),
-      ),
+      )}\n`,
     );
   }
   return 0;

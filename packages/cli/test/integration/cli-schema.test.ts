@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Ajv } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import draft07 from "ajv/dist/refs/json-schema-draft-07.json" with { type: "json" };
 import { describe, expect, it } from "vitest";
 import { cli, freshHome } from "./cli-support.js";
@@ -29,7 +29,8 @@ describe("infrablocks types and schema", () => {
     expect(files).toEqual([...types.map((type) => `${type.slug}.json`), "index.json"].sort());
 
     const ajv = new Ajv({ strict: false });
-    const validateAgainstDraft07 = ajv.compile(draft07);
+    // Ajv 8 ships the draft-07 meta-schema; its id is the $schema every exported schema names.
+    const validateAgainstDraft07 = ajv.getSchema(draft07.$id) as ValidateFunction;
     const index = JSON.parse(await readFile(join(first, "index.json"), "utf8"));
     for (const type of types) {
       const schema = JSON.parse(await readFile(join(first, `${type.slug}.json`), "utf8"));
