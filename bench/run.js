@@ -2,6 +2,8 @@
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { dockerCases } from "./cases/docker.js";
+import { kubernetesCases } from "./cases/kubernetes.js";
 import { processCases } from "./cases/process.js";
 import { validateCase } from "./cases/validate.js";
 import { ROOT } from "./packages.js";
@@ -9,6 +11,8 @@ import { ROOT } from "./packages.js";
 const suites = [
   ["process", processCases],
   ["validate", async () => [await validateCase()]],
+  ["docker", dockerCases],
+  ["kubernetes", kubernetesCases],
 ];
 
 const only = process.argv[2];
