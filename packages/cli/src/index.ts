@@ -138,6 +138,23 @@ export async function main(argv: string[]): Promise<number> {
     );
 
   program
+    .command("import-prefect")
+    .description(
+      "Convert Prefect 2 block documents (process, docker-container, docker-registry, kubernetes-job, kubernetes-cluster-config) to infrablocks documents and print them as YAML, secrets masked. Notes and problems go to stderr; exits 1 when a problem remains, 2 when FILE cannot be read.",
+    )
+    .argument("<file>", "a Prefect export, JSON or YAML: one block document or a list; '-' for stdin")
+    .option(
+      "--out <dir>",
+      "write <dir>/<name>.yaml per document instead (secrets kept; readable by the owner alone)",
+    )
+    .option("--name <name>", "save the valid documents under NAME (NAME-1, NAME-2, … for several) instead")
+    .action(
+      action(async (session, file, options) =>
+        (await import("./commands/import-prefect.js")).importPrefectCommand(session, file, options),
+      ),
+    );
+
+  program
     .command("ui")
     .description(
       "Serve a web page with a form for every installed block type, on 127.0.0.1; prints the URL and runs until Ctrl-C.",

@@ -23,7 +23,6 @@ export class Session {
     Session.current = this;
   }
 
-  readonly registry: BlockRegistry = installedBlockTypes();
   readonly store = new DocumentStore();
   readonly redactor = new Redactor();
   readonly baseEnvironment = baseEnvironment();
@@ -32,6 +31,7 @@ export class Session {
     warn: (message) => this.writeErr(`warning: ${message}`),
     error: (message) => this.writeErr(`error: ${message}`),
   };
+  readonly registry: BlockRegistry = installedBlockTypes((message) => this.log.warn(message));
 
   /** Writes to stdout with every known secret masked. */
   writeOut(text: string): void {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { committedSchema, installedDrivers } from "../driver-packages.js";
+import { committedSchema, installedPlugins } from "../driver-packages.js";
 import type { Session } from "../session.js";
 
 type Schema = Record<string, unknown>;
@@ -33,13 +33,11 @@ export async function installedSchemas(
   only?: string,
 ): Promise<Record<string, Schema>> {
   const schemas: Record<string, Schema> = {};
-  const known = installedDrivers().flatMap((driver) =>
-    driver.slugs.map((slug) => ({ slug, package: driver.package })),
-  );
-  const wanted = only ? known.filter((entry) => entry.slug === only) : known;
-  for (const entry of wanted) {
-    schemas[entry.slug] =
-      (await committedSchema(entry.package, entry.slug)) ?? (await exported(openSession, entry.slug));
+  const known = installedPlugins()
+    .blockTypes.map((entry) => entry.slug)
+    .sort();
+  for (const slug of only ? known.filter((candidate) => candidate === only) : known) {
+    schemas[slug] = (await committedSchema(slug)) ?? (await exported(openSession, slug));
   }
   if (only && !schemas[only]) schemas[only] = await exported(openSession, only);
   return schemas;

@@ -1,6 +1,6 @@
 import type { Session } from "../session.js";
 import { table } from "../table.js";
-import { installedDriverOf } from "../driver-packages.js";
+import { installedPlugins } from "../driver-packages.js";
 import { installedSchemas } from "./schema.js";
 
 export async function typesCommand(
@@ -12,7 +12,7 @@ export async function typesCommand(
     slug,
     title: String(schema.title),
     capabilities: schema.capabilities as string[],
-    package: installedDriverOf(slug) ?? "",
+    package: installedPlugins().blockTypes.find((entry) => entry.slug === slug)?.package ?? "",
   }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(types, null, 2)}\n`);
