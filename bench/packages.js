@@ -12,6 +12,8 @@ export async function importPackage(folder) {
   return import(pathToFileURL(entry).href);
 }
 
+const { newRunId } = await importPackage("core");
+
 const devNull = createWriteStream("", { fd: openSync("/dev/null", "w") });
 
 /** A run context whose output goes to /dev/null, as a caller redirecting there would. */
@@ -21,6 +23,7 @@ export function quietContext(overrides = {}) {
     stderr: devNull,
     log: { info() {}, warn() {}, error() {} },
     baseEnvironment: {},
+    runId: newRunId(),
     onStarted() {},
     ...overrides,
   };

@@ -71,10 +71,62 @@ export async function main(argv: string[]): Promise<number> {
     )
     .argument("<doc>", "the document")
     .option("--json", "stdout carries only JSON events (started, exited); the run's output goes to stderr")
+    .option(
+      "--run-id <id>",
+      "the run's id: 1-63 letters, digits, '.', '_', '-' (default: a new UUID); passed as INFRABLOCKS_RUN_ID and labelled on the infrastructure",
+    )
     .addOption(graceOption("seconds Ctrl-C gives the run to stop before it is killed"))
     .action(
       action(async (session, doc, options) =>
         (await import("./commands/run.js")).runCommand(session, doc, options),
+      ),
+    );
+
+  program
+    .command("attach")
+    .description(
+      `Attach to a live run whose runner died: stream its output (a process's from now on, a container's or job's from the start) and exit with its status code, as 'run' would. ${DOC_HELP}`,
+    )
+    .argument("<doc>", "the document the run was started from")
+    .argument("<run-id>", "the run id 'run' and 'ps' show")
+    .option("--json", "stdout carries only JSON events (started, exited); the run's output goes to stderr")
+    .addOption(graceOption("seconds Ctrl-C gives the run to stop before it is killed"))
+    .action(
+      action(async (session, doc, runId, options) =>
+        (await import("./commands/run.js")).attachCommand(session, doc, runId, options),
+      ),
+    );
+
+  program
+    .command("ps")
+    .description(
+      "List the live runs infrablocks started (processes of this machine, containers on DOCKER_HOST, jobs of the default kubeconfig's cluster) and whether their runner is alive.",
+    )
+    .option(
+      "--json",
+      "print an array of {runId, type, identifier, startedAt, runner, runnerAlive (true, false, or null: another host)}",
+    )
+    .action(
+      action(async (session, options) => (await import("./commands/runs.js")).psCommand(session, options)),
+    );
+
+  program
+    .command("sweep")
+    .description(
+      `End the runs of the block's type within its reach (its Docker endpoint; its cluster and namespace) whose runner has died. ${DOC_HELP}`,
+    )
+    .argument("<doc>", "a document of the type to sweep")
+    .option(
+      "--older-than <duration>",
+      "only runs started at least this long ago: 90s, 10m, 2h, 1d",
+      parseDuration,
+    )
+    .option("--dry-run", "list the runs that would be ended, ending none")
+    .option("--json", "print an array of the runs, each with its outcome")
+    .addOption(graceOption("seconds between the polite stop and the forced one"))
+    .action(
+      action(async (session, doc, options) =>
+        (await import("./commands/runs.js")).sweepCommand(session, doc, options),
       ),
     );
 
@@ -185,6 +237,15 @@ function graceOption(description: string): Option {
       throw new InvalidArgumentError("expected a number of seconds ≥ 0");
     return seconds;
   });
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `10m`, `2h`, `1d` in milliseconds. */
+function parseDuration(value: string): number {
+  const match = /^([0-9]+)([smhd])$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError("expected a number and a unit: 90s, 10m, 2h or 1d");
+  return Number(match[1]) * (DURATION_UNITS[match[2] as string] as number);
 }
 
 async function reportFailure(error: unknown): Promise<number> {

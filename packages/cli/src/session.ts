@@ -9,6 +9,7 @@ import {
   parseDocumentText,
   Redactor,
   type ResolvedBlock,
+  RunRegistry,
   resolveBlock,
   secretValues,
 } from "@infrablocks/core";
@@ -24,6 +25,8 @@ export class Session {
   }
 
   readonly store = new DocumentStore();
+  /** Runs recorded so that they outlive their runner, beside the saved documents. */
+  readonly runs = new RunRegistry(this.store.home);
   readonly redactor = new Redactor();
   readonly baseEnvironment = baseEnvironment();
   readonly log: Logger = {

@@ -37,15 +37,29 @@ export {
 export type {
   Infrastructure,
   KillContext,
+  ListRunsContext,
   Logger,
   PreviewContext,
   RunContext,
+  RunInfo,
   RunResult,
 } from "./infrastructure.js";
 export { infrastructureFields } from "./infrastructure-fields.js";
 export { loadInfrastructure, requireCommand } from "./infrastructure-loader.js";
 export { assertDocumentName, parseDocumentReference } from "./names.js";
 export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
+export { type RecordedRun, RunRegistry } from "./run-registry.js";
+export {
+  assertRunId,
+  isSameProcess,
+  newRunId,
+  processStat,
+  RUN_ID_VARIABLE,
+  type RunnerAlive,
+  runEnvironment,
+  runnerAlive,
+  runnerIdentity,
+} from "./runs.js";
 export {
   type BlockJsonSchema,
   type BlockSchemaReference,

@@ -1,4 +1,6 @@
 import type { Writable } from "node:stream";
+import type { RunRegistry } from "./run-registry.js";
+import type { RunnerAlive } from "./runs.js";
 
 /** Where infrablocks' own messages go (the CLI writes them to stderr, secrets masked). */
 export interface Logger {
@@ -17,6 +19,36 @@ export interface RunContext {
   baseEnvironment: Readonly<Record<string, string>>;
   /** Called once, as soon as the infrastructure exists, with its identifier. */
   onStarted(identifier: string): void;
+  /**
+   * The run's id (`newRunId()`, or the caller's own, checked by `assertRunId`): passed as
+   * INFRABLOCKS_RUN_ID and labelled on the infrastructure, so that its runs can be listed, attached
+   * to and swept. For `attach`, the run to attach to.
+   */
+  runId: string;
+  /**
+   * Where runs are recorded so that they outlive their runner (the CLI sets it). A `process` run is
+   * then supervised through the registry; unset, as in plain library calls, it is a bare spawn.
+   */
+  runs?: RunRegistry;
+}
+
+/** A live run that infrablocks started, as `listRuns` reports it. */
+export interface RunInfo {
+  runId: string;
+  /** The block type slug. */
+  type: string;
+  identifier: string;
+  /** When the infrastructure was created (ISO 8601), when known. */
+  startedAt: string | undefined;
+  /** `<hostname>:<pid>:<start time>` of the process that started the run, when recorded. */
+  runner: string | undefined;
+  runnerAlive: RunnerAlive;
+}
+
+export interface ListRunsContext {
+  log: Logger;
+  baseEnvironment: Readonly<Record<string, string>>;
+  runs: RunRegistry;
 }
 
 export interface RunResult {
@@ -52,4 +84,16 @@ export interface Infrastructure<TConfig> {
   /** What `run` would do, as text, with secrets masked. Never needs the engine or cluster. */
   preview(config: TConfig, context: PreviewContext): Promise<string>;
   kill(config: TConfig, identifier: string, context: KillContext): Promise<void>;
+  /**
+   * The live runs of this type that infrablocks started. With a config, those within its reach (its
+   * engine, cluster and namespace, as for `kill`); without one, those on the default engine or
+   * cluster. Throws when that engine or cluster cannot be reached.
+   */
+  listRuns?(config: TConfig | undefined, context: ListRunsContext): Promise<RunInfo[]>;
+  /**
+   * Attaches to the live run `context.runId`, typically one whose runner died: reports its identifier
+   * through `onStarted`, streams its output, and resolves as `run` would. Throws
+   * INFRASTRUCTURE_NOT_FOUND when no such run is within the block's reach.
+   */
+  attach?(config: TConfig, context: RunContext): Promise<RunResult>;
 }

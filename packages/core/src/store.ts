@@ -43,18 +43,7 @@ export class DocumentStore {
     const folder = this.#folder(slug);
     await mkdir(folder, { recursive: true, mode: 0o700 });
     const target = join(folder, `${name}.json`);
-    const temporary = join(folder, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-    const file = await open(
-      temporary,
-      fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY,
-      0o600,
-    );
-    try {
-      await file.writeFile(`${JSON.stringify(document, null, 2)}\n`);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
+    const temporary = await writeSyncedTemporary(folder, name, `${JSON.stringify(document, null, 2)}\n`);
     try {
       if (options.overwrite) {
         await rename(temporary, target);
@@ -151,6 +140,22 @@ async function listFolder(folder: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw storeError(`list ${folder}`, error);
   }
+}
+
+/**
+ * Writes `text` to a new temporary file beside `name` in `folder` (owner-only, synced to disk) and
+ * returns its path, for the caller to rename or link into place: readers never see half a file.
+ */
+export async function writeSyncedTemporary(folder: string, name: string, text: string): Promise<string> {
+  const temporary = join(folder, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const file = await open(temporary, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600);
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  return temporary;
 }
 
 const TEMPORARY_FILE = /^\..+\.([0-9]+)\.[0-9a-f]{12}\.tmp$/;

@@ -28,6 +28,8 @@ export interface PlanContext {
   hostGateway: boolean;
   /** This package's version, for the version label. */
   version: string;
+  /** The run's id and runner, labelled on the container; previews have none. */
+  run?: { runId: string; runner: string };
 }
 
 const SLUG = "docker-container";
@@ -66,7 +68,7 @@ export function planContainer(
     Image: config.image,
     Cmd: command,
     Env: envEntries.length > 0 ? envEntries : undefined,
-    Labels: containerLabels(config.labels, context.version),
+    Labels: containerLabels(config.labels, context.version, context.run),
     User: config.user,
     // Output is demultiplexed from frames, and nobody writes to stdin: a TTY or open stdin would break both.
     Tty: false,

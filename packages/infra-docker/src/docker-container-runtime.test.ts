@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import { isInfrablocksError, loadInfrastructure } from "@infrablocks/core";
+import { isInfrablocksError, loadInfrastructure, newRunId } from "@infrablocks/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DockerContainerBlock, dockerContainerBlockType } from "./docker-container-block.js";
 
@@ -71,6 +71,7 @@ describe("docker-container without an engine", () => {
         stderr: new PassThrough(),
         log,
         baseEnvironment: {},
+        runId: newRunId(),
         onStarted: () => expect.unreachable(),
       })
       .catch((caught: unknown) => caught);
@@ -87,6 +88,7 @@ describe("docker-container without an engine", () => {
       stderr: new PassThrough(),
       log,
       baseEnvironment: {},
+      runId: newRunId(),
       onStarted() {},
     };
     await expect((await infrastructure()).run(config, context)).rejects.toSatisfy((error) =>

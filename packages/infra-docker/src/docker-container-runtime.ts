@@ -5,12 +5,17 @@ import {
   InfrablocksError,
   isSecretVariableName,
   type KillContext,
+  type ListRunsContext,
   type Logger,
   type PreviewContext,
   Redactor,
   type RunContext,
+  type RunInfo,
   type RunResult,
   requireCommand,
+  runEnvironment,
+  runnerAlive,
+  runnerIdentity,
 } from "@infrablocks/core";
 import {
   dockerConfigCredentials,
@@ -37,8 +42,15 @@ import { exitMessage } from "./exit-message.js";
 import { containerIdentifier, parseContainerIdentifier } from "./identifier.js";
 import type { ImageReference } from "./image-reference.js";
 import { ensureImage } from "./image-pull.js";
+import { RUN_ID_LABEL, RUNNER_LABEL } from "./labels.js";
 
-export const dockerContainerInfrastructure: Infrastructure<DockerContainerBlock> = { run, preview, kill };
+export const dockerContainerInfrastructure: Infrastructure<DockerContainerBlock> = {
+  run,
+  preview,
+  kill,
+  attach,
+  listRuns,
+};
 
 const SLUG = "docker-container";
 // After the exit, the engine closes the output stream at once; a stream still open after this is stuck.
@@ -47,6 +59,8 @@ const DRAIN_TIMEOUT_MS = 10_000;
 const STOP_MARGIN_SECONDS = 30;
 // Between create and start a run only connects networks and attaches: well under this.
 const CREATED_WAIT_MS = 10_000;
+/** The states of a container whose run has not ended ("created": its runner died before starting it). */
+const LIVE_STATES = new Set(["created", "running", "paused", "restarting"]);
 
 async function run(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
   const command = requireCommand(SLUG, config.command);
@@ -54,13 +68,14 @@ async function run(config: DockerContainerBlock, context: RunContext): Promise<R
   const engine = engineClient();
   const version = await engineVersion(engine);
   const plan = planContainer(config, command, {
-    baseEnvironment: context.baseEnvironment,
+    baseEnvironment: runEnvironment(context),
     platform: process.platform,
     hostGateway: supportsHostGateway(version),
     version: packageJson.version,
+    run: { runId: context.runId, runner: runnerIdentity() },
   });
   for (const warning of plan.warnings) context.log.warn(warning);
-  const redactor = runRedactor(config, plan);
+  const redactor = runRedactor(config, (plan.body.Env as unknown[] | undefined) ?? []);
   const { docker } = engine;
 
   await ensureImage(
@@ -144,6 +159,102 @@ async function kill(_config: DockerContainerBlock, identifier: string, context: 
   }
 }
 
+async function attach(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
+  const engine = engineClient();
+  await engineVersion(engine);
+  const redactor = runRedactor(
+    config,
+    [...Object.entries(runEnvironment(context)), ...Object.entries(config.env)].flatMap(([name, value]) =>
+      value === null ? [] : [`${name}=${value}`],
+    ),
+  );
+  let found: Docker.ContainerInfo[];
+  try {
+    found = await engine.docker.listContainers({
+      all: true,
+      filters: { label: [`${RUN_ID_LABEL}=${context.runId}`] },
+    });
+  } catch (error) {
+    throw failure(`Looking for the container of run '${context.runId}' failed`, error, redactor, engine.host);
+  }
+  const info = found.sort((a, b) => b.Created - a.Created)[0];
+  if (!info) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_NOT_FOUND",
+      `No container of run '${context.runId}' is on the Docker Engine at ${engine.host.endpoint}; 'infrablocks ps' lists the live runs.`,
+      { blockType: SLUG },
+    );
+  }
+  const short = info.Id.slice(0, 12);
+  if (info.State === "created") {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `Container ${short} of run '${context.runId}' was created but never started (its runner died first); 'infrablocks sweep' removes it.`,
+      { blockType: SLUG },
+    );
+  }
+  const identifier = containerIdentifier(engine.host.endpoint, info.Id);
+  context.onStarted(identifier);
+  const container = engine.docker.getContainer(info.Id);
+  let output: OutputCopy | undefined;
+  let watch: ExitWatch | undefined;
+  try {
+    if (config.streamOutput) {
+      // From the start: the engine keeps the whole log, and the dead runner's copy is gone with it.
+      const stream = await container.logs({ follow: true, stdout: true, stderr: true });
+      output = copyOutput(stream as unknown as Readable, context.stdout, context.stderr);
+    }
+    // `not-running` answers at once for a container that has already ended.
+    watch = await watchExit(engine.docker, info.Id, "not-running");
+  } catch (error) {
+    watch?.cancel();
+    output?.stop();
+    throw failure(`Attaching to container ${short} failed`, error, redactor, engine.host);
+  }
+  try {
+    const { statusCode, message } = await collectExit(
+      engine,
+      container,
+      config,
+      output,
+      watch,
+      context,
+      redactor,
+    );
+    return { identifier, statusCode, ...(message ? { message } : {}) };
+  } finally {
+    if (config.autoRemove) await removeContainer(container, context.log);
+  }
+}
+
+/** The containers of runs on DOCKER_HOST's engine (the only one a block reaches) that have not ended. */
+async function listRuns(
+  _config: DockerContainerBlock | undefined,
+  _context: ListRunsContext,
+): Promise<RunInfo[]> {
+  const engine = engineClient();
+  await engineVersion(engine);
+  let found: Docker.ContainerInfo[];
+  try {
+    found = await engine.docker.listContainers({ all: true, filters: { label: [RUN_ID_LABEL] } });
+  } catch (error) {
+    throw failure("Listing the containers of runs failed", error, undefined, engine.host);
+  }
+  return found
+    .filter((info) => LIVE_STATES.has(info.State))
+    .map((info) => {
+      const runner = info.Labels[RUNNER_LABEL];
+      return {
+        runId: info.Labels[RUN_ID_LABEL] as string,
+        type: SLUG,
+        identifier: containerIdentifier(engine.host.endpoint, info.Id),
+        startedAt: new Date(info.Created * 1000).toISOString(),
+        runner,
+        runnerAlive: runnerAlive(runner),
+      };
+    });
+}
+
 // --- Internal helpers ---
 
 /** Connects networks, attaches to the output, starts the container and waits for the engine's verdict. */
@@ -181,6 +292,20 @@ async function supervise(
     output?.stop();
     throw startFailure(error, command, plan.image, redactor, host);
   }
+  return collectExit(engine, container, config, output, watch, context, redactor);
+}
+
+/** Waits for the engine's verdict on a started container and the rest of its output, and explains it. */
+async function collectExit(
+  engine: Engine,
+  container: Docker.Container,
+  config: DockerContainerBlock,
+  output: OutputCopy | undefined,
+  watch: ExitWatch,
+  context: RunContext,
+  redactor: Redactor,
+): Promise<{ statusCode: number; message?: string }> {
+  const { docker } = engine;
   const copied = output?.done.then(
     () => true,
     (error: Error) => {
@@ -315,10 +440,10 @@ async function inspectState(
   }
 }
 
-/** Secret-looking variables and registry passwords, scrubbed from engine messages that may echo them. */
-function runRedactor(config: DockerContainerBlock, plan: ContainerPlan): Redactor {
+/** Secret-looking variables (`NAME=value` entries) and registry passwords, scrubbed from engine messages that may echo them. */
+function runRedactor(config: DockerContainerBlock, env: readonly unknown[]): Redactor {
   const redactor = new Redactor();
-  for (const entry of (plan.body.Env as unknown[] | undefined) ?? []) {
+  for (const entry of env) {
     if (typeof entry !== "string") continue;
     const equals = entry.indexOf("=");
     if (equals > 0 && isSecretVariableName(entry.slice(0, equals))) redactor.add(entry.slice(equals + 1));

@@ -2,7 +2,7 @@ import { API_URL_VARIABLE, InfrablocksError, MASK, isSecretVariableName } from "
 import { generateJobName } from "./generate-name.js";
 import { isRecord } from "./is-record.js";
 import { applyPatch, PatchError, type PatchOperation } from "./json-patch.js";
-import { kubernetesLabels } from "./labels.js";
+import { kubernetesLabels, RUN_ID_LABEL, RUNNER_ANNOTATION } from "./labels.js";
 
 /** A Job manifest as JSON. */
 export type JobManifest = Record<string, unknown>;
@@ -146,6 +146,7 @@ export interface BuiltJob {
 export function buildJobManifest(
   settings: JobSettings,
   baseEnvironment: Readonly<Record<string, string>>,
+  run?: { runId: string; runner: string },
 ): BuiltJob {
   const manifest = structuredClone(settings.job);
   const metadata = ensureRecord(manifest, "metadata");
@@ -185,6 +186,8 @@ export function buildJobManifest(
   if (typeof namespace !== "string" || namespace === "") {
     throw invalid("customizations", "the patched job has no /metadata/namespace string");
   }
+  // After the customizations, so that no patch can hide a run from ps and sweep.
+  if (run) labelRun(customized, run);
   return { manifest: customized, namespace, warnings: envWarnings(settings.customizations) };
 }
 
@@ -217,6 +220,15 @@ export function firstContainer(manifest: JobManifest): Record<string, unknown> |
 }
 
 // --- Internal helpers ---
+
+/** The run-id label on the Job and its pod template, and the runner annotation on the Job. */
+function labelRun(manifest: JobManifest, run: { runId: string; runner: string }): void {
+  const metadata = ensureRecord(manifest, "metadata");
+  const templateMetadata = ensureRecord(ensureRecord(ensureRecord(manifest, "spec"), "template"), "metadata");
+  metadata.labels = { ...recordAt(metadata, "labels"), [RUN_ID_LABEL]: run.runId };
+  templateMetadata.labels = { ...recordAt(templateMetadata, "labels"), [RUN_ID_LABEL]: run.runId };
+  metadata.annotations = { ...recordAt(metadata, "annotations"), [RUNNER_ANNOTATION]: run.runner };
+}
 
 /**
  * Environment layers, lowest first: the caller's INFRABLOCKS_* variables, the manifest's own entries,

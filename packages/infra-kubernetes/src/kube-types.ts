@@ -7,6 +7,7 @@ export interface ObjectMeta {
   resourceVersion?: string;
   creationTimestamp?: string;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 export interface Condition {

@@ -1,12 +1,19 @@
+import { existsSync } from "node:fs";
 import {
+  assertRunId,
   baseEnvironment,
   type Infrastructure,
   InfrablocksError,
   type KillContext,
+  type ListRunsContext,
   type PreviewContext,
   type RunContext,
+  type RunInfo,
   type RunResult,
   requireCommand,
+  runEnvironment,
+  runnerAlive,
+  runnerIdentity,
   secretValues,
   stringifyYaml,
 } from "@infrablocks/core";
@@ -15,18 +22,30 @@ import { clusterIds } from "./cluster-uid.js";
 import { jobIdentifier, parseJobIdentifier } from "./identifier.js";
 import { apiFailure, deleteJob } from "./job-api.js";
 import { buildJobManifest, effectiveNamespace, firstContainer, maskManifest } from "./job-manifest.js";
+import { jobFinish } from "./exit-code.js";
 import { watchJob } from "./job-watch.js";
 import { KubeClient } from "./kube-client.js";
-import { type Job, jobsPath } from "./kube-types.js";
+import { type Job, jobsPath, type KubeList } from "./kube-types.js";
+import { defaultKubeconfigPath } from "./kubeconfig.js";
+import { RUN_ID_LABEL, RUNNER_ANNOTATION } from "./labels.js";
 import { type KubernetesJobBlock, kubernetesJobBlockType } from "./kubernetes-job-block.js";
 
-export const kubernetesJobInfrastructure: Infrastructure<KubernetesJobBlock> = { run, preview, kill };
+export const kubernetesJobInfrastructure: Infrastructure<KubernetesJobBlock> = {
+  run,
+  preview,
+  kill,
+  attach,
+  listRuns,
+};
 
 const SLUG = "kubernetes-job";
 
 async function run(config: KubernetesJobBlock, context: RunContext): Promise<RunResult> {
   requireCommand(SLUG, config.command);
-  const { manifest, namespace, warnings } = buildJobManifest(config, context.baseEnvironment);
+  const { manifest, namespace, warnings } = buildJobManifest(config, runEnvironment(context), {
+    runId: context.runId,
+    runner: runnerIdentity(),
+  });
   for (const warning of warnings) context.log.warn(warning);
   if (typeof firstContainer(manifest)?.image !== "string") {
     throw new InfrablocksError(
@@ -48,17 +67,55 @@ async function run(config: KubernetesJobBlock, context: RunContext): Promise<Run
   const identifier = jobIdentifier(ids.primary, namespace, name);
   context.onStarted(identifier);
   context.log.info(`Job '${name}' created in namespace '${namespace}'.`);
-  const status = await watchJob({
-    client,
-    namespace,
-    name,
-    streamOutput: config.streamOutput,
-    podWatchTimeoutSeconds: config.podWatchTimeoutSeconds,
-    jobWatchTimeoutSeconds: config.jobWatchTimeoutSeconds,
-    output: context.stdout,
-    log: context.log,
+  return { identifier, ...(await follow(config, client, namespace, name, context)) };
+}
+
+async function attach(config: KubernetesJobBlock, context: RunContext): Promise<RunResult> {
+  const runId = assertRunId(context.runId);
+  const namespace = effectiveNamespace(config);
+  const client = clientFor(config);
+  const jobs = await runJobs(client, jobsPath(namespace), `${RUN_ID_LABEL}=${runId}`);
+  // A re-used run id names several jobs: the newest is the run that can still be live.
+  const job = jobs.sort((a, b) =>
+    (b.metadata.creationTimestamp ?? "").localeCompare(a.metadata.creationTimestamp ?? ""),
+  )[0];
+  if (!job) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_NOT_FOUND",
+      `No job of run '${runId}' is in namespace '${namespace}'; 'infrablocks ps' lists the live runs.`,
+      { blockType: SLUG },
+    );
+  }
+  const ids = await clusterIds(client, context.baseEnvironment, context.log);
+  const identifier = jobIdentifier(ids.primary, namespace, job.metadata.name);
+  context.onStarted(identifier);
+  return { identifier, ...(await follow(config, client, namespace, job.metadata.name, context)) };
+}
+
+/**
+ * The unfinished jobs of runs: with a block, in its cluster and namespace; without one, in every
+ * namespace of the default kubeconfig's cluster (or the one this runs in).
+ */
+async function listRuns(
+  config: KubernetesJobBlock | undefined,
+  context: ListRunsContext,
+): Promise<RunInfo[]> {
+  const client = config ? clientFor(config) : defaultClient();
+  const path = config ? jobsPath(effectiveNamespace(config)) : "/apis/batch/v1/jobs";
+  const jobs = (await runJobs(client, path, RUN_ID_LABEL)).filter((job) => !jobFinish(job).finished);
+  if (jobs.length === 0) return [];
+  const ids = await clusterIds(client, context.baseEnvironment, context.log);
+  return jobs.map((job) => {
+    const runner = job.metadata.annotations?.[RUNNER_ANNOTATION];
+    return {
+      runId: job.metadata.labels?.[RUN_ID_LABEL] as string,
+      type: SLUG,
+      identifier: jobIdentifier(ids.primary, job.metadata.namespace ?? "default", job.metadata.name),
+      startedAt: job.metadata.creationTimestamp,
+      runner,
+      runnerAlive: runnerAlive(runner),
+    };
   });
-  return { identifier, ...status };
 }
 
 async function preview(config: KubernetesJobBlock, context: PreviewContext): Promise<string> {
@@ -101,6 +158,47 @@ async function kill(config: KubernetesJobBlock, identifier: string, context: Kil
     );
   }
   context.log.info(`Job '${name}' is being deleted (grace ${context.graceSeconds}s).`);
+}
+
+/** Follows a created job to its end: its logs, the job and pod watches, and its exit code. */
+function follow(
+  config: KubernetesJobBlock,
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  context: RunContext,
+): ReturnType<typeof watchJob> {
+  return watchJob({
+    client,
+    namespace,
+    name,
+    streamOutput: config.streamOutput,
+    podWatchTimeoutSeconds: config.podWatchTimeoutSeconds,
+    jobWatchTimeoutSeconds: config.jobWatchTimeoutSeconds,
+    output: context.stdout,
+    log: context.log,
+  });
+}
+
+async function runJobs(client: KubeClient, path: string, labelSelector: string): Promise<Job[]> {
+  try {
+    return (await client.request<KubeList<Job>>("GET", path, { query: { labelSelector } })).items;
+  } catch (error) {
+    throw apiFailure(client, `Could not list the jobs of runs (${labelSelector})`, error);
+  }
+}
+
+/** The client `ps` uses: in-cluster, else the default kubeconfig, which must exist (no localhost guess). */
+function defaultClient(): KubeClient {
+  const path = defaultKubeconfigPath();
+  if (!process.env.KUBERNETES_SERVICE_HOST && !existsSync(path)) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_NOT_AVAILABLE",
+      `No Kubernetes cluster is configured (no kubeconfig at ${path}).`,
+      { blockType: SLUG },
+    );
+  }
+  return KubeClient.create(undefined, []);
 }
 
 /** A client of its own for every call, with the block's credentials registered for scrubbing. */

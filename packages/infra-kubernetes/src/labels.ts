@@ -1,5 +1,10 @@
 import { slugify } from "@infrablocks/core";
 
+/** The run id of the run that created a Job, on the Job and its pods: how `ps`, `attach` and `sweep` find it. */
+export const RUN_ID_LABEL = "infrablocks.io/run-id";
+/** `<hostname>:<pid>:<start time>` of the runner; an annotation, as label values cannot hold ':'. */
+export const RUNNER_ANNOTATION = "infrablocks.io/runner";
+
 /** Kubernetes' limits for label keys and values (apimachinery validation). */
 const PREFIX_MAX = 253;
 const NAME_MAX = 63;

@@ -1,4 +1,5 @@
 import { constants } from "node:os";
+import type { RunResult } from "@infrablocks/core";
 
 /** Status codes that say more than a number; the texts follow what Prefect users learned to expect. */
 const HINTS: Record<number, string> = {
@@ -21,4 +22,15 @@ export function exitHint(statusCode: number): string | undefined {
 export function statusCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
   return signal ? -constants.signals[signal] : -1;
+}
+
+/** A run's result: its status code, the signal number when a signal ended it, and the hint. */
+export function processResult(identifier: string, statusCode: number, signal?: number): RunResult {
+  const hint = exitHint(statusCode);
+  return {
+    identifier,
+    statusCode,
+    ...(signal ? { signal } : {}),
+    ...(hint ? { message: hint } : {}),
+  };
 }

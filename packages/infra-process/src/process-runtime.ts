@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, readFile, rm, rmdir, stat } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { constants, hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -15,24 +15,39 @@ import {
   type RunContext,
   type RunResult,
   requireCommand,
+  runEnvironment,
 } from "@infrablocks/core";
-import { exitHint, statusCodeOf } from "./exit-hints.js";
+import { processResult, statusCodeOf } from "./exit-hints.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
 import type { ProcessBlock } from "./process-block.js";
 import { descendantPids } from "./process-tree.js";
 import { shellQuote } from "./shell-quote.js";
+import { attachRun, listRecordedRuns, supervisedRun } from "./supervised-run.js";
 
-export const processInfrastructure: Infrastructure<ProcessBlock> = { run, preview, kill };
+export const processInfrastructure: Infrastructure<ProcessBlock> = {
+  run,
+  preview,
+  kill,
+  attach: attachRun,
+  listRuns: (_config, context) => listRecordedRuns(context),
+};
 
 async function run(config: ProcessBlock, context: RunContext): Promise<RunResult> {
   const [executable, ...args] = requireCommand("process", config.command) as [string, ...string[]];
   const workingDir = config.workingDir ?? (await mkdtemp(join(tmpdir(), "infrablocks-")));
   try {
     if (config.workingDir) await assertDirectory(config.workingDir);
+    const env = mergeEnvironment(process.env, runEnvironment(context), config.env);
+    if (context.runs) {
+      const command = { executable, args, cwd: workingDir, env };
+      return await supervisedRun(config, command, context, context.runs, (error) =>
+        spawnError(executable, error),
+      );
+    }
     // A process group of its own, so kill can reach every process the command starts.
     const child = spawn(executable, args, {
       cwd: workingDir,
-      env: mergeEnvironment(process.env, context.baseEnvironment, config.env),
+      env,
       detached: true,
       stdio: ["ignore", outputTarget(config, context.stdout), outputTarget(config, context.stderr)],
     });
@@ -51,14 +66,11 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
     child.stdout?.pipe(context.stdout, { end: false });
     child.stderr?.pipe(context.stderr, { end: false });
     const [code, signal] = await closed;
-    const statusCode = statusCodeOf(code, signal);
-    const hint = exitHint(statusCode);
-    return {
+    return processResult(
       identifier,
-      statusCode,
-      ...(signal ? { signal: -statusCode } : {}),
-      ...(hint ? { message: hint } : {}),
-    };
+      statusCodeOf(code, signal),
+      signal ? constants.signals[signal] : undefined,
+    );
   } finally {
     if (!config.workingDir) await removeFolder(workingDir);
   }

@@ -5,6 +5,7 @@ import {
   InfrablocksError,
   isInfrablocksError,
   type Logger,
+  newRunId,
   type ResolvedBlock,
   resolveBlock,
   type RunContext,
@@ -117,6 +118,7 @@ export function captureRun() {
     stderr,
     log,
     baseEnvironment: {},
+    runId: newRunId(),
     onStarted(identifier) {
       started.push(identifier);
       resolveStarted(identifier);

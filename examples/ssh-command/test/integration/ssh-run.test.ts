@@ -5,6 +5,7 @@ import {
   BlockRegistry,
   isInfrablocksError,
   loadInfrastructure,
+  newRunId,
   type ResolvedBlock,
   type RunContext,
   resolveBlock,
@@ -56,6 +57,7 @@ function capture(overrides: Partial<RunContext> = {}) {
     stderr,
     log: { info() {}, warn: (message) => warnings.push(message), error() {} },
     baseEnvironment: {},
+    runId: newRunId(),
     onStarted: (identifier) => started.push(identifier),
     ...overrides,
   };

@@ -1,15 +1,70 @@
 import { constants } from "node:os";
-import { loadInfrastructure, type RunResult } from "@infrablocks/core";
+import {
+  assertRunId,
+  type Infrastructure,
+  InfrablocksError,
+  loadInfrastructure,
+  newRunId,
+  type ResolvedBlock,
+  type RunContext,
+  type RunResult,
+} from "@infrablocks/core";
 import { runExitCode } from "../exit-codes.js";
 import type { Session } from "../session.js";
+
+export interface RunOptions {
+  json?: boolean;
+  grace: number;
+}
 
 export async function runCommand(
   session: Session,
   source: string,
-  options: { json?: boolean; grace: number },
+  options: RunOptions & { runId?: string },
 ): Promise<number> {
+  const runId = options.runId === undefined ? newRunId() : assertRunId(options.runId);
   const block = await session.loadBlock(source);
   const infrastructure = await loadInfrastructure(block.blockType);
+  return followRun(session, block, infrastructure, runId, options, (context) =>
+    infrastructure.run(block.config, context),
+  );
+}
+
+/** `attach`: takes over a run whose runner died, and ends exactly as `run` would have. */
+export async function attachCommand(
+  session: Session,
+  source: string,
+  runId: string,
+  options: RunOptions,
+): Promise<number> {
+  assertRunId(runId);
+  const block = await session.loadBlock(source);
+  const infrastructure = await loadInfrastructure(block.blockType);
+  const { attach } = infrastructure;
+  if (!attach) {
+    throw new InfrablocksError(
+      "CAPABILITY_UNSUPPORTED",
+      `'${block.blockType.slug}' blocks cannot be attached to: their driver does not track runs.`,
+    );
+  }
+  return followRun(session, block, infrastructure, runId, options, (context) =>
+    attach.call(infrastructure, block.config, context),
+  );
+}
+
+/**
+ * Runs `start` (a run or an attach) with the CLI's run context: output to stdout and stderr (stderr
+ * only with --json), the started and exited messages or events, Ctrl-C stopping the run with the
+ * grace period, and the exit status the contract fixes.
+ */
+async function followRun(
+  session: Session,
+  block: ResolvedBlock,
+  infrastructure: Infrastructure<unknown>,
+  runId: string,
+  options: RunOptions,
+  start: (context: RunContext) => Promise<RunResult>,
+): Promise<number> {
   const slug = block.blockType.slug;
   const emit = (event: Record<string, unknown>) => session.writeOut(JSON.stringify(event));
 
@@ -36,16 +91,19 @@ export async function runCommand(
 
   let result: RunResult;
   try {
-    result = await infrastructure.run(block.config, {
+    result = await start({
       // With --json, stdout carries only events; the infrastructure's output moves to stderr.
       stdout: options.json ? process.stderr : process.stdout,
       stderr: process.stderr,
       log: session.log,
       baseEnvironment: session.baseEnvironment,
+      runId,
+      // Recorded, so that a run outlives this process should it die: ps, attach and sweep find it.
+      runs: session.runs,
       onStarted(started) {
         identifier = started;
-        if (options.json) emit({ event: "started", identifier: started });
-        else session.log.info(`Started ${slug} ${started}`);
+        if (options.json) emit({ event: "started", identifier: started, runId });
+        else session.log.info(`Started ${slug} ${started} (run ${runId})`);
         stop();
       },
     });
@@ -58,6 +116,7 @@ export async function runCommand(
     emit({
       event: "exited",
       identifier: result.identifier,
+      runId,
       statusCode: result.statusCode,
       ...(result.message ? { message: result.message } : {}),
     });

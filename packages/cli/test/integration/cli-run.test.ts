@@ -40,8 +40,17 @@ describe("infrablocks run", () => {
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(events).toHaveLength(2);
-    expect(events[0]).toEqual({ event: "started", identifier: expect.stringMatching(/:[0-9]+$/) });
-    expect(events[1]).toEqual({ event: "exited", identifier: events[0].identifier, statusCode: 3 });
+    expect(events[0]).toEqual({
+      event: "started",
+      identifier: expect.stringMatching(/:[0-9]+$/),
+      runId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(events[1]).toEqual({
+      event: "exited",
+      identifier: events[0].identifier,
+      runId: events[0].runId,
+      statusCode: 3,
+    });
     expect(result.stderr).toContain("to-stderr-now");
   });
 

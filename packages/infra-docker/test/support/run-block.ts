@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Infrastructure, loadInfrastructure, type RunResult } from "@infrablocks/core";
+import { type Infrastructure, loadInfrastructure, newRunId, type RunResult } from "@infrablocks/core";
 import Docker from "dockerode";
 import { type DockerContainerBlock, dockerContainerBlockType } from "../../src/index.js";
 
@@ -46,6 +46,7 @@ export interface RunOptions {
   baseEnvironment?: Record<string, string>;
   onStarted?: (identifier: string) => void;
   stdout?: Writable;
+  runId?: string;
 }
 
 /** Runs a block; resolves with its result and everything it wrote, or rejects with the run's error and its logs. */
@@ -65,6 +66,7 @@ export async function runBlock(config: DockerContainerBlock, options: RunOptions
       stderr,
       log,
       baseEnvironment: options.baseEnvironment ?? {},
+      runId: options.runId ?? newRunId(),
       onStarted: (started) => {
         identifier = started;
         options.onStarted?.(started);

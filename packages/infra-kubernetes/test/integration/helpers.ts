@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { PassThrough } from "node:stream";
-import type { RunContext } from "@infrablocks/core";
+import { newRunId, type RunContext } from "@infrablocks/core";
 import { ensureBusyboxImage, type KubeTestServer, startKubeTestServer } from "@infrablocks/kube-test-server";
 import { dockerAvailable } from "@infrablocks/test-support";
 import { type KubernetesJobBlock, kubernetesJobBlockType } from "../../src/index.js";
@@ -82,6 +82,7 @@ export function capture(baseEnvironment: Record<string, string> = {}): Capture {
       stderr,
       log: { info: log("info"), warn: log("warn"), error: log("error") },
       baseEnvironment,
+      runId: newRunId(),
       onStarted: (identifier) => identifiers.push(identifier),
     },
     stdout: () => text,

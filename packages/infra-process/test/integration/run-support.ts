@@ -2,6 +2,7 @@ import { PassThrough } from "node:stream";
 import {
   BlockRegistry,
   loadInfrastructure,
+  newRunId,
   type ResolvedBlock,
   type RunContext,
   resolveBlock,
@@ -35,6 +36,7 @@ export function capture(overrides: Partial<RunContext> = {}) {
     stderr,
     log: quietLog,
     baseEnvironment: {},
+    runId: newRunId(),
     onStarted: (identifier) => started.push(identifier),
     ...overrides,
   };

@@ -1,0 +1,115 @@
+import { mkdir, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { InfrablocksError } from "./errors.js";
+import { assertRunId, isSameProcess } from "./runs.js";
+import { defaultStoreHome, writeSyncedTemporary } from "./store.js";
+
+/** What the registry records of a run whose infrastructure is a local process. */
+export interface RecordedRun {
+  runId: string;
+  /** The block type slug of the document the run was started from. */
+  type: string;
+  identifier: string;
+  pid: number;
+  /** The process's start time (/proc/<pid>/stat field 22), so that a reused pid is not taken for it. */
+  pidStartTime: string;
+  /** `<hostname>:<pid>:<start time>` of the runner. */
+  runner: string;
+  /** ISO 8601. */
+  startedAt: string;
+}
+
+const ENTRY = "run.json";
+
+/**
+ * Local runs that must be findable after their runner dies, under `<home>/runs/<run id>/`: the entry
+ * `run.json` (written atomically), and whatever the run keeps beside it (a process's output and exit
+ * status). The runner removes the folder when the run ends normally; `prune` removes the folders of
+ * runs that ended while nobody watched. Docker and Kubernetes runs need no registry: their labels
+ * are the record.
+ */
+export class RunRegistry {
+  /** `<home>/runs` */
+  readonly folder: string;
+
+  constructor(home: string = defaultStoreHome()) {
+    this.folder = join(home, "runs");
+  }
+
+  /** The folder of a run, where it keeps its files. */
+  runFolder(runId: string): string {
+    return join(this.folder, assertRunId(runId));
+  }
+
+  /**
+   * Creates a run's folder; a run id in use by a live run is refused, and the leftovers of an ended
+   * one are replaced.
+   */
+  async create(runId: string): Promise<string> {
+    const folder = this.runFolder(runId);
+    await mkdir(this.folder, { recursive: true, mode: 0o700 });
+    try {
+      await mkdir(folder, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw registryError(`create ${folder}`, error);
+      const existing = await this.read(runId);
+      if (existing && isSameProcess(existing.pid, existing.pidStartTime)) {
+        throw new InfrablocksError(
+          "INVALID_RUN_ID",
+          `run id '${runId}' is in use by a live run (${existing.identifier}); choose another.`,
+        );
+      }
+      await this.remove(runId);
+      await mkdir(folder, { mode: 0o700 });
+    }
+    return folder;
+  }
+
+  /** Writes a run's entry: readers see the old entry or the new one, never part of one. */
+  async record(run: RecordedRun): Promise<void> {
+    const folder = this.runFolder(run.runId);
+    const temporary = await writeSyncedTemporary(folder, ENTRY, `${JSON.stringify(run, null, 2)}\n`);
+    try {
+      await rename(temporary, join(folder, ENTRY));
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw registryError(`record run '${run.runId}'`, error);
+    }
+  }
+
+  /** A run's entry, or undefined when none is recorded (or it is unreadable, as after a crash mid-create). */
+  async read(runId: string): Promise<RecordedRun | undefined> {
+    try {
+      const entry = JSON.parse(await readFile(join(this.runFolder(runId), ENTRY), "utf8")) as RecordedRun;
+      return typeof entry.pid === "number" && typeof entry.identifier === "string" ? entry : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Every recorded run, live or not. */
+  async list(): Promise<RecordedRun[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw registryError(`list ${this.folder}`, error);
+    }
+    const runs = await Promise.all(
+      names.filter((name) => !name.startsWith(".")).map((name) => this.read(name).catch(() => undefined)),
+    );
+    return runs.filter((run): run is RecordedRun => run !== undefined);
+  }
+
+  /** Removes a run's folder and everything in it. */
+  async remove(runId: string): Promise<void> {
+    await rm(this.runFolder(runId), { recursive: true, force: true });
+  }
+}
+
+function registryError(action: string, cause: unknown): InfrablocksError {
+  return new InfrablocksError("STORE_ERROR", `Could not ${action} in the run registry: ${String(cause)}`, {
+    cause,
+  });
+}
