@@ -102,7 +102,10 @@ async function listRuns(
 ): Promise<RunInfo[]> {
   const client = config ? clientFor(config) : defaultClient();
   const path = config ? jobsPath(effectiveNamespace(config)) : "/apis/batch/v1/jobs";
-  const jobs = (await runJobs(client, path, RUN_ID_LABEL)).filter((job) => !jobFinish(job).finished);
+  // A job being deleted has been ended already, by kill or sweep.
+  const jobs = (await runJobs(client, path, RUN_ID_LABEL)).filter(
+    (job) => !jobFinish(job).finished && job.metadata.deletionTimestamp === undefined,
+  );
   if (jobs.length === 0) return [];
   const ids = await clusterIds(client, context.baseEnvironment, context.log);
   return jobs.map((job) => {
