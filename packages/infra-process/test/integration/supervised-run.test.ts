@@ -1,0 +1,101 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isInfrablocksError, RunRegistry } from "@infrablocks/core";
+import { describe, expect, it } from "vitest";
+import { capture, processBlock, processInfrastructure, quietLog } from "./run-support.js";
+
+/** Runs supervised through a run registry, as the CLI runs them. */
+async function registry(): Promise<RunRegistry> {
+  return new RunRegistry(await mkdtemp(join(tmpdir(), "ib-supervised-")));
+}
+
+describe("process runs supervised through the run registry", () => {
+  it("pass arguments verbatim through the shim, never through a shell's parsing", async () => {
+    const runs = await registry();
+    const workingDir = await mkdtemp(join(tmpdir(), "ib-quoting-"));
+    const run = capture({ runs });
+    const tricky = ["a b", "$(touch pwned)", "'q'\"", "*", "$INFRABLOCKS_RUN_ID", "", "-n"];
+    const result = await (await processInfrastructure()).run(
+      await processBlock({ command: ["printf", "[%s]", ...tricky], workingDir }),
+      run.context,
+    );
+    expect(result.statusCode).toBe(0);
+    expect(run.stdout()).toBe(tricky.map((argument) => `[${argument}]`).join(""));
+    expect(existsSync(join(workingDir, "pwned"))).toBe(false);
+    // The runner removed the run's folder once it ended normally.
+    expect(await readdir(runs.folder)).toEqual([]);
+  });
+
+  it("keep stdout and stderr apart and report exit codes and signals as bare runs do", async () => {
+    const runs = await registry();
+    const infrastructure = await processInfrastructure();
+    const run = capture({ runs });
+    const failed = await infrastructure.run(
+      await processBlock({ command: ["sh", "-c", "echo out; echo err >&2; exit 3"] }),
+      run.context,
+    );
+    expect(failed).toMatchObject({ statusCode: 3 });
+    expect(run.stdout()).toBe("out\n");
+    expect(run.stderr()).toBe("err\n");
+    const killed = await infrastructure.run(
+      await processBlock({ command: ["sh", "-c", "kill -KILL $$"] }),
+      capture({ runs }).context,
+    );
+    expect(killed).toMatchObject({ statusCode: -9, signal: 9, message: expect.stringContaining("SIGKILL") });
+    const memory = await infrastructure.run(
+      await processBlock({ command: ["sh", "-c", "exit 247"] }),
+      capture({ runs }).context,
+    );
+    expect(memory.statusCode).toBe(247);
+  });
+
+  it("report a missing executable before starting anything, as bare runs do", async () => {
+    const runs = await registry();
+    const error = await (await processInfrastructure())
+      .run(await processBlock({ command: ["no-such-binary-ib"] }), capture({ runs }).context)
+      .catch((caught: unknown) => caught);
+    expect(isInfrablocksError(error, "EXECUTABLE_NOT_FOUND")).toBe(true);
+    expect((error as Error).message).toContain("no-such-binary-ib");
+  });
+
+  it("are killed as a whole process group, the exit recorded through the shim", async () => {
+    const runs = await registry();
+    const infrastructure = await processInfrastructure();
+    const block = await processBlock({
+      command: ["sh", "-c", "trap 'echo stopping; exit 7' TERM; while :; do sleep 0.1; done"],
+    });
+    let killed: Promise<void> | undefined;
+    const run = capture({
+      runs,
+      onStarted: (identifier) => {
+        killed = infrastructure.kill(block, identifier, { log: quietLog, graceSeconds: 10 });
+      },
+    });
+    const result = await infrastructure.run(block, run.context);
+    await killed;
+    expect(result.statusCode).toBe(7);
+    expect(run.stdout()).toBe("stopping\n");
+  });
+
+  it("are listed while they run, with a live runner", async () => {
+    const runs = await registry();
+    const infrastructure = await processInfrastructure();
+    let listed: unknown;
+    const run = capture({
+      runs,
+      onStarted: () => {
+        listed = infrastructure.listRuns?.(undefined, { log: quietLog, baseEnvironment: {}, runs });
+      },
+    });
+    const result = await infrastructure.run(await processBlock({ command: ["sleep", "0.5"] }), run.context);
+    expect(await listed).toEqual([
+      expect.objectContaining({
+        runId: run.context.runId,
+        identifier: result.identifier,
+        runnerAlive: "yes",
+      }),
+    ]);
+  });
+});
