@@ -15,6 +15,15 @@ const suites = [
   ["kubernetes", kubernetesCases],
 ];
 
+// A case whose promise never settles would let Node exit quietly with status 0: make that a failure.
+let finished = false;
+process.on("exit", () => {
+  if (!finished) {
+    process.stderr.write("bench: ended before every case finished (a promise never settled)\n");
+    process.exitCode = 1;
+  }
+});
+
 const only = process.argv[2];
 const rows = [];
 for (const [name, suite] of suites) {
@@ -26,6 +35,7 @@ for (const [name, suite] of suites) {
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 process.stdout.write(`${table(rows)}\n\n${machine}\n`);
 await writeFile(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(rows, null, 2)}\n`);
+finished = true;
 
 function table(results) {
   const lines = ["| name | ratio | target | within | detail |", "|---|---|---|---|---|"];

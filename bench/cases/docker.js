@@ -148,13 +148,14 @@ function attach(id) {
       path: `/containers/${id}/attach?stream=1&stdout=1&stderr=1`,
       headers: { Connection: "Upgrade", Upgrade: "tcp" },
     });
+    // Wrapped, so that awaiting the attach does not also await the end of the stream.
     call.on("upgrade", (_response, socket) => {
       socket.resume();
-      resolve(once(socket, "close"));
+      resolve({ ended: once(socket, "close") });
     });
     call.on("response", (response) => {
       response.resume();
-      resolve(once(response, "end"));
+      resolve({ ended: once(response, "end") });
     });
     call.on("error", reject);
     call.end();
@@ -163,11 +164,11 @@ function attach(id) {
 
 async function rawEngineRun(image, command) {
   const { Id: id } = await engine("POST", "/containers/create", { Image: image, Cmd: command, Tty: false });
-  const detached = await attach(id);
+  const attached = await attach(id);
   const waited = engine("POST", `/containers/${id}/wait?condition=next-exit`);
   await engine("POST", `/containers/${id}/start`);
   const { StatusCode } = await waited;
-  await detached;
+  await attached.ended;
   await engine("DELETE", `/containers/${id}`);
   if (StatusCode !== 0) throw new Error(`raw run exited ${StatusCode}`);
 }
