@@ -371,7 +371,8 @@ describe.runIf(docker)("secrets never leak from Docker and Kubernetes client err
       command: ["true"],
       clusterConfig: {
         type: "kubernetes-cluster-config",
-        config: kubeconfig("https://127.0.0.1:1"),
+        // The test server answers, so the bad key fails fast instead of after the retries.
+        config: kubeconfig(server.url),
         contextName: "with-key",
       },
     });
@@ -381,8 +382,17 @@ describe.runIf(docker)("secrets never leak from Docker and Kubernetes client err
       ...JSON.parse(refused),
       clusterConfig: { type: "kubernetes-cluster-config", config: kubeconfig("https://127.0.0.1:1") },
     });
+    // An unreachable cluster: retried for about 20 s, then exit 1 naming the address (bound 60 s).
+    const started = performance.now();
     const unreachable = await run("run kube unreachable", ["run", "-"], gone);
+    const took = performance.now() - started;
     expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain("ECONNREFUSED 127.0.0.1:1");
+    expect(unreachable.stderr).not.toMatch(/^\s+at /m);
+    expect(took).toBeLessThan(60_000);
+    console.info(
+      `[unreachable] Kubernetes at 127.0.0.1:1: exit ${unreachable.code} after ${took.toFixed(0)} ms`,
+    );
     expect((await run("preview kube", ["preview", "-"], refused)).code).toBe(0);
     await expectNoLeaks(home, said);
     // The test server saw the canary token: the requests really carried it.
