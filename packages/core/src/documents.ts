@@ -148,11 +148,13 @@ async function resolveReferences(
   path: string,
   chain: string[],
 ): Promise<Record<string, unknown>> {
+  const nestedFields = nestedFieldsOf(blockType);
+  // Most types hold no nested block: their documents need no copy.
+  if (nestedFields.length === 0) return document;
   const resolved: Record<string, unknown> = { ...document };
-  for (const [name, field] of Object.entries(blockFields(blockType))) {
-    const nested = nestedBlockTypeOf(field);
+  for (const [name, nested] of nestedFields) {
     const value = resolved[name];
-    if (!nested || value === null || typeof value !== "object" || Array.isArray(value)) continue;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
     const fieldPath = `${path}${name}`;
     let inline = value as Record<string, unknown>;
     let fieldChain = chain;
@@ -170,6 +172,21 @@ async function resolveReferences(
     resolved[name] = await resolveReferences(nested, inline, loadSaved, `${fieldPath}.`, fieldChain);
   }
   return resolved;
+}
+
+const nestedFieldCache = new WeakMap<BlockType, [string, BlockType][]>();
+
+/** The fields of a type that hold nested blocks, computed once per type. */
+function nestedFieldsOf(blockType: BlockType): [string, BlockType][] {
+  let fields = nestedFieldCache.get(blockType);
+  if (!fields) {
+    fields = Object.entries(blockFields(blockType)).flatMap(([name, field]) => {
+      const nested = nestedBlockTypeOf(field);
+      return nested ? [[name, nested] as [string, BlockType]] : [];
+    });
+    nestedFieldCache.set(blockType, fields);
+  }
+  return fields;
 }
 
 function referenceTarget(
