@@ -81,7 +81,7 @@ describe("infrablocks run when its own process is signalled", () => {
     // Clean up what the killed runner left: the group it created (the sh pid leads it).
     for (const pid of survivors) {
       try {
-        process.kill(-pids[0], "SIGKILL");
+        process.kill(-(pids[0] as number), "SIGKILL");
       } catch {
         process.kill(pid, "SIGKILL");
       }
