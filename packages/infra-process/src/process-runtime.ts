@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, readFile, rm, rmdir, stat } from "node:fs/promises";
+import { mkdtempSync, rmdirSync } from "node:fs";
+import { readFile, rm, stat } from "node:fs/promises";
 import { constants, hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
@@ -34,7 +35,8 @@ export const processInfrastructure: Infrastructure<ProcessBlock> = {
 
 async function run(config: ProcessBlock, context: RunContext): Promise<RunResult> {
   const [executable, ...args] = requireCommand("process", config.command) as [string, ...string[]];
-  const workingDir = config.workingDir ?? (await mkdtemp(join(tmpdir(), "infrablocks-")));
+  // One mkdir syscall: done in place, it costs less than a round trip through libuv's thread pool.
+  const workingDir = config.workingDir ?? mkdtempSync(join(tmpdir(), "infrablocks-"));
   try {
     if (config.workingDir) await assertDirectory(config.workingDir);
     const env = mergeEnvironment(process.env, runEnvironment(context), config.env);
@@ -131,7 +133,11 @@ function outputTarget(config: ProcessBlock, destination: Writable): "ignore" | "
 
 /** An empty folder (the usual case) goes with one rmdir; a folder the command filled, recursively. */
 async function removeFolder(path: string): Promise<void> {
-  await rmdir(path).catch(() => rm(path, { recursive: true, force: true }));
+  try {
+    rmdirSync(path);
+  } catch {
+    await rm(path, { recursive: true, force: true });
+  }
 }
 
 async function assertDirectory(path: string): Promise<void> {
