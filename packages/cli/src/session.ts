@@ -4,6 +4,7 @@ import {
   baseEnvironment,
   DocumentStore,
   InfrablocksError,
+  isSecretVariableName,
   type Logger,
   parseDocumentReference,
   parseDocumentText,
@@ -73,6 +74,10 @@ export class Session {
     if (typeof document.type === "string" && this.registry.has(document.type)) {
       this.redactor.add(...secretValues(await this.registry.get(document.type), document));
     }
+    this.redactor.add(
+      ...secretEnvironmentValues(document.env),
+      ...secretEnvironmentValues(this.baseEnvironment),
+    );
     const block = await resolveBlock(
       this.registry,
       document,
@@ -82,6 +87,14 @@ export class Session {
     this.redactor.add(...secretValues(block.blockType, block.document));
     return block;
   }
+}
+
+/** Values of variables whose names mark them secret (…KEY, …TOKEN, …SECRET, …PASSWORD). */
+function secretEnvironmentValues(env: unknown): string[] {
+  if (env === null || typeof env !== "object") return [];
+  return Object.entries(env).flatMap(([name, value]) =>
+    typeof value === "string" && isSecretVariableName(name) ? [value] : [],
+  );
 }
 
 async function readStdin(): Promise<string> {

@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { type Document as YamlDocument, isScalar, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
 import { InfrablocksError } from "./errors.js";
@@ -91,14 +91,37 @@ function parseYamlText(text: string, source: string): unknown {
     schema: "core",
     customTags: [],
     resolveKnownTags: false,
-    uniqueKeys: true,
+    // The parser's own duplicate-key check compares every key with every other (quadratic); ours is linear.
+    uniqueKeys: false,
     prettyErrors: true,
   });
   const problems = [...parsed.errors, ...parsed.warnings].map(
     (problem) => problem.message.split("\n")[0] ?? "",
   );
+  problems.push(...duplicateKeys(parsed, text));
   if (problems.length > 0) throw invalid(source, problems);
   return parsed.toJS({ maxAliasCount: DOCUMENT_LIMITS.maxAliases });
+}
+
+/** A problem for each key that appears twice in one mapping (the first few), with its line. */
+function duplicateKeys(document: YamlDocument, text: string): string[] {
+  const problems: string[] = [];
+  visit(document, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (!seen.has(key)) {
+          seen.add(key);
+        } else if (problems.length < 10) {
+          const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+          const line = offset === undefined ? "" : ` at line ${text.slice(0, offset).split("\n").length}`;
+          problems.push(`Map keys must be unique: '${String(key)}' appears twice${line}`);
+        }
+      }
+    },
+  });
+  return problems;
 }
 
 /**

@@ -1,11 +1,15 @@
 import { z } from "zod";
 
+// A NUL byte cannot cross exec(): such an argument or value could never reach the program. A refinement
+// (rather than a pattern) keeps the exported schema's plain `string` types for form renderers.
+const hasNoNul = (value: string) => !value.includes("\0");
+
 /** The fields every infrastructure block type shares; spread them into a type's fields. */
 export const infrastructureFields = {
   env: z
     .record(
       z.string().regex(/^[^=\0]+$/, "an environment variable name holds no '=' and no NUL"),
-      z.string().nullable(),
+      z.string().refine(hasNoNul, "an environment value holds no NUL byte").nullable(),
     )
     .default({})
     .meta({
@@ -18,10 +22,14 @@ export const infrastructureFields = {
     .default({})
     .meta({ description: "Labels applied to the infrastructure for identification and clean-up." }),
   name: z.string().optional().meta({ description: "Name applied to the infrastructure for identification." }),
-  command: z.array(z.string()).min(1, "a command needs at least its executable").optional().meta({
-    description:
-      "The command to run: the executable, then its arguments, each passed verbatim (no shell). Required to run.",
-  }),
+  command: z
+    .array(z.string().refine(hasNoNul, "an argument holds no NUL byte"))
+    .min(1, "a command needs at least its executable")
+    .optional()
+    .meta({
+      description:
+        "The command to run: the executable, then its arguments, each passed verbatim (no shell). Required to run.",
+    }),
   streamOutput: z
     .boolean()
     .default(true)

@@ -1,4 +1,10 @@
-import { maskDocument, parseDocumentReference, stringifyYaml } from "@infrablocks/core";
+import {
+  isSecretVariableName,
+  MASK,
+  maskDocument,
+  parseDocumentReference,
+  stringifyYaml,
+} from "@infrablocks/core";
 import type { Session } from "../session.js";
 import { table } from "../table.js";
 
@@ -57,7 +63,7 @@ export async function showCommand(
   const { slug, name } = requireReference(reference);
   const blockType = await session.registry.get(slug);
   const stored = await session.store.load(slug, name);
-  const document = options.reveal ? stored : maskDocument(blockType, stored);
+  const document = options.reveal ? stored : maskSecretEnvironment(maskDocument(blockType, stored));
   const text = options.json ? JSON.stringify(document, null, 2) : stringifyYaml(document);
   // --reveal is the one way to print a secret, so this output alone skips the redactor.
   if (options.reveal) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -71,6 +77,19 @@ export async function rmCommand(session: Session, reference: string): Promise<nu
   await session.store.delete(slug, name);
   session.log.info(`Deleted ${slug}/${name}`);
   return 0;
+}
+
+/** As previews do, `show` masks env values whose names mark them secret. */
+function maskSecretEnvironment(document: Record<string, unknown>): Record<string, unknown> {
+  const env = document.env;
+  if (env === null || typeof env !== "object") return document;
+  const masked = Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [
+      name,
+      typeof value === "string" && isSecretVariableName(name) ? MASK : value,
+    ]),
+  );
+  return { ...document, env: masked };
 }
 
 function requireReference(reference: string): { slug: string; name: string } {
