@@ -3,7 +3,9 @@ import { dirname, join } from "node:path";
 import { defineConfig } from "tsup";
 import { baseConfig } from "../../tsup.config.base.js";
 
-const yamlFolder = dirname(createRequire(import.meta.url).resolve("yaml/package.json"));
+const resolvePackage = createRequire(import.meta.url).resolve;
+const yamlFolder = dirname(resolvePackage("yaml/package.json"));
+const zodLocales = join(dirname(resolvePackage("zod/package.json")), "v4/locales");
 
 export default defineConfig({
   ...baseConfig,
@@ -15,4 +17,22 @@ export default defineConfig({
     // yaml's Node entry is CommonJS, which esbuild cannot bundle into ESM; its ESM build is the same code.
     options.alias = { yaml: join(yamlFolder, "browser/index.js") };
   },
+  esbuildPlugins: [
+    {
+      // zod's `z.locales` re-exports ~60 translations (a third of the bundle, compiled on every start);
+      // infrablocks speaks English only, so `z.locales` holds just `en`.
+      name: "zod-english-only",
+      setup(build) {
+        build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+          args.importer.startsWith(join(zodLocales, ".."))
+            ? { path: "en", namespace: "zod-locales" }
+            : undefined,
+        );
+        build.onLoad({ filter: /.*/, namespace: "zod-locales" }, () => ({
+          contents: `export { default as en } from ${JSON.stringify(join(zodLocales, "en.js"))};`,
+          resolveDir: zodLocales,
+        }));
+      },
+    },
+  ],
 });
