@@ -89,6 +89,9 @@ export const hostileString = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 20 }),
 );
 
+/** Hostile text that can reach a program: exec() cannot carry a NUL byte, so validation rejects one there. */
+const hostileArgument = hostileString.filter((text) => !text.includes("\u0000"));
+
 /** Hostile strings that are not, by chance, a valid lowercase name (as "constructor" is a valid image name). */
 const hostileNames = fc.constantFrom(...HOSTILE_STRINGS.filter((text) => !/^[a-z0-9.x]+$/i.test(text)));
 
@@ -535,8 +538,8 @@ function hostileExtras(slug: Slug): fc.Arbitrary<Record<string, unknown>> {
   return fc.record(
     {
       name: hostileString,
-      command: fc.array(hostileString, { minLength: 1, maxLength: 4 }),
-      env: fc.dictionary(fc.stringMatching(/^[A-Z_]{1,10}$/), fc.oneof(hostileString, fc.constant(null)), {
+      command: fc.array(hostileArgument, { minLength: 1, maxLength: 4 }),
+      env: fc.dictionary(fc.stringMatching(/^[A-Z_]{1,10}$/), fc.oneof(hostileArgument, fc.constant(null)), {
         maxKeys: 3,
       }),
     },
