@@ -29,15 +29,24 @@ export function engineClient(env: NodeJS.ProcessEnv = process.env): Engine {
   return { docker, host };
 }
 
+// An engine's version does not change under a running process; asking once per endpoint spares every
+// later run a round trip (20 concurrent runs made 20 identical calls).
+const knownVersions = new Map<string, string>();
+
 /** The engine's version, e.g. "20.10.24"; an unreachable engine is an error that says what to do. */
 export async function engineVersion(engine: Engine): Promise<string> {
+  const known = knownVersions.get(engine.host.endpoint);
+  if (known) return known;
   try {
     // dockerode accepts an abort signal here; its type declarations do not say so.
     const version = engine.docker.version as (options: {
       abortSignal: AbortSignal;
     }) => Promise<Docker.DockerVersion>;
-    return (await version.call(engine.docker, { abortSignal: AbortSignal.timeout(VERSION_TIMEOUT_MS) }))
-      .Version;
+    const { Version } = await version.call(engine.docker, {
+      abortSignal: AbortSignal.timeout(VERSION_TIMEOUT_MS),
+    });
+    knownVersions.set(engine.host.endpoint, Version);
+    return Version;
   } catch (error) {
     if (
       isConnectionError(error) ||

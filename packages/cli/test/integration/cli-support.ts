@@ -25,10 +25,18 @@ export async function freshHome(): Promise<string> {
 /** Runs `infrablocks` as a user would: a separate node process, its own store. */
 export function cli(
   args: string[],
-  options: { home: string; input?: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string) => void },
+  options: {
+    home: string;
+    input?: string;
+    env?: NodeJS.ProcessEnv;
+    onStderr?: (text: string) => void;
+    /** Where the command runs, and which `bin.js` runs: the repository's unless a test installs its own. */
+    cwd?: string;
+    bin?: string;
+  },
 ): Promise<CliResult> & { child: ReturnType<typeof spawn> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: REPO,
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
+    cwd: options.cwd ?? REPO,
     env: { ...process.env, INFRABLOCKS_DEBUG: "", ...options.env, INFRABLOCKS_HOME: options.home },
     stdio: ["pipe", "pipe", "pipe"],
   });
