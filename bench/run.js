@@ -1,5 +1,5 @@
 // `pnpm bench`: every case side by side with its raw counterpart, a table, and bench/results/latest.json.
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { dockerCases } from "./cases/docker.js";
@@ -34,7 +34,11 @@ for (const [name, suite] of suites) {
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 process.stdout.write(`${table(rows)}\n\n${machine}\n`);
-await writeFile(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(rows, null, 2)}\n`);
+// One group refreshes its own rows and keeps the others' from the last full run.
+const latestPath = join(ROOT, "bench/results/latest.json");
+const kept = only ? JSON.parse(await readFile(latestPath, "utf8").catch(() => "[]")) : [];
+const merged = [...kept.filter((old) => !rows.some((row) => row.name === old.name)), ...rows];
+await writeFile(latestPath, `${JSON.stringify(merged, null, 2)}\n`);
 finished = true;
 
 function table(results) {
