@@ -79,15 +79,16 @@ async function followRun(
       .kill(block.config, identifier, { log: session.log, graceSeconds: options.grace })
       .catch((error: Error) => session.log.error(error.message));
   };
-  // Ctrl-C (or a SIGTERM from a supervisor) stops the infrastructure with the grace period, then the
+  // Ctrl-C, a SIGTERM from a supervisor, or the SIGHUP of a closed terminal stops the infrastructure with
+  // the grace period (it runs in a process group of its own, so it gets none of these itself), then the
   // run finishes as usual and exits 128+signal. A second signal gives up waiting.
   const onSignal = (signal: NodeJS.Signals) => {
     if (interruptedBy) process.exit(128 + constants.signals[signal]);
     interruptedBy = signal;
     stop();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const signal of stopSignals) process.on(signal, onSignal);
 
   let result: RunResult;
   try {
@@ -108,8 +109,7 @@ async function followRun(
       },
     });
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    for (const signal of stopSignals) process.off(signal, onSignal);
   }
 
   if (options.json) {

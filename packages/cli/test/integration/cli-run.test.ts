@@ -84,6 +84,24 @@ describe("infrablocks run", () => {
     expect(() => process.kill(pid, 0)).toThrow();
   });
 
+  it("stops the run when its terminal hangs up (SIGHUP), leaving no orphan, and exits 129", async () => {
+    const home = await freshHome();
+    const pidFile = join(home, "pid");
+    let started!: () => void;
+    const startedPromise = new Promise<void>((resolve) => (started = resolve));
+    const run = cli(["run", "--grace", "2", "-"], {
+      home,
+      input: doc(["sh", "-c", `echo $$ > ${pidFile}; exec sleep 60`]),
+      onStderr: (text) => text.includes("Started process") && started(),
+    });
+    await startedPromise;
+    run.child.kill("SIGHUP");
+    const result = await run;
+    expect(result.code).toBe(129);
+    const pid = Number(await readFile(pidFile, "utf8"));
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+
   it("never loads the Docker or Kubernetes SDKs for a process run", async () => {
     const home = await freshHome();
     const log = join(home, "modules.log");
