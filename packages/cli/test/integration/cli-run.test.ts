@@ -66,41 +66,29 @@ describe("infrablocks run", () => {
     expect(none.code).toBe(2);
   });
 
-  it("stops the run on Ctrl-C with the grace period and exits 130, leaving nothing running", async () => {
-    const home = await freshHome();
-    const pidFile = join(home, "pid");
-    let started!: () => void;
-    const startedPromise = new Promise<void>((resolve) => (started = resolve));
-    const run = cli(["run", "--grace", "2", "-"], {
-      home,
-      input: doc(["sh", "-c", `echo $$ > ${pidFile}; exec sleep 60`]),
-      onStderr: (text) => text.includes("Started process") && started(),
-    });
-    await startedPromise;
-    run.child.kill("SIGINT");
-    const result = await run;
-    expect(result.code).toBe(130);
-    const pid = Number(await readFile(pidFile, "utf8"));
-    expect(() => process.kill(pid, 0)).toThrow();
-  });
-
-  it("stops the run when its terminal hangs up (SIGHUP), leaving no orphan, and exits 129", async () => {
-    const home = await freshHome();
-    const pidFile = join(home, "pid");
-    let started!: () => void;
-    const startedPromise = new Promise<void>((resolve) => (started = resolve));
-    const run = cli(["run", "--grace", "2", "-"], {
-      home,
-      input: doc(["sh", "-c", `echo $$ > ${pidFile}; exec sleep 60`]),
-      onStderr: (text) => text.includes("Started process") && started(),
-    });
-    await startedPromise;
-    run.child.kill("SIGHUP");
-    const result = await run;
-    expect(result.code).toBe(129);
-    const pid = Number(await readFile(pidFile, "utf8"));
-    expect(() => process.kill(pid, 0)).toThrow();
-  });
+  it.each([
+    ["Ctrl-C (SIGINT)", "SIGINT", 130],
+    ["a terminal hang-up (SIGHUP)", "SIGHUP", 129],
+  ] as const)(
+    "stops the run on %s with the grace period, leaving nothing running",
+    async (_, signal, exitCode) => {
+      const home = await freshHome();
+      const pidFile = join(home, "pid");
+      let started!: () => void;
+      const startedPromise = new Promise<void>((resolve) => (started = resolve));
+      const run = cli(["run", "--grace", "2", "-"], {
+        home,
+        input: doc(["sh", "-c", `echo $$ > ${pidFile}; exec sleep 60`]),
+        onStderr: (text) => text.includes("Started process") && started(),
+      });
+      await startedPromise;
+      run.child.kill(signal);
+      const result = await run;
+      expect(result.code).toBe(exitCode);
+      const pid = Number(await readFile(pidFile, "utf8"));
+      expect(() => process.kill(pid, 0)).toThrow();
+    },
+  );
 
   it("never loads the Docker or Kubernetes SDKs for a process run", async () => {
     const home = await freshHome();
