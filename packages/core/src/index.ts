@@ -50,6 +50,7 @@ export { assertDocumentName, parseDocumentReference } from "./names.js";
 export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
 export { type RecordedRun, RunRegistry } from "./run-registry.js";
 export {
+  isProcessRunning,
   assertRunId,
   isSameProcess,
   newRunId,

@@ -61,13 +61,17 @@ export function isSameProcess(pid: number, startTime: string): boolean {
   const stat = processStat(pid);
   if (stat) return stat.startTime === startTime && stat.state !== "Z";
   // Without /proc (not Linux) the start time is recorded as "0" and the pid alone must do.
-  if (startTime !== "0") return false;
+  return startTime === "0" && isProcessRunning(pid);
+}
+
+/** Whether process `pid` exists and has not ended (a zombie has ended; it only waits to be collected). */
+export function isProcessRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+  return processStat(pid)?.state !== "Z";
 }
 
 let ownIdentity: string | undefined;

@@ -5,6 +5,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { InfrablocksError } from "./errors.js";
 import { assertDocumentName } from "./names.js";
+import { isProcessRunning } from "./runs.js";
 
 const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -164,16 +165,7 @@ const TEMPORARY_FILE = /^\..+\.([0-9]+)\.[0-9a-f]{12}\.tmp$/;
 async function removeAbandonedTemporaries(folder: string): Promise<void> {
   for (const file of await listFolder(folder)) {
     const writer = TEMPORARY_FILE.exec(file)?.[1];
-    if (writer && !isAlive(Number(writer))) await unlink(join(folder, file)).catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if (writer && !isProcessRunning(Number(writer))) await unlink(join(folder, file)).catch(() => undefined);
   }
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmdirSync } from "node:fs";
-import { readFile, rm, stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { constants, hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   type Infrastructure,
   InfrablocksError,
+  isProcessRunning,
   type KillContext,
   maskEnvironment,
   mergeEnvironment,
@@ -193,20 +194,9 @@ function send(target: number, signal: NodeJS.Signals): boolean {
 async function allGone(pids: number[], withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const alive = await Promise.all(pids.map(isRunning));
+    const alive = pids.map(isProcessRunning);
     if (!alive.includes(true)) return true;
     if (Date.now() >= deadline) return false;
     await sleep(50);
   }
-}
-
-/** Alive and not a zombie: a zombie has ended and only waits for its parent to collect it. */
-async function isRunning(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
-  return stat === undefined || stat[stat.lastIndexOf(")") + 2] !== "Z";
 }
