@@ -42,7 +42,23 @@ export interface BlockType<TConfig = unknown, TSlug extends string = string> {
    * validating, previewing a schema or listing types never loads a driver's SDK.
    */
   readonly loadInfrastructure?: () => Promise<Infrastructure<TConfig>>;
+  /**
+   * Cross-field and value checks that a schema cannot express, run on the parsed config after the
+   * schema accepts it, by every path that checks a document (validate, save, preview, run).
+   */
+  // Method syntax keeps BlockType<Specific> assignable to BlockType<unknown> (parameter bivariance).
+  check?(config: TConfig): readonly BlockProblem[];
 }
+
+/** One problem found by a block type's {@link BlockType.check}: a dotted field path and plain words. */
+export interface BlockProblem {
+  /** Dotted path of the field at fault, relative to the block (`memswapLimit`, `customizations.1`). */
+  path: string;
+  message: string;
+}
+
+/** A block type's own checks of a parsed config; returns every problem found, or none. */
+export type BlockCheck<TConfig> = (config: TConfig) => readonly BlockProblem[];
 
 export interface BlockTypeDefinition<TSlug extends string, TFields extends BlockFields> {
   slug: TSlug;
@@ -53,6 +69,7 @@ export interface BlockTypeDefinition<TSlug extends string, TFields extends Block
   package: string;
   fields: TFields;
   loadInfrastructure?: () => Promise<Infrastructure<NoInfer<BlockConfig<TSlug, TFields>>>>;
+  check?: BlockCheck<NoInfer<BlockConfig<TSlug, TFields>>>;
 }
 
 const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -85,6 +102,7 @@ export function defineBlockType<const TSlug extends string, TFields extends Bloc
     package: definition.package,
     schema,
     ...(definition.loadInfrastructure ? { loadInfrastructure: definition.loadInfrastructure } : {}),
+    ...(definition.check ? { check: definition.check } : {}),
   };
 }
 

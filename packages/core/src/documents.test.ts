@@ -478,3 +478,45 @@ describe("resolveBlock", () => {
     });
   });
 });
+
+describe("a block type's own checks", () => {
+  const limits = defineBlockType({
+    slug: "test-limits",
+    title: "Limits",
+    description: "A type with a cross-field rule.",
+    capabilities: [],
+    version: "0.0.0",
+    package: "test",
+    fields: { low: z.number().optional(), high: z.number().optional() },
+    check: (config) =>
+      config.low !== undefined && config.high !== undefined && config.low > config.high
+        ? [{ path: "high", message: "must be at least low" }]
+        : [],
+  });
+  const holder = defineBlockType({
+    slug: "test-holder",
+    title: "Holder",
+    description: "Holds a limits block.",
+    capabilities: [],
+    version: "0.0.0",
+    package: "test",
+    fields: { limits: nestedBlock(limits, { description: "Limits." }).optional() },
+  });
+  const registry = new BlockRegistry([limits, holder]);
+
+  it("run after the schema accepts a document, with the field path", async () => {
+    const error = await caught(() =>
+      resolveBlock(registry, { type: "test-limits", low: 2, high: 1 }, memoryLoader({}).load),
+    );
+    expect(invalidIssues(error)).toEqual(["high: must be at least low"]);
+    await expect(
+      resolveBlock(registry, { type: "test-limits", low: 1, high: 2 }, memoryLoader({}).load),
+    ).resolves.toBeDefined();
+  });
+
+  it("run for nested blocks, with the nesting field's path in front", async () => {
+    const document = { type: "test-holder", limits: { type: "test-limits", low: 5, high: 0 } };
+    const error = await caught(() => resolveBlock(registry, document, memoryLoader({}).load));
+    expect(invalidIssues(error)).toEqual(["limits.high: must be at least low"]);
+  });
+});

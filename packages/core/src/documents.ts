@@ -79,7 +79,23 @@ export async function resolveBlock(
       slug,
     );
   }
+  const problems = checkBlock(blockType, parsed.data, "");
+  if (problems.length > 0) throw invalid(source, problems, slug);
   return { blockType, document: resolved, config: parsed.data };
+}
+
+/** Runs the type's own checks and those of every nested block, as `path: message` lines. */
+function checkBlock(blockType: BlockType, config: unknown, prefix: string): string[] {
+  const problems = (blockType.check?.(config) ?? []).map((problem) => {
+    const path = problem.path ? `${prefix}${problem.path}` : prefix.slice(0, -1);
+    return `${path || "(document)"}: ${problem.message}`;
+  });
+  for (const [name, nested] of nestedFieldsOf(blockType)) {
+    const value = (config as Record<string, unknown>)[name];
+    if (value !== undefined && value !== null)
+      problems.push(...checkBlock(nested, value, `${prefix}${name}.`));
+  }
+  return problems;
 }
 
 // --- Internal helpers ---

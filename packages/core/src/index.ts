@@ -1,7 +1,9 @@
 export { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 export { z } from "zod";
 export {
+  type BlockCheck,
   type BlockConfig,
+  type BlockProblem,
   type BlockFields,
   type BlockSchema,
   type BlockType,
