@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { API_URL_VARIABLE, baseEnvironment, mergeEnvironment } from "./environment.js";
+import { API_URL_VARIABLE, baseEnvironment, inheritedEnvironment, mergeEnvironment } from "./environment.js";
 
 describe("baseEnvironment", () => {
   afterEach(() => {
@@ -64,5 +64,13 @@ describe("mergeEnvironment", () => {
       ["__proto__", "x"],
       ["A", "1"],
     ]);
+  });
+});
+
+describe("inheritedEnvironment", () => {
+  it("keeps the OS environment but INFRABLOCKS_HOME and INFRABLOCKS_DEBUG, without changing its input", () => {
+    const env = { PATH: "/bin", INFRABLOCKS_HOME: "/h", INFRABLOCKS_DEBUG: "1", INFRABLOCKS_X: "x" };
+    expect(inheritedEnvironment(env)).toEqual({ PATH: "/bin", INFRABLOCKS_X: "x" });
+    expect(env.INFRABLOCKS_HOME).toBe("/h");
   });
 });

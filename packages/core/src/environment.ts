@@ -12,6 +12,18 @@ export function baseEnvironment(env: NodeJS.ProcessEnv = process.env): Record<st
   return base;
 }
 
+/**
+ * The OS environment a local process inherits: everything but the variables that configure
+ * infrablocks itself (INFRABLOCKS_HOME would point a nested `infrablocks` at this runner's store).
+ */
+export function inheritedEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string | undefined> {
+  const inherited: Record<string, string | undefined> = { ...env };
+  for (const name of OWN_SETTINGS) delete inherited[name];
+  return inherited;
+}
+
 /** Layers environments left to right; a later layer wins, and `null` removes a variable. */
 export function mergeEnvironment(
   ...layers: Readonly<Record<string, string | null | undefined>>[]

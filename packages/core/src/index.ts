@@ -28,7 +28,7 @@ export {
   resolveBlock,
   type SavedDocumentLoader,
 } from "./documents.js";
-export { API_URL_VARIABLE, baseEnvironment, mergeEnvironment } from "./environment.js";
+export { API_URL_VARIABLE, baseEnvironment, inheritedEnvironment, mergeEnvironment } from "./environment.js";
 export {
   ERROR_CODES,
   type ErrorCode,

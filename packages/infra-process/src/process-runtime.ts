@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   type Infrastructure,
   InfrablocksError,
+  inheritedEnvironment,
   isProcessRunning,
   type KillContext,
   maskEnvironment,
@@ -40,7 +41,7 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
   const workingDir = config.workingDir ?? mkdtempSync(join(tmpdir(), "infrablocks-"));
   try {
     if (config.workingDir) await assertDirectory(config.workingDir);
-    const env = mergeEnvironment(process.env, runEnvironment(context), config.env);
+    const env = mergeEnvironment(inheritedEnvironment(), runEnvironment(context), config.env);
     if (context.runs) {
       const command = { executable, args, cwd: workingDir, env };
       return await supervisedRun(config, command, context, context.runs, (error) =>

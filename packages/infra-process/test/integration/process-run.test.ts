@@ -2,7 +2,7 @@ import { createWriteStream, existsSync, openSync } from "node:fs";
 import { mkdtemp, readFile, realpath } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { isInfrablocksError } from "@infrablocks/core";
+import { isInfrablocksError, RunRegistry } from "@infrablocks/core";
 import { describe, expect, it } from "vitest";
 import { capture, processBlock, processInfrastructure } from "./run-support.js";
 
@@ -56,6 +56,33 @@ describe("process run", () => {
     });
     await infrastructure.run(config, run.context);
     expect(run.stdout()).toBe("from-os|base|block|unset\n");
+  });
+
+  it("never passes on INFRABLOCKS_HOME or INFRABLOCKS_DEBUG, supervised or not", async () => {
+    const saved = { home: process.env.INFRABLOCKS_HOME, debug: process.env.INFRABLOCKS_DEBUG };
+    process.env.INFRABLOCKS_HOME = "/tmp/ib-home-must-not-leak";
+    process.env.INFRABLOCKS_DEBUG = "1";
+    try {
+      const infrastructure = await processInfrastructure();
+      const config = await processBlock({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+        command: ["sh", "-c", 'echo "${INFRABLOCKS_HOME-unset}|${INFRABLOCKS_DEBUG-unset}"'],
+      });
+      const bare = capture();
+      await infrastructure.run(config, bare.context);
+      expect(bare.stdout()).toBe("unset|unset\n");
+      const supervised = capture({ runs: new RunRegistry(await mkdtemp(join(tmpdir(), "ib-env-"))) });
+      await infrastructure.run(config, supervised.context);
+      expect(supervised.stdout()).toBe("unset|unset\n");
+    } finally {
+      for (const [name, value] of [
+        ["INFRABLOCKS_HOME", saved.home],
+        ["INFRABLOCKS_DEBUG", saved.debug],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it("passes arguments verbatim, never through a shell", async () => {
