@@ -1,5 +1,4 @@
 import { watch } from "node:fs";
-import { once } from "node:events";
 import { open } from "node:fs/promises";
 import type { Writable } from "node:stream";
 
@@ -37,8 +36,9 @@ export function followFile(path: string, destination: Writable, options: { fromE
           const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
           if (bytesRead === 0) break;
           position += bytesRead;
-          if (!destination.write(Buffer.from(buffer.subarray(0, bytesRead))))
-            await once(destination, "drain");
+          // A reader that went away (`| head`) ends the copy; the runner decides what becomes of the run.
+          if (destination.destroyed) return;
+          if (!destination.write(Buffer.from(buffer.subarray(0, bytesRead)))) await drained(destination);
         }
         if (last) return;
         if (!changed && !finishing) await new Promise<void>((resolve) => (wake = resolve));
@@ -58,4 +58,19 @@ export function followFile(path: string, destination: Writable, options: { fromE
       return done;
     },
   };
+}
+
+/** Resolves when `destination` can take more, or is gone (closed or failed). */
+function drained(destination: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      destination.off("drain", done);
+      destination.off("close", done);
+      destination.off("error", done);
+      resolve();
+    };
+    destination.on("drain", done);
+    destination.on("close", done);
+    destination.on("error", done);
+  });
 }

@@ -74,7 +74,9 @@ async function followRun(
   const stop = () => {
     if (!identifier || !interruptedBy || stopping) return;
     stopping = true;
-    session.log.info(`Received ${interruptedBy}; stopping ${identifier} (grace ${options.grace}s)...`);
+    const reason =
+      interruptedBy === "SIGPIPE" ? "The reader of stdout went away" : `Received ${interruptedBy}`;
+    session.log.info(`${reason}; stopping ${identifier} (grace ${options.grace}s)...`);
     infrastructure
       .kill(block.config, identifier, { log: session.log, graceSeconds: options.grace })
       .catch((error: Error) => session.log.error(error.message));
@@ -89,6 +91,16 @@ async function followRun(
   };
   const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   for (const signal of stopSignals) process.on(signal, onSignal);
+  // The reader of stdout went away (`| head`): stop the run as on Ctrl-C and exit 141 as other Unix
+  // tools do, without an error; once the run has ended, its own status stands. Kept for the
+  // process's life: a late write may fail the same way.
+  let ended = false;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    if (ended || interruptedBy) return;
+    interruptedBy = "SIGPIPE";
+    stop();
+  });
 
   let result: RunResult;
   try {
@@ -109,6 +121,7 @@ async function followRun(
       },
     });
   } finally {
+    ended = true;
     for (const signal of stopSignals) process.off(signal, onSignal);
   }
 

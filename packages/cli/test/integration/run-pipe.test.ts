@@ -1,0 +1,52 @@
+import { execFile } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { BIN, freshHome } from "./cli-support.js";
+import { writeDocument } from "./runs-support.js";
+
+/** The pids whose command line holds `marker`. */
+async function processesWith(marker: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(marker)) found.push(Number(entry));
+  }
+  return found;
+}
+
+describe("infrablocks run | head", () => {
+  it("stops the run, prints no error, exits 141 and leaves no process or record behind", async () => {
+    const home = await freshHome();
+    const marker = `ib-pipe-marker-${process.pid}`;
+    const doc = await writeDocument(home, "endless", {
+      type: "process",
+      command: ["sh", "-c", `i=0; while :; do echo "line $i"; i=$((i+1)); done # ${marker}`],
+    });
+    // bash for PIPESTATUS: the CLI's own exit status, not head's.
+    const { stdout, stderr } = await promisify(execFile)(
+      "bash",
+      ["-c", `"$0" "$1" run "$2" | head -1; echo "status=\${PIPESTATUS[0]}" >&2`, process.execPath, BIN, doc],
+      { env: { ...process.env, INFRABLOCKS_HOME: home, INFRABLOCKS_DEBUG: "" }, timeout: 60_000 },
+    );
+    expect(stdout).toBe("line 0\n");
+    expect(stderr).toContain("status=141");
+    expect(stderr).not.toMatch(/error|EPIPE/i);
+    expect(await processesWith(marker)).toEqual([]);
+    expect(await readdir(`${home}/runs`).catch(() => [])).toEqual([]);
+  }, 90_000);
+
+  it("keeps the run's own status when it had ended before the reader went away", async () => {
+    const home = await freshHome();
+    const doc = await writeDocument(home, "short", { type: "process", command: ["printf", "a\\nb\\n"] });
+    const { stdout, stderr } = await promisify(execFile)(
+      "bash",
+      ["-c", `"$0" "$1" run "$2" | head -1; echo "status=\${PIPESTATUS[0]}" >&2`, process.execPath, BIN, doc],
+      { env: { ...process.env, INFRABLOCKS_HOME: home, INFRABLOCKS_DEBUG: "" }, timeout: 60_000 },
+    );
+    expect(stdout).toBe("a\n");
+    expect(stderr).toContain("status=0");
+    expect(stderr).not.toMatch(/error|EPIPE/i);
+  }, 90_000);
+});
