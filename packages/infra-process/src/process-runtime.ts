@@ -23,7 +23,7 @@ import {
 import { processResult, statusCodeOf } from "./exit-hints.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
 import type { ProcessBlock } from "./process-block.js";
-import { descendantPids } from "./process-tree.js";
+import { descendantPids, processGroupOf } from "./process-tree.js";
 import { shellQuote } from "./shell-quote.js";
 import { attachRun, listRecordedRuns, supervisedRun } from "./supervised-run.js";
 
@@ -98,8 +98,9 @@ async function kill(_config: ProcessBlock, identifier: string, context: KillCont
       { blockType: "process" },
     );
   }
+  const group = processGroupOf(pid);
   const members = [pid, ...(await descendantPids(pid))];
-  const reached = signalAll(pid, members, "SIGTERM");
+  const reached = signalAll(group, members, "SIGTERM");
   if (!reached) {
     throw new InfrablocksError(
       "INFRASTRUCTURE_NOT_FOUND",
@@ -110,7 +111,7 @@ async function kill(_config: ProcessBlock, identifier: string, context: KillCont
   if (await allGone(members, context.graceSeconds * 1000)) return;
   const stubborn = [...new Set([...members, ...(await descendantPids(pid))])];
   context.log.warn(`Process ${pid} outlived its ${context.graceSeconds}s grace period; sending SIGKILL.`);
-  signalAll(pid, stubborn, "SIGKILL");
+  signalAll(group, stubborn, "SIGKILL");
   if (!(await allGone(stubborn, 5000))) {
     throw new InfrablocksError(
       "INFRASTRUCTURE_ERROR",

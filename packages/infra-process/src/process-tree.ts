@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 
 /**
@@ -36,4 +37,23 @@ export async function descendantPids(root: number): Promise<number[]> {
     }
   }
   return found;
+}
+
+/**
+ * The process group `kill` signals for `pid`: its own when it leads one (a bare run), else its
+ * parent's when the parent leads it (a supervised run's shim). Never a group it merely shares with
+ * others (a pid that is not a run's would take the caller's shell with it).
+ */
+export function processGroupOf(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return pid;
+  }
+  const [, parent, group] = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
+  return group !== undefined && group === parent ? group : pid;
 }

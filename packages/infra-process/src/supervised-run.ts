@@ -4,11 +4,13 @@ import { once } from "node:events";
 import { access, constants as fsConstants, readFile, stat, writeFile } from "node:fs/promises";
 import { constants, hostname } from "node:os";
 import { join, resolve } from "node:path";
+import type { Readable } from "node:stream";
 import {
   InfrablocksError,
   isSameProcess,
   type ListRunsContext,
   processStat,
+  type RecordedRun,
   type RunContext,
   type RunInfo,
   type RunRegistry,
@@ -27,14 +29,16 @@ import type { ProcessBlock } from "./process-block.js";
  * its exit status in the run's folder, and its output goes to files there that any runner can follow.
  * Its arguments arrive as "$@", never inside the script. A trapped signal (kill's SIGTERM reaches the
  * whole process group) lets the shim wait for the command's end and record it; the subshell resets
- * the traps, and `exec` runs the external command even where sh has a builtin of that name.
+ * the traps to the defaults. Inside it, a second sh learns its own pid (the subshell's `$$` is the
+ * shim's), hands it to the runner on fd 3 and execs the command in place: the identifier's pid is the
+ * command's own, and `exec` runs the external command even where sh has a builtin of that name.
  */
 const SHIM = `status=$1 out=$2 err=$3
 shift 3
 trap : TERM INT HUP
-( exec "$@" ) >"$out" 2>"$err"
+( exec sh -c 'printf "%s\\n" "$$" >&3; exec "$@" 3>&-' infrablocks-command "$@" ) >"$out" 2>"$err"
 code=$?
-printf '%s\\n' "$code" >"$status.tmp" && mv -f "$status.tmp" "$status"
+printf '%s\n' "$code" >"$status.tmp" && mv -f "$status.tmp" "$status"
 exit "$code"`;
 
 /** Without pidfds in Node, a shim killed by SIGKILL (it records nothing) is noticed by this check. */
@@ -70,7 +74,7 @@ export async function supervisedRun(
         env: command.env,
         // A process group of its own, which kill reaches as a whole; and a session, so it outlives the runner.
         detached: true,
-        stdio: "ignore",
+        stdio: ["ignore", "ignore", "ignore", "pipe"],
       },
     );
     const closed = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
@@ -82,7 +86,8 @@ export async function supervisedRun(
     ]).catch((error: NodeJS.ErrnoException) => {
       throw spawnError(error);
     });
-    const pid = child.pid as number;
+    const supervisorPid = child.pid as number;
+    const pid = await commandPid(child.stdio[3] as Readable);
     const identifier = processIdentifier(pid);
     await runs.record({
       runId: context.runId,
@@ -90,6 +95,8 @@ export async function supervisedRun(
       identifier,
       pid,
       pidStartTime: processStat(pid)?.startTime ?? "0",
+      supervisorPid,
+      supervisorStartTime: processStat(supervisorPid)?.startTime ?? "0",
       runner: runnerIdentity(),
       startedAt: new Date().toISOString(),
     });
@@ -149,7 +156,8 @@ export async function attachRun(config: ProcessBlock, context: RunContext): Prom
         followFile(files.stderr, context.stderr, { fromEnd: true }),
       ]
     : [];
-  const recorded = await awaitStatus(files.status, run.pid, run.pidStartTime);
+  const supervisor = supervisorOf(run);
+  const recorded = await awaitStatus(files.status, supervisor.pid, supervisor.startTime);
   await Promise.all(follows.map((follow) => follow.finish()));
   await runs.remove(run.runId);
   if (recorded) return processResult(run.identifier, recorded.statusCode, recorded.signal);
@@ -167,7 +175,8 @@ export async function listRecordedRuns(context: ListRunsContext): Promise<RunInf
     if (run.type !== "process") continue;
     const runner = runnerAlive(run.runner);
     const elsewhere = parseProcessIdentifier(run.identifier).host !== hostname();
-    if (!elsewhere && !isSameProcess(run.pid, run.pidStartTime)) {
+    const supervisor = supervisorOf(run);
+    if (!elsewhere && !isSameProcess(supervisor.pid, supervisor.startTime)) {
       // A live runner removes its run's folder itself once it has read the exit status.
       if (runner !== "yes") await context.runs.remove(run.runId);
       continue;
@@ -185,6 +194,34 @@ export async function listRecordedRuns(context: ListRunsContext): Promise<RunInf
 }
 
 // --- Internal helpers ---
+
+/** The process whose end means the status is recorded (or never will be): the shim, where recorded. */
+function supervisorOf(run: RecordedRun): { pid: number; startTime: string } {
+  return run.supervisorPid !== undefined && run.supervisorStartTime !== undefined
+    ? { pid: run.supervisorPid, startTime: run.supervisorStartTime }
+    : { pid: run.pid, startTime: run.pidStartTime };
+}
+
+/** The command's pid, which the shim's inner sh writes to fd 3 just before it execs the command. */
+async function commandPid(channel: Readable): Promise<number> {
+  let text = "";
+  for await (const chunk of channel) {
+    text += String(chunk);
+    if (text.includes("\n")) break;
+  }
+  channel.destroy();
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 0) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      "The process supervisor ended before starting the command.",
+      {
+        blockType: "process",
+      },
+    );
+  }
+  return pid;
+}
 
 function runFiles(folder: string): { status: string; stdout: string; stderr: string } {
   return { status: join(folder, "status"), stdout: join(folder, "stdout"), stderr: join(folder, "stderr") };

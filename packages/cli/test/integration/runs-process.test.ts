@@ -25,6 +25,10 @@ describe("process runs whose runner died", () => {
         expect(run.identifier).toBe(`${hostname()}:${pid}`);
         const environ = (await readFile(`/proc/${pid}/environ`, "utf8")).split("\0");
         expect(environ).toContain(`INFRABLOCKS_RUN_ID=${run.runId}`);
+        expect(environ.some((entry) => entry.startsWith("INFRABLOCKS_HOME="))).toBe(false);
+        // The identifier's pid is the command's own, not its supervisor's.
+        const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8");
+        expect(cmdline.split("\0").slice(0, 3)).toEqual(tickingCommand(LINES, EXIT_STATUS));
       },
     });
   }, 180_000);

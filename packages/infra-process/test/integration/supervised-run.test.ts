@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,5 +97,39 @@ describe("process runs supervised through the run registry", () => {
         runnerAlive: "yes",
       }),
     ]);
+  });
+
+  it("are identified by the command's own pid, with default signal dispositions", async () => {
+    const runs = await registry();
+    const infrastructure = await processInfrastructure();
+    let seen: { cmdline: string; ignored: string } | undefined;
+    const run = capture({
+      runs,
+      onStarted: (identifier) => {
+        const pid = identifier.slice(identifier.lastIndexOf(":") + 1);
+        const status = readFileSync(`/proc/${pid}/status`, "utf8");
+        seen = {
+          cmdline: readFileSync(`/proc/${pid}/cmdline`, "utf8"),
+          ignored: /^SigIgn:\s*(\S+)/m.exec(status)?.[1] ?? "",
+        };
+      },
+    });
+    const result = await infrastructure.run(await processBlock({ command: ["sleep", "0.5"] }), run.context);
+    expect(result.statusCode).toBe(0);
+    expect(seen?.cmdline).toBe("sleep\x000.5\x00");
+    // No signal ignored: a SIGINT ignored by a background shell must not reach the command.
+    expect(seen?.ignored).toBe("0000000000000000");
+  });
+
+  it("end with status -15 when the identifier's pid gets SIGTERM by hand", async () => {
+    const runs = await registry();
+    const infrastructure = await processInfrastructure();
+    const run = capture({
+      runs,
+      onStarted: (identifier) =>
+        process.kill(Number(identifier.slice(identifier.lastIndexOf(":") + 1)), "SIGTERM"),
+    });
+    const result = await infrastructure.run(await processBlock({ command: ["sleep", "30"] }), run.context);
+    expect(result).toMatchObject({ statusCode: -15, signal: 15 });
   });
 });
