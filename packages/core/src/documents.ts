@@ -2,6 +2,7 @@ import { type Document as YamlDocument, isScalar, parseDocument, visit } from "y
 import type { z } from "zod";
 import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
 import { InfrablocksError, isInfrablocksError } from "./errors.js";
+import { issueSentence } from "./issue-messages.js";
 import { maskedSecretPaths, maskedSecretProblem } from "./masked-secrets.js";
 import { parseDocumentReference } from "./names.js";
 import type { BlockRegistry } from "./registry.js";
@@ -82,7 +83,7 @@ export async function resolveBlock(
   if (!parsed.success) {
     throw invalid(
       source,
-      parsed.error.issues.flatMap((issue) => describeIssue(blockType, issue)),
+      parsed.error.issues.flatMap((issue) => describeIssue(blockType, issue, resolved)),
       slug,
     );
   }
@@ -289,7 +290,7 @@ function referenceTarget(
   return target;
 }
 
-function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue): string[] {
+function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue, document: unknown): string[] {
   const path = issue.path.map(String);
   const where = path.join(".");
   if (issue.code === "unrecognized_keys") {
@@ -297,10 +298,11 @@ function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue): string[] 
     const hint = allowed ? `; known fields: ${allowed.join(", ")}` : "";
     return issue.keys.map((key) => `${where ? `${where}.` : ""}${key}: unknown field${hint}`);
   }
-  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) {
-    return [`${where}: required (${issue.expected})`];
+  let value: unknown = document;
+  for (const key of path) {
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   }
-  return [`${where || "(document)"}: ${issue.message.replace(/^Invalid input: /, "")}`];
+  return [`${where || "(document)"}: ${issueSentence(issue, value)}`];
 }
 
 /** The field names allowed at a path that is a block or a nested block, for "unknown field" hints. */
