@@ -132,3 +132,26 @@ describe("document files", () => {
     expect((await cli(["validate", await file("trailing.yaml", text)], { home })).code).toBe(0);
   });
 });
+
+describe("docker-container values validate refuses, as run would", () => {
+  it.each([
+    [{ memLimit: 0.5 }, "memLimit"],
+    [{ memLimit: 1e30 }, "memLimit"],
+    [{ memLimit: "99999999999999999999999999999g" }, "memLimit"],
+    [{ cpuLimit: 1e9 }, "cpuLimit: must be at most 1024"],
+    [{ networkMode: "host", networks: ["n"] }, "networkMode: cannot be combined with networks"],
+    [{ memswapLimit: "1g" }, "memswapLimit: needs memLimit"],
+  ])("%j", async (fields, expected) => {
+    const document = JSON.stringify({
+      type: "docker-container",
+      image: "busybox",
+      command: ["true"],
+      ...fields,
+    });
+    const home = await freshHome();
+    const validated = await cli(["validate", "-"], { home, input: document });
+    expect(validated.code).toBe(2);
+    expect(validated.stderr).toContain(expected);
+    expect((await cli(["preview", "-"], { home, input: document })).code).toBe(2);
+  });
+});
