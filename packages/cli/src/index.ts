@@ -183,9 +183,10 @@ export async function main(argv: string[]): Promise<number> {
     .command("rm")
     .description("Delete a saved document.")
     .argument("<slug/name>", "e.g. process/nightly")
+    .option("--force", "delete it even when other saved documents refer to it")
     .action(
-      action(async (session, reference) =>
-        (await import("./commands/documents.js")).rmCommand(session, reference),
+      action(async (session, reference, options) =>
+        (await import("./commands/documents.js")).rmCommand(session, reference, options),
       ),
     );
 

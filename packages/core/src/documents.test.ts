@@ -225,10 +225,10 @@ describe("resolveBlock", () => {
   });
 
   it("names a missing required field, top-level and nested", async () => {
-    expect(await issuesOf({ type: "test-container" })).toEqual(["image: required (string)"]);
+    expect(await issuesOf({ type: "test-container" })).toEqual(["image: required (text)"]);
     const { password: _, ...withoutPassword } = goodRegistry;
     expect(await issuesOf({ type: "test-container", image: "i", imageRegistry: withoutPassword })).toEqual([
-      "imageRegistry.password: required (string)",
+      "imageRegistry.password: required (text)",
     ]);
   });
 
@@ -245,7 +245,7 @@ describe("resolveBlock", () => {
         "doc.yaml",
       ),
     );
-    expect(invalidIssues(error)).toEqual(["imageRegistry.password: expected string, received array"]);
+    expect(invalidIssues(error)).toEqual(["imageRegistry.password: expected text, got a list"]);
     expect((error as Error).message).toContain("Invalid test-container document (doc.yaml)");
     expect((error as Error).message).not.toContain("hunter2");
   });
@@ -336,7 +336,7 @@ describe("resolveBlock", () => {
         { type: "test-container", image: "i", imageRegistry: { $ref: "test-registry/bad" } },
         load,
       ),
-    ).toEqual(["imageRegistry.password: required (string)"]);
+    ).toEqual(["imageRegistry.password: required (text)"]);
   });
 
   it("rejects a $ref to a document of another type without loading it", async () => {

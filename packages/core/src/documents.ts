@@ -1,7 +1,9 @@
 import { type Document as YamlDocument, isScalar, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
-import { InfrablocksError } from "./errors.js";
+import { InfrablocksError, isInfrablocksError } from "./errors.js";
+import { issueSentence } from "./issue-messages.js";
+import { maskedSecretPaths, maskedSecretProblem } from "./masked-secrets.js";
 import { parseDocumentReference } from "./names.js";
 import type { BlockRegistry } from "./registry.js";
 
@@ -46,8 +48,12 @@ export function parseYamlValue(text: string, what: string): unknown {
   return value;
 }
 
-/** Parses JSON or YAML text into a block document: a mapping, read by {@link parseYamlValue}. */
+/**
+ * Parses JSON or YAML text into a block document: a mapping, read by {@link parseYamlValue}. A source
+ * named `*.json` must also be strict JSON (no trailing commas, comments or bare words).
+ */
 export function parseDocumentText(text: string, source: string): Record<string, unknown> {
+  if (source.toLowerCase().endsWith(".json")) assertStrictJson(text, source);
   const value = parseYamlValue(text, source);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw invalid(source, [`a block document is a mapping of fields with a 'type', not ${describe(value)}`]);
@@ -71,11 +77,13 @@ export async function resolveBlock(
   }
   const blockType = await registry.get(slug);
   const resolved = await resolveReferences(blockType, document, loadSaved, "", [source]);
+  const masked = maskedSecretPaths(blockType, resolved);
+  if (masked.length > 0) throw invalid(source, masked.map(maskedSecretProblem), slug);
   const parsed = blockType.schema.safeParse(resolved);
   if (!parsed.success) {
     throw invalid(
       source,
-      parsed.error.issues.flatMap((issue) => describeIssue(blockType, issue)),
+      parsed.error.issues.flatMap((issue) => describeIssue(blockType, issue, resolved)),
       slug,
     );
   }
@@ -99,6 +107,30 @@ function checkBlock(blockType: BlockType, config: unknown, prefix: string): stri
 }
 
 // --- Internal helpers ---
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** JSON.parse's verdict, with its character position turned into a line and column. */
+function assertStrictJson(text: string, source: string): void {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message)?.[1];
+    let where = "";
+    if (position !== undefined) {
+      const before = text.slice(0, Number(position)).split("\n");
+      where = ` at line ${before.length}, column ${(before[before.length - 1] as string).length + 1}`;
+    }
+    // Node's message may quote the text around the fault, which may hold a credential: keep only its kind.
+    const kind = message.split(/ in JSON| at position|,? "/)[0]?.replace(/^JSON Parse error: /, "") ?? "";
+    throw invalid(source, [
+      `not valid JSON${where}: ${kind || "syntax error"}; a .json file is strict JSON (no trailing commas or comments); use a .yaml file for YAML`,
+    ]);
+  }
+}
 
 function parseYamlText(text: string, source: string): unknown {
   assertFlowDepth(text, source);
@@ -205,7 +237,15 @@ async function resolveReferences(
           `${fieldPath}.$ref: '${key}' refers back to itself (${[...chain, key].join(" -> ")})`,
         ]);
       }
-      inline = await loadSaved(target.slug, target.name);
+      inline = await loadSaved(target.slug, target.name).catch((error: unknown) => {
+        if (!isInfrablocksError(error, "DOCUMENT_NOT_FOUND")) throw error;
+        // Same code (exit 3), but the message says which field holds the dangling reference.
+        const issue = `${fieldPath}.$ref: ${lowerFirst(error.message)}`;
+        throw new InfrablocksError("DOCUMENT_NOT_FOUND", `Invalid document (${chain[0]}):\n  ${issue}`, {
+          issues: [issue],
+          cause: error,
+        });
+      });
       fieldChain = [...chain, key];
     }
     resolved[name] = await resolveReferences(nested, inline, loadSaved, `${fieldPath}.`, fieldChain);
@@ -250,7 +290,7 @@ function referenceTarget(
   return target;
 }
 
-function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue): string[] {
+function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue, document: unknown): string[] {
   const path = issue.path.map(String);
   const where = path.join(".");
   if (issue.code === "unrecognized_keys") {
@@ -258,10 +298,11 @@ function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue): string[] 
     const hint = allowed ? `; known fields: ${allowed.join(", ")}` : "";
     return issue.keys.map((key) => `${where ? `${where}.` : ""}${key}: unknown field${hint}`);
   }
-  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) {
-    return [`${where}: required (${issue.expected})`];
+  let value: unknown = document;
+  for (const key of path) {
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   }
-  return [`${where || "(document)"}: ${issue.message.replace(/^Invalid input: /, "")}`];
+  return [`${where || "(document)"}: ${issueSentence(issue, value)}`];
 }
 
 /** The field names allowed at a path that is a block or a nested block, for "unknown field" hints. */

@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   DOCUMENT_FILE_NOT_FOUND: "The document file does not exist",
   DOCUMENT_NOT_FOUND: "No saved document has that name",
   DOCUMENT_EXISTS: "A saved document already has that name",
+  DOCUMENT_REFERENCED: "Other saved documents refer to that document",
   INVALID_NAME: "A document name breaks the naming rules",
   UNKNOWN_BLOCK_TYPE: "No installed block type has that slug",
   DUPLICATE_BLOCK_TYPE: "Two block types claim one slug",

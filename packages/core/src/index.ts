@@ -69,6 +69,7 @@ export {
   exportBlockSchema,
   titleFromName,
 } from "./schema-export.js";
+export { maskedSecretPaths, maskedSecretProblem, restoreMaskedSecrets } from "./masked-secrets.js";
 export {
   isSecretVariableName,
   MASK,

@@ -98,6 +98,19 @@ export class DocumentStore {
     return found.sort((a, b) => a.slug.localeCompare(b.slug) || a.name.localeCompare(b.name));
   }
 
+  /** The saved documents that hold a `$ref` to `slug/name`, at any depth, as `slug/name` strings. */
+  async referrers(slug: string, name: string): Promise<string[]> {
+    const target = `${slug}/${name}`;
+    const found: string[] = [];
+    for (const info of await this.list()) {
+      const key = `${info.slug}/${info.name}`;
+      if (key === target) continue;
+      const document = await this.load(info.slug, info.name).catch(() => undefined);
+      if (document !== undefined && refersTo(document, target)) found.push(key);
+    }
+    return found;
+  }
+
   async delete(slug: string, name: string): Promise<void> {
     assertDocumentName(name);
     try {
@@ -120,6 +133,12 @@ export class DocumentStore {
 }
 
 // --- Internal helpers ---
+
+function refersTo(node: unknown, target: string): boolean {
+  if (node === null || typeof node !== "object") return false;
+  if (!Array.isArray(node) && (node as Record<string, unknown>).$ref === target) return true;
+  return Object.values(node).some((value) => refersTo(value, target));
+}
 
 function notFound(slug: string, name: string): InfrablocksError {
   return new InfrablocksError(

@@ -1,6 +1,7 @@
 import { InfrablocksError, MASK, maskEnvironment } from "@infrablocks/core";
 import { HOST_ALIAS, planNetworking } from "./api-url.js";
 import { toBytes } from "./byte-size.js";
+import { dockerContainerProblems } from "./container-checks.js";
 import { containerName } from "./container-name.js";
 import { mergeCreateBody } from "./create-options.js";
 import type { DockerContainerBlock } from "./docker-container-block.js";
@@ -128,20 +129,9 @@ export function previewDocument(config: DockerContainerBlock, plan: ContainerPla
   };
 }
 
-/** Field combinations the schema cannot express; checked before any engine is contacted. */
+/** The block type's own checks, for callers that hand a parsed config straight to the driver. */
 export function assertValidCombinations(config: DockerContainerBlock): void {
-  const issues: string[] = [];
-  if (config.networkMode !== undefined && config.networks.length > 0) {
-    issues.push("networkMode: cannot be combined with networks; set one or the other");
-  }
-  if (config.memswapLimit !== undefined && config.memLimit === undefined) {
-    issues.push("memswapLimit: needs memLimit");
-  }
-  if (config.memswapLimit !== undefined && config.memLimit !== undefined) {
-    const swap = toBytes(config.memswapLimit);
-    if (swap !== -1 && swap < toBytes(config.memLimit))
-      issues.push("memswapLimit: must be at least memLimit");
-  }
+  const issues = dockerContainerProblems(config).map((problem) => `${problem.path}: ${problem.message}`);
   if (issues.length > 0) {
     throw new InfrablocksError("INVALID_DOCUMENT", issues.join("; "), { blockType: SLUG, issues });
   }

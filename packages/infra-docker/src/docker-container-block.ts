@@ -9,7 +9,13 @@ import {
 } from "@infrablocks/core";
 import { dockerRegistryBlockType } from "@infrablocks/docker-registry";
 import packageJson from "../package.json" with { type: "json" };
-import { isByteSize } from "./byte-size.js";
+import { isByteSize, toBytes } from "./byte-size.js";
+import {
+  dockerContainerProblems,
+  MAX_MEMORY_BYTES,
+  MIN_MEMORY_BYTES,
+  memorySizeProblem,
+} from "./container-checks.js";
 import { imageReferenceProblem } from "./image-reference.js";
 import { PULL_POLICIES } from "./pull-policy.js";
 import { volumeProblem } from "./volumes.js";
@@ -22,9 +28,15 @@ function checked(problem: (value: string) => string | undefined) {
   });
 }
 
-const byteSizeText = checked((value) =>
-  isByteSize(value) ? undefined : `'${value}' is not a size such as "512m" or "1g"`,
-);
+/** A size as text, such as "512m", within Docker's limits. */
+const byteSizeText = checked((value) => {
+  if (!isByteSize(value)) return `'${value}' is not a size such as "512m" or "1g"`;
+  const problem = memorySizeProblem(toBytes(value));
+  return problem ? `'${value}' ${problem}` : undefined;
+});
+
+/** A size as a number of bytes: a whole number within Docker's limits. */
+const byteCount = z.number().int().min(MIN_MEMORY_BYTES).max(MAX_MEMORY_BYTES);
 
 const dockerContainerFields = {
   ...infrastructureFields,
@@ -56,12 +68,12 @@ const dockerContainerFields = {
     description:
       'Volumes to mount, each "host:container[:mode]": an absolute host path or a volume name, an absolute container path, and options such as ro.',
   }),
-  memLimit: z.union([z.number().positive(), byteSizeText]).optional().meta({
+  memLimit: z.union([byteCount, byteSizeText]).optional().meta({
     title: "Memory Limit",
     description: 'The memory limit: bytes, or a size such as "512m" or "1g".',
   }),
   memswapLimit: z
-    .union([z.number().int().min(-1), byteSizeText])
+    .union([z.literal(-1), byteCount, byteSizeText])
     .optional()
     .meta({
       title: "Memory + Swap Limit",
@@ -72,9 +84,10 @@ const dockerContainerFields = {
     description:
       "Give the container extended privileges on the host (all devices, no confinement). Dangerous.",
   }),
-  cpuLimit: z.number().positive().optional().meta({
+  // Docker's --cpus takes hundredths at least; no host has more CPUs than this bound.
+  cpuLimit: z.number().min(0.01).max(1024).optional().meta({
     title: "CPU Limit",
-    description: "How many CPUs the container may use, e.g. 0.5 or 2.",
+    description: "How many CPUs the container may use, from 0.01 to the host's CPU count, e.g. 0.5 or 2.",
   }),
   gpus: z
     .union([z.literal("all"), z.number().int().positive(), z.array(z.string().min(1)).min(1)])
@@ -106,6 +119,7 @@ export const dockerContainerBlockType = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: dockerContainerFields,
+  check: dockerContainerProblems,
   loadInfrastructure: async (): Promise<Infrastructure<DockerContainerBlock>> =>
     (await import("./docker-container-runtime.js")).dockerContainerInfrastructure,
 });

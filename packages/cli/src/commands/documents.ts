@@ -1,8 +1,12 @@
 import {
+  InfrablocksError,
+  isInfrablocksError,
   isSecretVariableName,
   MASK,
   maskDocument,
+  maskedSecretPaths,
   parseDocumentReference,
+  restoreMaskedSecrets,
   stringifyYaml,
 } from "@infrablocks/core";
 import type { Session } from "../session.js";
@@ -14,6 +18,7 @@ export async function saveCommand(
   options: { name: string; overwrite?: boolean },
 ): Promise<number> {
   const document = await session.readDocument(source);
+  if (options.overwrite) await keepStoredSecrets(session, document, options.name);
   // Validated first, so an invalid document never reaches the store; saved as written, `$ref`s kept.
   const block = await session.resolve(document, source);
   const path = await session.store.save(block.blockType.slug, options.name, document, {
@@ -71,12 +76,48 @@ export async function showCommand(
   return 0;
 }
 
-export async function rmCommand(session: Session, reference: string): Promise<number> {
+export async function rmCommand(
+  session: Session,
+  reference: string,
+  options: { force?: boolean } = {},
+): Promise<number> {
   const { slug, name } = requireReference(reference);
   await session.registry.get(slug);
+  // Loaded first so that a missing document is "not found" (exit 3) even when nothing refers to it.
+  await session.store.load(slug, name);
+  const referrers = await session.store.referrers(slug, name);
+  if (referrers.length > 0 && !options.force) {
+    throw new InfrablocksError(
+      "DOCUMENT_REFERENCED",
+      `${slug}/${name} is referenced by ${referrers.join(", ")}; removing it would break them. Remove or edit those first, or pass --force to remove it anyway.`,
+    );
+  }
   await session.store.delete(slug, name);
+  if (referrers.length > 0) session.log.warn(`${referrers.join(", ")} still refer to ${slug}/${name}.`);
   session.log.info(`Deleted ${slug}/${name}`);
   return 0;
+}
+
+/**
+ * Where the document holds the mask `show` printed in place of a secret, puts back the value the
+ * document saved under this name holds, so that show → edit → save --overwrite keeps secrets.
+ */
+async function keepStoredSecrets(
+  session: Session,
+  document: Record<string, unknown>,
+  name: string,
+): Promise<void> {
+  const slug = document.type;
+  if (typeof slug !== "string" || !session.registry.has(slug)) return;
+  const blockType = await session.registry.get(slug);
+  if (maskedSecretPaths(blockType, document).length === 0) return;
+  const stored = await session.store.load(slug, name).catch((error: unknown) => {
+    if (isInfrablocksError(error, "DOCUMENT_NOT_FOUND")) return undefined;
+    throw error;
+  });
+  if (!stored) return;
+  const kept = restoreMaskedSecrets(blockType, document, stored);
+  if (kept.length > 0) session.log.info(`Kept the stored value of ${kept.join(", ")} (given as ${MASK}).`);
 }
 
 /** As previews do, `show` masks env values whose names mark them secret. */

@@ -1,0 +1,151 @@
+import type { z } from "zod";
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * One zod issue in plain words, without its path: what was expected, what was found, and the allowed
+ * values where there are few. `value` is the input at the issue's path, to say what was found.
+ */
+export function issueSentence(issue: Issue, value: unknown): string {
+  // A message a schema wrote itself is already plain words; zod's own defaults are rewritten.
+  if (issue.code !== "invalid_union" && !ZOD_DEFAULT_MESSAGE.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case "invalid_type":
+      if (value === undefined) return `required (${typeWords(issue.expected)})`;
+      return `expected ${typeWords(issue.expected)}, got ${found(value)}${quoteHint(issue.expected, value)}`;
+    case "too_small":
+      return sizeSentence(issue.origin, "at least", "more than", issue.minimum, issue.inclusive);
+    case "too_big":
+      return sizeSentence(issue.origin, "at most", "less than", issue.maximum, issue.inclusive);
+    case "invalid_value": {
+      const allowed = issue.values.map((item) => JSON.stringify(item));
+      if (allowed.length === 1) return `must be ${allowed[0]}, got ${found(value)}`;
+      return `must be one of ${allowed.join(", ")}, got ${found(value)}`;
+    }
+    case "invalid_format":
+      return formatSentence(issue);
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue.divisor)}`;
+    case "invalid_key":
+      return `is not an allowed name here: ${issue.issues.map((inner) => issueSentence(inner, undefined)).join("; ")}`;
+    case "invalid_element":
+      return `holds an invalid value: ${issue.issues.map((inner) => issueSentence(inner, undefined)).join("; ")}`;
+    case "invalid_union":
+      return unionSentence(issue, value);
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length === 1 ? "" : "s"} ${issue.keys.join(", ")}`;
+    case "custom":
+      return issue.message;
+  }
+}
+
+// --- Internal helpers ---
+
+const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized key)/;
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping of fields",
+  record: "a mapping",
+  map: "a mapping",
+  null: "null",
+  literal: "a fixed value",
+};
+
+function typeWords(expected: string): string {
+  return TYPE_WORDS[expected] ?? `a ${expected}`;
+}
+
+/** What a value is, in words, never quoting text (it may be a secret). */
+function found(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "number")
+    return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  if (typeof value === "boolean") return `${value}`;
+  if (typeof value === "string") return "text";
+  if (typeof value === "object") return "a mapping";
+  return `a ${typeof value}`;
+}
+
+/** YAML reads 0x1F, 010, yes or 1e3 unquoted as numbers or booleans: say how to keep the text. */
+function quoteHint(expected: string, value: unknown): string {
+  if (expected !== "string" || (typeof value !== "number" && typeof value !== "boolean")) return "";
+  return " (YAML reads unquoted numbers, hex like 0x1F and true/false as such; put the value in quotes to keep it as text)";
+}
+
+function sizeSentence(
+  origin: string,
+  inclusiveWord: string,
+  exclusiveWord: string,
+  bound: number | bigint,
+  inclusive: boolean | undefined,
+): string {
+  const limit = `${inclusive === false ? exclusiveWord : inclusiveWord} ${String(bound)}`;
+  if (origin === "string") return `must be ${limit} character${Number(bound) === 1 ? "" : "s"} long`;
+  if (origin === "array" || origin === "set")
+    return `must hold ${limit} item${Number(bound) === 1 ? "" : "s"}`;
+  return `must be ${limit}`;
+}
+
+function formatSentence(issue: z.core.$ZodIssueInvalidStringFormat): string {
+  if (issue.format === "regex" && "pattern" in issue)
+    return `must match the pattern ${String(issue.pattern)}`;
+  if (issue.format === "starts_with" && "prefix" in issue) return `must start with '${String(issue.prefix)}'`;
+  if (issue.format === "ends_with" && "suffix" in issue) return `must end with '${String(issue.suffix)}'`;
+  if (issue.format === "url") return "must be a URL such as https://example.com";
+  return `must be a valid ${issue.format}`;
+}
+
+/**
+ * A union fails when no alternative accepts the value. When the value has the type of some
+ * alternatives but breaks their rules, those rules are the news; otherwise list the accepted types.
+ */
+function unionSentence(issue: z.core.$ZodIssueInvalidUnion, value: unknown): string {
+  const branches = issue.errors;
+  const rightType = branches.filter((branch) => !branch.some((inner) => isWrongTypeHere(inner)));
+  if (rightType.length > 0) {
+    return unique(
+      rightType.flatMap((branch) =>
+        branch.map((inner) => {
+          const where = inner.path.length > 0 ? `${inner.path.map(String).join(".")}: ` : "";
+          return `${where}${issueSentence(inner, valueAt(value, inner.path))}`;
+        }),
+      ),
+    ).join("; or ");
+  }
+  const expected = unique(
+    branches.flatMap((branch) =>
+      branch.flatMap((inner) => (isWrongTypeHere(inner) ? [expectedWords(inner)] : [])),
+    ),
+  );
+  return `expected ${expected.join(" or ")}, got ${found(value)}`;
+}
+
+function isWrongTypeHere(issue: Issue): boolean {
+  return issue.path.length === 0 && (issue.code === "invalid_type" || issue.code === "invalid_value");
+}
+
+function expectedWords(issue: Issue): string {
+  if (issue.code === "invalid_type") return typeWords(issue.expected);
+  if (issue.code === "invalid_value") return issue.values.map((item) => JSON.stringify(item)).join(" or ");
+  return "another value";
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
