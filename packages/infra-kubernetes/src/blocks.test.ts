@@ -98,14 +98,22 @@ describe("kubernetes-job", () => {
   });
 
   it("reports a field that contradicts the manifest, and a label with nothing valid in its key", () => {
-    const job = kubernetesJobBlockType.schema.parse({}).job as { metadata: Record<string, unknown> };
-    job.metadata.namespace = "team-a";
-    expect(
-      issues(kubernetesJobBlockType.schema, { job, namespace: "team-b", labels: { "***": "x" } }),
-    ).toEqual([
-      expect.stringMatching(/^namespace: "team-b" conflicts with the job's \/metadata\/namespace/),
+    const job = kubernetesJobBlockType.schema.parse({}).job as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    (job.spec.template.spec.containers[0] as Record<string, unknown>).image = "alpine:3";
+    expect(issues(kubernetesJobBlockType.schema, { job, image: "busybox", labels: { "***": "x" } })).toEqual([
+      expect.stringMatching(
+        /^image: "busybox" conflicts with the job's \/spec\/template\/spec\/containers\/0\/image/,
+      ),
       "labels.***: nothing of this key is a valid Kubernetes label name (letters, digits, '-', '_', '.')",
     ]);
+  });
+
+  it("lets the namespace field override the manifest's without a conflict", () => {
+    const job = kubernetesJobBlockType.schema.parse({}).job as { metadata: Record<string, unknown> };
+    job.metadata.namespace = "b";
+    expect(issues(kubernetesJobBlockType.schema, { job, namespace: "a" })).toEqual([]);
   });
 
   it("collects the kubeconfig's credentials for scrubbing", () => {
