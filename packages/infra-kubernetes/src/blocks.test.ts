@@ -116,6 +116,41 @@ describe("kubernetes-job", () => {
     expect(issues(kubernetesJobBlockType.schema, { job, namespace: "a" })).toEqual([]);
   });
 
+  it("names an unknown op and a missing value or from instead of 'Invalid input'", () => {
+    expect(
+      issues(kubernetesJobBlockType.schema, {
+        customizations: [
+          { op: "frobnicate", path: "/a" },
+          { op: "add", path: "/a" },
+          { op: "copy", path: "/a" },
+          { op: "remove", path: "spec" },
+        ],
+      }),
+    ).toEqual([
+      'customizations: operation 0: unknown op "frobnicate"; use one of add, remove, replace, test, move, copy; ' +
+        "operation 1: add /a needs a value; operation 2: copy /a needs a from (a JSON pointer string); " +
+        "operation 3: path: 'spec' is not a JSON pointer: it must start with '/'",
+    ]);
+  });
+
+  it("check applies the customizations to the effective manifest and names a failing operation", () => {
+    const check = (customizations: unknown) =>
+      kubernetesJobBlockType.check?.(kubernetesJobBlockType.schema.parse({ namespace: "a", customizations }));
+    expect(check([{ op: "test", path: "/metadata/namespace", value: "a" }])).toEqual([]);
+    expect(
+      check([
+        { op: "add", path: "/spec/parallelism", value: 1 },
+        { op: "remove", path: "/spec/nothere" },
+      ]),
+    ).toEqual([{ path: "customizations.1", message: "remove /spec/nothere: there is nothing at 'nothere'" }]);
+    expect(check([{ op: "remove", path: "/spec/template" }])).toEqual([
+      {
+        path: "customizations",
+        message: expect.stringMatching(/^after patching, the job must contain the base Job manifest/),
+      },
+    ]);
+  });
+
   it("collects the kubeconfig's credentials for scrubbing", () => {
     const config = kubernetesJobBlockType.schema.parse({
       clusterConfig: { type: "kubernetes-cluster-config", config: KUBECONFIG },
