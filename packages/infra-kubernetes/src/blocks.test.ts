@@ -98,13 +98,56 @@ describe("kubernetes-job", () => {
   });
 
   it("reports a field that contradicts the manifest, and a label with nothing valid in its key", () => {
-    const job = kubernetesJobBlockType.schema.parse({}).job as { metadata: Record<string, unknown> };
-    job.metadata.namespace = "team-a";
-    expect(
-      issues(kubernetesJobBlockType.schema, { job, namespace: "team-b", labels: { "***": "x" } }),
-    ).toEqual([
-      expect.stringMatching(/^namespace: "team-b" conflicts with the job's \/metadata\/namespace/),
+    const job = kubernetesJobBlockType.schema.parse({}).job as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    (job.spec.template.spec.containers[0] as Record<string, unknown>).image = "alpine:3";
+    expect(issues(kubernetesJobBlockType.schema, { job, image: "busybox", labels: { "***": "x" } })).toEqual([
+      expect.stringMatching(
+        /^image: "busybox" conflicts with the job's \/spec\/template\/spec\/containers\/0\/image/,
+      ),
       "labels.***: nothing of this key is a valid Kubernetes label name (letters, digits, '-', '_', '.')",
+    ]);
+  });
+
+  it("lets the namespace field override the manifest's without a conflict", () => {
+    const job = kubernetesJobBlockType.schema.parse({}).job as { metadata: Record<string, unknown> };
+    job.metadata.namespace = "b";
+    expect(issues(kubernetesJobBlockType.schema, { job, namespace: "a" })).toEqual([]);
+  });
+
+  it("names an unknown op and a missing value or from instead of 'Invalid input'", () => {
+    expect(
+      issues(kubernetesJobBlockType.schema, {
+        customizations: [
+          { op: "frobnicate", path: "/a" },
+          { op: "add", path: "/a" },
+          { op: "copy", path: "/a" },
+          { op: "remove", path: "spec" },
+        ],
+      }),
+    ).toEqual([
+      'customizations: operation 0: unknown op "frobnicate"; use one of add, remove, replace, test, move, copy; ' +
+        "operation 1: add /a needs a value; operation 2: copy /a needs a from (a JSON pointer string); " +
+        "operation 3: path: 'spec' is not a JSON pointer: it must start with '/'",
+    ]);
+  });
+
+  it("check applies the customizations to the effective manifest and names a failing operation", () => {
+    const check = (customizations: unknown) =>
+      kubernetesJobBlockType.check?.(kubernetesJobBlockType.schema.parse({ namespace: "a", customizations }));
+    expect(check([{ op: "test", path: "/metadata/namespace", value: "a" }])).toEqual([]);
+    expect(
+      check([
+        { op: "add", path: "/spec/parallelism", value: 1 },
+        { op: "remove", path: "/spec/nothere" },
+      ]),
+    ).toEqual([{ path: "customizations.1", message: "remove /spec/nothere: there is nothing at 'nothere'" }]);
+    expect(check([{ op: "remove", path: "/spec/template" }])).toEqual([
+      {
+        path: "customizations",
+        message: expect.stringMatching(/^after patching, the job must contain the base Job manifest/),
+      },
     ]);
   });
 

@@ -8,21 +8,19 @@ export function jobIdentifier(clusterUid: string, namespace: string, name: strin
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
- * Splits an identifier from the right: namespaces and job names never hold a colon, so a cluster id
- * that does (an address-based fallback, say) still parses.
+ * Exactly three parts: no cluster id holds a colon (a namespace uid, a `server-` hash or the
+ * variable's value as given), so `a:b:c:d` is malformed rather than read as cluster `a:b`.
  */
 export function parseJobIdentifier(identifier: string): {
   clusterUid: string;
   namespace: string;
   name: string;
 } {
-  const nameStart = identifier.lastIndexOf(":");
-  const namespaceStart = identifier.lastIndexOf(":", nameStart - 1);
-  const clusterUid = identifier.slice(0, Math.max(namespaceStart, 0));
-  const namespace = identifier.slice(namespaceStart + 1, nameStart);
-  const name = identifier.slice(nameStart + 1);
+  const parts = identifier.split(":");
+  const [clusterUid = "", namespace = "", name = ""] = parts;
   if (
-    namespaceStart <= 0 ||
+    parts.length !== 3 ||
+    clusterUid === "" ||
     !DNS_LABEL.test(namespace) ||
     namespace.length > 63 ||
     !DNS_LABEL.test(name) ||

@@ -107,6 +107,15 @@ describe("buildJobManifest", () => {
     expect(effectiveNamespace(settings({ job }))).toBe("team-a");
   });
 
+  it("takes the namespace field over the manifest's (CONTRACT.md: the field, else the manifest's, else default)", () => {
+    const job = baseJobManifest() as { metadata: Record<string, unknown> };
+    job.metadata.namespace = "b";
+    const { manifest, namespace } = buildJobManifest(settings({ job, namespace: "a" }), {});
+    expect(namespace).toBe("a");
+    expect(manifest).toMatchObject({ metadata: { namespace: "a" } });
+    expect(effectiveNamespace(settings({ job, namespace: "a" }))).toBe("a");
+  });
+
   it("merges env by name: base < manifest < block, null removes, valueFrom kept, order kept", () => {
     const job = baseJobManifest();
     containerOf(job).env.push(
@@ -185,13 +194,17 @@ describe("buildJobManifest", () => {
 });
 
 describe("shortcutConflicts", () => {
-  it("reports block fields that disagree with the manifest", () => {
-    const job = baseJobManifest() as { metadata: Record<string, unknown> };
+  it("reports block fields that disagree with the manifest, but never the namespace (the field wins)", () => {
+    const job = baseJobManifest() as {
+      metadata: Record<string, unknown>;
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
     job.metadata.namespace = "team-a";
-    expect(shortcutConflicts(settings({ job, namespace: "team-b" }))).toEqual([
-      { field: "namespace", message: expect.stringContaining("/metadata/namespace") },
+    (job.spec.template.spec.containers[0] as Record<string, unknown>).image = "alpine:3";
+    expect(shortcutConflicts(settings({ job, namespace: "team-b" }))).toEqual([]);
+    expect(shortcutConflicts(settings({ job, image: "busybox" }))).toEqual([
+      { field: "image", message: expect.stringContaining("/spec/template/spec/containers/0/image") },
     ]);
-    expect(shortcutConflicts(settings({ job, namespace: "team-a" }))).toEqual([]);
   });
 });
 

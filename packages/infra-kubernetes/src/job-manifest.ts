@@ -90,8 +90,8 @@ export interface ShortcutConflict {
 }
 
 /**
- * Block fields that disagree with what the manifest already says. Shortcuts only fill what the
- * manifest leaves out (Prefect overwrote the manifest's image and namespace, #7244), so a disagreement
+ * Block fields that disagree with what the manifest already says. Shortcuts other than `namespace`
+ * only fill what the manifest leaves out (Prefect overwrote the manifest's image, #7244), so a disagreement
  * would silently drop one of the two values; it is reported instead.
  */
 export function shortcutConflicts(settings: JobSettings): ShortcutConflict[] {
@@ -99,7 +99,6 @@ export function shortcutConflicts(settings: JobSettings): ShortcutConflict[] {
   const container = firstContainer(job);
   const podSpec = podSpecOf(job);
   const checks: [string, unknown, unknown, string][] = [
-    ["namespace", settings.namespace, recordAt(job, "metadata")?.namespace, "/metadata/namespace"],
     ["image", settings.image, container?.image, "/spec/template/spec/containers/0/image"],
     [
       "imagePullPolicy",
@@ -155,7 +154,8 @@ export function buildJobManifest(
   const podSpec = ensureRecord(template, "spec");
   const container = firstContainer(manifest) as Record<string, unknown>;
 
-  metadata.namespace ??= settings.namespace ?? "default";
+  // The field overrides the manifest's namespace (CONTRACT.md; Prefect's users rely on it).
+  metadata.namespace = settings.namespace ?? metadata.namespace ?? "default";
   if (settings.image !== undefined) container.image ??= settings.image;
 
   const { labels } = kubernetesLabels(settings.labels);

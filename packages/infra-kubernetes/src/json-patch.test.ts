@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyPatch, PatchError } from "./json-patch.js";
+import { applyPatch, PatchError, type PatchOperation } from "./json-patch.js";
 
 describe("applyPatch", () => {
   const doc = { a: { b: [1, 2] }, c: "x" };
@@ -43,5 +43,139 @@ describe("applyPatch", () => {
 
   it("replaces the whole document at the root pointer", () => {
     expect(applyPatch(doc, [{ op: "replace", path: "", value: [1] }])).toEqual([1]);
+  });
+});
+
+describe("applyPatch on malformed operations (callers outside the schema)", () => {
+  it.each([
+    [{ op: "frobnicate", path: "/a" }, /unknown op "frobnicate"; use one of add, remove/],
+    [{ path: "/a" }, /unknown op undefined/],
+    [{ op: "add", path: "/a" }, /^add \/a needs a value$/],
+    [{ op: "replace", path: "/a" }, /^replace \/a needs a value$/],
+    [{ op: "test", path: "/a" }, /^test \/a needs a value$/],
+    [{ op: "move", path: "/a" }, /^move \/a needs a from/],
+    [{ op: "copy", path: "/a" }, /^copy \/a needs a from/],
+    [{ op: "remove" }, /^remove needs a path/],
+  ])("rejects %j", (operation, message) => {
+    expect(() => applyPatch({ a: 1 }, [operation as unknown as PatchOperation])).toThrow(
+      expect.objectContaining({ name: "PatchError", index: 0, message: expect.stringMatching(message) }),
+    );
+  });
+
+  it("accepts a value that is null or false (present, not missing)", () => {
+    expect(applyPatch({}, [{ op: "add", path: "/a", value: null }])).toEqual({ a: null });
+    expect(applyPatch({}, [{ op: "add", path: "/a", value: false }])).toEqual({ a: false });
+  });
+});
+
+// Every example of RFC 6902 Appendix A, in order.
+describe("RFC 6902 Appendix A", () => {
+  const ok: [string, unknown, PatchOperation[], unknown][] = [
+    [
+      "A.1 adding an object member",
+      { foo: "bar" },
+      [{ op: "add", path: "/baz", value: "qux" }],
+      { baz: "qux", foo: "bar" },
+    ],
+    [
+      "A.2 adding an array element",
+      { foo: ["bar", "baz"] },
+      [{ op: "add", path: "/foo/1", value: "qux" }],
+      { foo: ["bar", "qux", "baz"] },
+    ],
+    [
+      "A.3 removing an object member",
+      { baz: "qux", foo: "bar" },
+      [{ op: "remove", path: "/baz" }],
+      { foo: "bar" },
+    ],
+    [
+      "A.4 removing an array element",
+      { foo: ["bar", "qux", "baz"] },
+      [{ op: "remove", path: "/foo/1" }],
+      { foo: ["bar", "baz"] },
+    ],
+    [
+      "A.5 replacing a value",
+      { baz: "qux", foo: "bar" },
+      [{ op: "replace", path: "/baz", value: "boo" }],
+      { baz: "boo", foo: "bar" },
+    ],
+    [
+      "A.6 moving a value",
+      { foo: { bar: "baz", waldo: "fred" }, qux: { corge: "grault" } },
+      [{ op: "move", from: "/foo/waldo", path: "/qux/thud" }],
+      { foo: { bar: "baz" }, qux: { corge: "grault", thud: "fred" } },
+    ],
+    [
+      "A.7 moving an array element",
+      { foo: ["all", "grass", "cows", "eat"] },
+      [{ op: "move", from: "/foo/1", path: "/foo/3" }],
+      { foo: ["all", "cows", "eat", "grass"] },
+    ],
+    [
+      "A.8 testing a value: success",
+      { baz: "qux", foo: ["a", 2, "c"] },
+      [
+        { op: "test", path: "/baz", value: "qux" },
+        { op: "test", path: "/foo/1", value: 2 },
+      ],
+      { baz: "qux", foo: ["a", 2, "c"] },
+    ],
+    [
+      "A.10 adding a nested member object",
+      { foo: "bar" },
+      [{ op: "add", path: "/child", value: { grandchild: {} } }],
+      { foo: "bar", child: { grandchild: {} } },
+    ],
+    [
+      "A.11 ignoring unrecognized elements",
+      { foo: "bar" },
+      [{ op: "add", path: "/baz", value: "qux", xyz: 123 } as PatchOperation],
+      { foo: "bar", baz: "qux" },
+    ],
+    [
+      "A.14 ~ escape ordering",
+      { "/": 9, "~1": 10 },
+      [{ op: "test", path: "/~01", value: 10 }],
+      { "/": 9, "~1": 10 },
+    ],
+    [
+      "A.16 adding an array value",
+      { foo: ["bar"] },
+      [{ op: "add", path: "/foo/-", value: ["abc", "def"] }],
+      { foo: ["bar", ["abc", "def"]] },
+    ],
+  ];
+  it.each(ok)("%s", (_name, document, patch, expected) => {
+    expect(applyPatch(document, patch)).toEqual(expected);
+  });
+
+  const failing: [string, unknown, PatchOperation[], RegExp][] = [
+    ["A.9 testing a value: error", { baz: "qux" }, [{ op: "test", path: "/baz", value: "bar" }], /differs/],
+    [
+      "A.12 adding to a nonexistent target",
+      { foo: "bar" },
+      [{ op: "add", path: "/baz/bat", value: "qux" }],
+      /nothing at 'baz'/,
+    ],
+    [
+      "A.15 comparing strings and numbers",
+      { "/": 9, "~1": 10 },
+      [{ op: "test", path: "/~01", value: "10" }],
+      /differs/,
+    ],
+  ];
+  it.each(failing)("%s", (_name, document, patch, message) => {
+    expect(() => applyPatch(document, patch)).toThrow(
+      expect.objectContaining({ index: 0, message: expect.stringMatching(message) }),
+    );
+  });
+
+  it("A.13 invalid JSON patch document: the last of duplicate members counts, as JSON.parse keeps it", () => {
+    const patch = JSON.parse(
+      '[{ "op": "add", "path": "/baz", "value": "qux", "op": "remove" }]',
+    ) as PatchOperation[];
+    expect(() => applyPatch({ foo: "bar" }, patch)).toThrow(/nothing at 'baz'/);
   });
 });

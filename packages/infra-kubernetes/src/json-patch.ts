@@ -41,6 +41,8 @@ export function parsePointer(pointer: string): string[] {
 export function applyPatch<T>(document: T, patch: readonly PatchOperation[]): T {
   let result: unknown = structuredClone(document);
   patch.forEach((operation, index) => {
+    const problem = operationProblem(operation);
+    if (problem !== undefined) throw new PatchError(index, problem);
     try {
       result = applyOperation(result, operation);
     } catch (error) {
@@ -51,6 +53,28 @@ export function applyPatch<T>(document: T, patch: readonly PatchOperation[]): T 
 }
 
 // --- Internal helpers ---
+
+const OPERATIONS = new Set(["add", "remove", "replace", "test", "move", "copy"]);
+
+/**
+ * What is wrong with the shape of an operation, or undefined; callers outside the schema (plain
+ * JavaScript, parsed JSON) get a message naming the op and the missing member instead of undefined.
+ */
+export function operationProblem(operation: unknown): string | undefined {
+  if (!isRecord(operation)) return "an operation must be an object with op and path";
+  const { op } = operation;
+  if (typeof op !== "string" || !OPERATIONS.has(op)) {
+    return `unknown op ${JSON.stringify(op)}; use one of ${[...OPERATIONS].join(", ")}`;
+  }
+  if (typeof operation.path !== "string") return `${op} needs a path (a JSON pointer string)`;
+  if ((op === "add" || op === "replace" || op === "test") && !Object.hasOwn(operation, "value")) {
+    return `${op} ${operation.path} needs a value`;
+  }
+  if ((op === "move" || op === "copy") && typeof operation.from !== "string") {
+    return `${op} ${operation.path} needs a from (a JSON pointer string)`;
+  }
+  return undefined;
+}
 
 function applyOperation(document: unknown, operation: PatchOperation): unknown {
   const path = parsePointer(operation.path);

@@ -1,15 +1,17 @@
 import {
   type BlockConfig,
+  type BlockProblem,
   defineBlockType,
   type Infrastructure,
   infrastructureFields,
+  isInfrablocksError,
   nestedBlock,
   RUN_INFRASTRUCTURE,
   z,
 } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
-import { baseJobManifest, baseManifestProblem, shortcutConflicts } from "./job-manifest.js";
-import { parsePointer } from "./json-patch.js";
+import { baseJobManifest, baseManifestProblem, buildJobManifest, shortcutConflicts } from "./job-manifest.js";
+import { operationProblem, parsePointer } from "./json-patch.js";
 import { kubernetesClusterConfigBlockType } from "./kubernetes-cluster-config-block.js";
 import { kubernetesLabels } from "./labels.js";
 import { parseYamlText } from "./yaml-text.js";
@@ -27,34 +29,64 @@ const pointer = z.string().superRefine((value, context) => {
   }
 });
 
-const patchOperation = z.discriminatedUnion("op", [
-  z.object({ op: z.enum(["add", "replace", "test"]), path: pointer, value: z.unknown() }).strict(),
-  z.object({ op: z.literal("remove"), path: pointer }).strict(),
-  z.object({ op: z.enum(["move", "copy"]), from: pointer, path: pointer }).strict(),
-]);
+// An unknown op or a missing value/from is named, not "Invalid input"; a missing value passes the
+// union (z.unknown() accepts undefined), so it is checked after it too.
+const patchOperation = z
+  .discriminatedUnion(
+    "op",
+    [
+      z.object({ op: z.enum(["add", "replace", "test"]), path: pointer, value: z.unknown() }).strict(),
+      z.object({ op: z.literal("remove"), path: pointer }).strict(),
+      z.object({ op: z.enum(["move", "copy"]), from: pointer, path: pointer }).strict(),
+    ],
+    { error: (issue) => operationProblem(issue.input) },
+  )
+  .superRefine((operation, context) => {
+    const problem = operationProblem(operation);
+    if (problem !== undefined) context.addIssue({ code: "custom", message: problem });
+  });
 
 const patchList = z.array(patchOperation);
+
+/** A list's problems, one clause each, as `operation N: message`; a malformed shape is named first. */
+function listProblems(list: unknown[]): string | undefined {
+  const result = patchList.safeParse(list);
+  if (result.success) return undefined;
+  const clauses = new Map<number, string>();
+  for (const issue of result.error.issues) {
+    const [index, ...rest] = issue.path;
+    if (typeof index !== "number" || clauses.has(index)) continue;
+    const where = rest.length > 0 ? ` ${rest.join(".")}` : "";
+    clauses.set(index, operationProblem(list[index]) ?? `${where.trim() || "it"}: ${issue.message}`);
+  }
+  return [...clauses].map(([index, clause]) => `operation ${index}: ${clause}`).join("; ");
+}
 
 /**
  * Customizations as a list, or as that list in JSON or YAML text (from a CLI flag or a file), which
  * is parsed here so that a bad text is reported at validation, with its own problems' paths.
  */
-const customizations = z.union([patchList, z.string()]).transform((value, context) => {
-  if (typeof value !== "string") return value;
-  let parsed: unknown;
-  try {
-    parsed = parseYamlText(value, "the customizations text");
-  } catch (error) {
-    context.addIssue({ code: "custom", message: (error as Error).message });
+const customizations = z
+  .union([patchList, z.string()], {
+    // A failing union would say only "Invalid input"; a list's own problems are spelled out instead.
+    error: (issue) => (Array.isArray(issue.input) ? listProblems(issue.input) : undefined),
+  })
+  .transform((value, context) => {
+    if (typeof value !== "string") return value;
+    let parsed: unknown;
+    try {
+      parsed = parseYamlText(value, "the customizations text");
+    } catch (error) {
+      context.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+    const result = patchList.safeParse(parsed);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      context.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    }
     return z.NEVER;
-  }
-  const result = patchList.safeParse(parsed);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    context.addIssue({ code: "custom", path: issue.path, message: issue.message });
-  }
-  return z.NEVER;
-});
+  });
 
 const jobFields = {
   ...infrastructureFields,
@@ -147,9 +179,29 @@ const definition = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: jobFields,
+  check: customizationProblems,
   loadInfrastructure: async (): Promise<Infrastructure<KubernetesJobBlock>> =>
     (await import("./kubernetes-job-runtime.js")).kubernetesJobInfrastructure,
 });
+
+/**
+ * `validate` means runnable: the customizations are applied to the effective manifest, so a patch
+ * that fails (`remove /spec/nothere`) is reported by its index here rather than at preview or run.
+ */
+function customizationProblems(config: KubernetesJobBlock): BlockProblem[] {
+  // The schema already reported a `job` that lacks the base manifest.
+  if (baseManifestProblem(config.job)) return [];
+  try {
+    buildJobManifest(config, {});
+    return [];
+  } catch (error) {
+    if (!isInfrablocksError(error, "INVALID_DOCUMENT")) throw error;
+    return error.issues.map((issue) => {
+      const colon = issue.indexOf(": ");
+      return { path: issue.slice(0, colon), message: issue.slice(colon + 2) };
+    });
+  }
+}
 
 /** The `kubernetes-job` block. */
 export const kubernetesJobBlockType = {

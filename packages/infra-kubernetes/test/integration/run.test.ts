@@ -116,6 +116,25 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
     });
   }, 90_000);
 
+  it("creates and kills in the namespace field when the manifest names another one", async () => {
+    const namespace = `infrablocks-field-${Date.now().toString(36)}`;
+    await createNamespace(cluster, namespace);
+    const block = jobBlock(cluster, { command: ["sleep", "30"], namespace });
+    (block.job as { metadata: Record<string, unknown> }).metadata.namespace = "from-manifest";
+    const run = capture();
+    const running = infrastructure.run(block, run.context);
+    await until(() => run.identifiers.length > 0);
+    const identifier = run.identifiers[0] as string;
+    expect(identifier.split(":")[1]).toBe(namespace);
+    await expect(
+      infrastructure.kill(block, identifier.replace(/:[^:]+$/, ":a:b"), killContext()),
+    ).rejects.toMatchObject({
+      code: "INVALID_IDENTIFIER",
+    });
+    await infrastructure.kill(block, identifier, killContext());
+    expect((await running).statusCode).toBe(-1);
+  }, 90_000);
+
   it("ends a silent job at jobWatchTimeoutSeconds, deletes it and reports -1", async () => {
     const run = capture();
     const result = await infrastructure.run(
