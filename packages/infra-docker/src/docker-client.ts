@@ -3,10 +3,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { InfrablocksError } from "@infrablocks/core";
 import Docker from "dockerode";
-import { DEFAULT_SOCKET, type DockerHost, resolveDockerHost } from "./docker-host.js";
+import { DEFAULT_SOCKET, type DockerHost, resolveDockerEngine } from "./docker-host.js";
 import { engineMessage, isConnectionError, unreachableError } from "./engine-errors.js";
 
-/** A client for the engine DOCKER_HOST names. */
+/** A client for the engine DOCKER_HOST or the Docker context names. */
 export interface Engine {
   readonly docker: Docker;
   readonly host: DockerHost;
@@ -15,16 +15,16 @@ export interface Engine {
 // Answering /version takes an engine milliseconds; much longer means it is hung or unreachable.
 const VERSION_TIMEOUT_MS = 15_000;
 
-/** A client for DOCKER_HOST; nothing is sent yet. */
+/** A client for the engine the docker CLI would use; nothing is sent yet. */
 export function engineClient(env: NodeJS.ProcessEnv = process.env): Engine {
-  const host = resolveDockerHost(env, defaultSocket());
+  const host = resolveDockerEngine(env, defaultSocket());
   // Every connection setting is given, so docker-modem's own reading of DOCKER_HOST cannot differ.
   const docker = new Docker({
     socketPath: host.socketPath,
     host: host.socketPath ? undefined : host.host,
     port: host.socketPath ? undefined : host.port,
     protocol: host.tls ? "https" : "http",
-    ...(host.tls ? tlsFiles(env) : {}),
+    ...(host.tls ? tlsFiles(host.certPath ?? env.DOCKER_CERT_PATH) : {}),
   });
   return { docker, host };
 }
@@ -77,8 +77,8 @@ function defaultSocket(): string {
   return existsSync(userSocket) ? userSocket : DEFAULT_SOCKET;
 }
 
-function tlsFiles(env: NodeJS.ProcessEnv): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
-  const directory = env.DOCKER_CERT_PATH || join(homedir(), ".docker");
+function tlsFiles(certPath: string | undefined): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const directory = certPath || join(homedir(), ".docker");
   const read = (file: string) =>
     existsSync(join(directory, file)) ? readFileSync(join(directory, file)) : undefined;
   return { ca: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") };
