@@ -74,6 +74,11 @@ export async function startTlsEngine(image: string): Promise<TlsEngine> {
       `${name}.ext`,
     );
   }
+  // Its own bridge: `--bridge=none` would make dockerd delete docker0, the main engine's bridge.
+  const bridge = `ibtls${bridgeSuffix()}`;
+  await run("ip", ["link", "add", bridge, "type", "bridge"]);
+  await run("ip", ["addr", "add", "172.31.254.1/24", "dev", bridge]);
+  await run("ip", ["link", "set", bridge, "up"]);
   const port = await freePort();
   const host = `tcp://127.0.0.1:${port}`;
   const daemon: ChildProcess = spawn(
@@ -94,7 +99,7 @@ export async function startTlsEngine(image: string): Promise<TlsEngine> {
       file("server-cert.pem"),
       "--tlskey",
       file("server-key.pem"),
-      "--bridge=none",
+      `--bridge=${bridge}`,
       "--iptables=false",
       "--ip6tables=false",
     ],
@@ -108,6 +113,7 @@ export async function startTlsEngine(image: string): Promise<TlsEngine> {
       daemon.kill("SIGTERM");
       await Promise.race([exited, sleep(20_000)]);
     }
+    await run("ip", ["link", "delete", bridge]).catch(() => undefined);
     await rm(directory, { recursive: true, force: true });
   };
   for (let attempt = 0; ; attempt++) {
@@ -136,4 +142,9 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** A short suffix for the bridge's name (interface names are at most 15 characters). */
+function bridgeSuffix(): string {
+  return String(process.pid % 100_000);
 }
