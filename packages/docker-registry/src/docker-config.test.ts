@@ -61,9 +61,13 @@ describe("dockerConfigCredentials", () => {
     expect(found.warning).not.toContain("c2VjcmV0LXZhbHVl");
   });
 
-  it("warns that credential helpers are not called", async () => {
-    await writeConfig({ credsStore: "desktop", credHelpers: { "gcr.io": "gcloud" } });
-    expect((await dockerConfigCredentials("gcr.io", env())).warning).toContain("docker-credential-gcloud");
-    expect((await dockerConfigCredentials("quay.io", env())).warning).toContain("docker-credential-desktop");
+  it("asks the registry's credHelpers entry, else credsStore, and warns when that helper is missing", async () => {
+    await writeConfig({ credsStore: "no-such-store", credHelpers: { "gcr.io": "no-such-gcloud" } });
+    expect((await dockerConfigCredentials("gcr.io", env())).warning).toContain(
+      "docker-credential-no-such-gcloud is not on PATH",
+    );
+    expect((await dockerConfigCredentials("quay.io", env())).warning).toContain(
+      "docker-credential-no-such-store is not on PATH",
+    );
   });
 });

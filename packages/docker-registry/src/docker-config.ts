@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { registryHost } from "./registry-address.js";
+import { askCredentialHelper } from "./credential-helper.js";
+import { DOCKER_HUB, registryHost } from "./registry-address.js";
 import { type RegistryAuth, registryAuth } from "./registry-auth.js";
 
 /** What the user's Docker config holds for one registry. */
@@ -25,9 +26,10 @@ interface DockerConfigFile {
 }
 
 /**
- * The credentials the docker CLI would use to pull from `registry` (a {@link registryHost}): the
- * `auths` entries of `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. Credential helpers
- * (`credsStore`, `credHelpers`) are not called; a warning says so when one would have applied.
+ * The credentials the docker CLI would use to pull from `registry` (a {@link registryHost}), found in
+ * `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`, in the CLI's order: the registry's
+ * `credHelpers` entry, else the `credsStore` helper, else the `auths` entries. A helper that fails
+ * gives a warning and the pull goes on without credentials.
  */
 export async function dockerConfigCredentials(
   registry: string,
@@ -42,19 +44,34 @@ export async function dockerConfigCredentials(
     // The file holds credentials: say what is wrong without quoting it.
     return { warning: `Ignoring the Docker config ${file}: it cannot be read as JSON.` };
   }
+  const helperEntry = Object.entries(config.credHelpers ?? {}).find(
+    ([address, name]) => registryHost(address) === registry && typeof name === "string" && name.length > 0,
+  );
+  const helper = helperEntry
+    ? { name: helperEntry[1] as string, address: helperEntry[0] }
+    : typeof config.credsStore === "string" && config.credsStore.length > 0
+      ? { name: config.credsStore, address: helperAddress(registry) }
+      : undefined;
+  if (helper) {
+    const answer = await askCredentialHelper(helper.name, helper.address, env);
+    if ("error" in answer) {
+      return { warning: `${answer.error} (${file}); pulling from '${registry}' without credentials.` };
+    }
+    if (answer.found) {
+      return {
+        auth: registryAuth(
+          answer.identityToken
+            ? { serverAddress: helper.address, username: "", identityToken: answer.secret }
+            : { serverAddress: helper.address, username: answer.username, password: answer.secret },
+        ),
+      };
+    }
+  }
   for (const [address, entry] of Object.entries(config.auths ?? {})) {
     if (registryHost(address) !== registry || entry === null || typeof entry !== "object") continue;
     const auth = authFromEntry(address, entry);
     if (auth) return { auth };
     return { warning: `Ignoring the entry for '${address}' in ${file}: it holds no usable credentials.` };
-  }
-  const helper =
-    Object.entries(config.credHelpers ?? {}).find(([address]) => registryHost(address) === registry)?.[1] ??
-    config.credsStore;
-  if (typeof helper === "string" && helper.length > 0) {
-    return {
-      warning: `${file} keeps credentials in the credential helper docker-credential-${helper}, which infrablocks does not call; pulling from '${registry}' without credentials. Give the block an imageRegistry to log in.`,
-    };
   }
   return {};
 }
@@ -79,4 +96,9 @@ function authFromEntry(address: string, entry: AuthEntry): RegistryAuth | undefi
   if (identityToken) return registryAuth({ serverAddress: address, username, identityToken });
   if (username && password !== undefined) return registryAuth({ serverAddress: address, username, password });
   return undefined;
+}
+
+/** The address `docker login` stores a registry's credentials under, which a helper is asked for. */
+function helperAddress(registry: string): string {
+  return registry === DOCKER_HUB ? "https://index.docker.io/v1/" : registry;
 }

@@ -1,6 +1,13 @@
 import { type IncomingMessage, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type Dockerode from "dockerode";
+
+/**
+ * A Docker client as this package needs it: a dockerode instance fits, but the type is written here so
+ * that the registry block does not depend on the Docker SDK.
+ */
+export interface EngineClient {
+  readonly modem: unknown;
+}
 
 /** The connection settings of a dockerode client's modem that a direct request needs. */
 interface ModemConnection {
@@ -31,7 +38,7 @@ export interface EngineRequestOptions {
  * its errors keep the response they came with. Resolves once the response headers arrive.
  */
 export async function engineRequest(
-  docker: Dockerode,
+  docker: EngineClient,
   options: EngineRequestOptions,
 ): Promise<IncomingMessage> {
   const modem = docker.modem as ModemConnection;

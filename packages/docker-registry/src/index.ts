@@ -3,6 +3,7 @@ import { dockerRegistryBlockType } from "./docker-registry-block.js";
 export { type DockerRegistryBlock, dockerRegistryBlockType } from "./docker-registry-block.js";
 export { type DockerConfigCredentials, dockerConfigCredentials } from "./docker-config.js";
 export {
+  type EngineClient,
   type EngineRequestOptions,
   engineErrorMessage,
   engineRequest,

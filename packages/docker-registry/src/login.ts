@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { InfrablocksError, MASK, Redactor } from "@infrablocks/core";
-import type Dockerode from "dockerode";
 import type { DockerRegistryBlock } from "./docker-registry-block.js";
-import { engineErrorMessage, engineRequest, readBody } from "./engine-request.js";
+import { type EngineClient, engineErrorMessage, engineRequest, readBody } from "./engine-request.js";
 import { type RegistryAuth, registryAuth } from "./registry-auth.js";
 
 /** Logins that succeeded in this process, for blocks with `reauth: false`: key → identity token or "". */
@@ -18,7 +17,7 @@ const LOGIN_IDLE_TIMEOUT_MS = 60_000;
  * and never the password.
  */
 export async function loginToRegistry(
-  docker: Dockerode,
+  docker: EngineClient,
   registry: DockerRegistryBlock,
 ): Promise<RegistryAuth> {
   const credentials = { serverAddress: registry.registryUrl, username: registry.username };
@@ -86,7 +85,7 @@ function identityTokenOf(body: string): string | undefined {
 }
 
 /** One engine, registry, user and password; the password enters only as a hash. */
-function loginKey(docker: Dockerode, registry: DockerRegistryBlock): string {
+function loginKey(docker: EngineClient, registry: DockerRegistryBlock): string {
   const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown };
   const engine = typeof modem.socketPath === "string" ? modem.socketPath : `${modem.host}:${modem.port}`;
   const password = createHash("sha256").update(registry.password).digest("hex");

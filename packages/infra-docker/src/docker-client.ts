@@ -3,10 +3,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { InfrablocksError } from "@infrablocks/core";
 import Docker from "dockerode";
-import { DEFAULT_SOCKET, type DockerHost, resolveDockerHost } from "./docker-host.js";
+import { DEFAULT_SOCKET, type DockerHost, resolveDockerEngine } from "./docker-host.js";
 import { engineMessage, isConnectionError, unreachableError } from "./engine-errors.js";
 
-/** A client for the engine DOCKER_HOST names. */
+/** A client for the engine DOCKER_HOST or the Docker context names. */
 export interface Engine {
   readonly docker: Docker;
   readonly host: DockerHost;
@@ -15,16 +15,16 @@ export interface Engine {
 // Answering /version takes an engine milliseconds; much longer means it is hung or unreachable.
 const VERSION_TIMEOUT_MS = 15_000;
 
-/** A client for DOCKER_HOST; nothing is sent yet. */
+/** A client for the engine the docker CLI would use; nothing is sent yet. */
 export function engineClient(env: NodeJS.ProcessEnv = process.env): Engine {
-  const host = resolveDockerHost(env, defaultSocket());
+  const host = resolveDockerEngine(env, defaultSocket());
   // Every connection setting is given, so docker-modem's own reading of DOCKER_HOST cannot differ.
   const docker = new Docker({
     socketPath: host.socketPath,
     host: host.socketPath ? undefined : host.host,
     port: host.socketPath ? undefined : host.port,
     protocol: host.tls ? "https" : "http",
-    ...(host.tls ? tlsFiles(env) : {}),
+    ...(host.tls ? tlsFiles(host.certPath ?? env.DOCKER_CERT_PATH) : {}),
   });
   return { docker, host };
 }
@@ -33,7 +33,11 @@ export function engineClient(env: NodeJS.ProcessEnv = process.env): Engine {
 // later run a round trip (20 concurrent runs made 20 identical calls).
 const knownVersions = new Map<string, string>();
 
-/** The engine's version, e.g. "20.10.24"; an unreachable engine is an error that says what to do. */
+/**
+ * The engine's API version, e.g. "1.41". The API version, not the product version, says what the
+ * engine can do: Podman 4.3 answers version 4.3.1 with API 1.41, as Docker Engine 20.10 does.
+ * An unreachable engine is an error that says what to do.
+ */
 export async function engineVersion(engine: Engine): Promise<string> {
   const known = knownVersions.get(engine.host.endpoint);
   if (known) return known;
@@ -42,11 +46,11 @@ export async function engineVersion(engine: Engine): Promise<string> {
     const version = engine.docker.version as (options: {
       abortSignal: AbortSignal;
     }) => Promise<Docker.DockerVersion>;
-    const { Version } = await version.call(engine.docker, {
+    const { ApiVersion } = await version.call(engine.docker, {
       abortSignal: AbortSignal.timeout(VERSION_TIMEOUT_MS),
     });
-    knownVersions.set(engine.host.endpoint, Version);
-    return Version;
+    knownVersions.set(engine.host.endpoint, ApiVersion);
+    return ApiVersion;
   } catch (error) {
     if (
       isConnectionError(error) ||
@@ -63,10 +67,10 @@ export async function engineVersion(engine: Engine): Promise<string> {
   }
 }
 
-/** Whether the engine maps `host-gateway` in extra hosts, which came with 20.10. */
-export function supportsHostGateway(version: string): boolean {
-  const [major = 0, minor = 0] = version.split(/[.+-]/).map(Number);
-  return major > 20 || (major === 20 && minor >= 10);
+/** Whether the engine maps `host-gateway` in extra hosts, which came with API 1.41 (Docker 20.10). */
+export function supportsHostGateway(apiVersion: string): boolean {
+  const [major = 0, minor = 0] = apiVersion.split(".").map(Number);
+  return major > 1 || (major === 1 && minor >= 41);
 }
 
 // --- Internal helpers ---
@@ -77,8 +81,8 @@ function defaultSocket(): string {
   return existsSync(userSocket) ? userSocket : DEFAULT_SOCKET;
 }
 
-function tlsFiles(env: NodeJS.ProcessEnv): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
-  const directory = env.DOCKER_CERT_PATH || join(homedir(), ".docker");
+function tlsFiles(certPath: string | undefined): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const directory = certPath || join(homedir(), ".docker");
   const read = (file: string) =>
     existsSync(join(directory, file)) ? readFileSync(join(directory, file)) : undefined;
   return { ca: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") };

@@ -369,7 +369,7 @@ async function createContainer(
       const options = { _query: name === undefined ? {} : { name }, _body: plan.body };
       return await engine.docker.createContainer(options as unknown as Docker.ContainerCreateOptions);
     } catch (error) {
-      if (statusOf(error) === 409 && name !== undefined) {
+      if (isNameConflict(error) && name !== undefined) {
         log.warn(`Docker container name '${name}' is taken; trying the next one.`);
         continue;
       }
@@ -401,6 +401,14 @@ async function pullCredentials(
   const found = await dockerConfigCredentials(image.registry);
   if (found.warning) log.warn(found.warning);
   return found.auth;
+}
+
+/**
+ * Docker Engine answers a taken name with 409; Podman 4.3's compatible API with 500 and a message
+ * that says the name "is already in use".
+ */
+function isNameConflict(error: unknown): boolean {
+  return statusOf(error) === 409 || /container name .* is already in use/.test(engineMessage(error));
 }
 
 async function removeContainer(container: Docker.Container, log: Logger): Promise<void> {

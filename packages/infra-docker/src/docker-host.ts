@@ -1,3 +1,7 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { InfrablocksError } from "@infrablocks/core";
 
 export const DEFAULT_SOCKET = "/var/run/docker.sock";
@@ -13,6 +17,53 @@ export interface DockerHost {
   readonly tls: boolean;
   /** Where the setting came from, for messages. */
   readonly source: string;
+  /** The directory of a context's TLS material (ca.pem, cert.pem, key.pem), instead of DOCKER_CERT_PATH. */
+  readonly certPath?: string;
+}
+
+/**
+ * Picks the engine in the docker CLI's order: DOCKER_HOST, else the context DOCKER_CONTEXT names,
+ * else the Docker config's `currentContext`, else `defaultSocket`. Contexts are read from the CLI's
+ * store under `$DOCKER_CONFIG/contexts` (`~/.docker/contexts`).
+ */
+export function resolveDockerEngine(env: NodeJS.ProcessEnv, defaultSocket = DEFAULT_SOCKET): DockerHost {
+  if (env.DOCKER_HOST?.trim()) return resolveDockerHost(env, defaultSocket);
+  const configDirectory = env.DOCKER_CONFIG || join(homedir(), ".docker");
+  const fromEnv = env.DOCKER_CONTEXT?.trim();
+  const name = fromEnv || currentContext(configDirectory);
+  if (!name || name === "default") return resolveDockerHost({ ...env, DOCKER_HOST: "" }, defaultSocket);
+  const source = fromEnv ? `DOCKER_CONTEXT=${name}` : `the current Docker context '${name}'`;
+  const id = createHash("sha256").update(name).digest("hex");
+  const metaFile = join(configDirectory, "contexts", "meta", id, "meta.json");
+  let meta: { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } };
+  try {
+    meta = JSON.parse(readFileSync(metaFile, "utf8"));
+  } catch {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `${source}: no such Docker context (no readable ${metaFile}). List them with 'docker context ls'.`,
+      { blockType: "docker-container" },
+    );
+  }
+  const hostValue = meta.Endpoints?.docker?.Host;
+  if (typeof hostValue !== "string" || !hostValue) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `${source}: the context has no Docker endpoint; recreate it with 'docker context create ${name} --docker host=…'.`,
+      { blockType: "docker-container" },
+    );
+  }
+  const tlsDirectory = join(configDirectory, "contexts", "tls", id, "docker");
+  const hasTls = existsSync(join(tlsDirectory, "ca.pem")) || existsSync(join(tlsDirectory, "cert.pem"));
+  const host = resolveDockerHost(
+    { DOCKER_HOST: hostValue, DOCKER_TLS_VERIFY: hasTls ? "1" : "" },
+    defaultSocket,
+  );
+  return {
+    ...host,
+    source: `${source} (${hostValue})`,
+    ...(hasTls && host.tls ? { certPath: tlsDirectory } : {}),
+  };
 }
 
 /**
@@ -58,4 +109,18 @@ export function resolveDockerHost(env: NodeJS.ProcessEnv, defaultSocket = DEFAUL
   const hostname = url.hostname.toLowerCase();
   const host = hostname.replace(/^\[(.*)\]$/, "$1");
   return { endpoint: `tcp://${hostname}:${port}`, host, port, tls, source };
+}
+
+// --- Internal helpers ---
+
+function currentContext(configDirectory: string): string | undefined {
+  try {
+    const config = JSON.parse(readFileSync(join(configDirectory, "config.json"), "utf8")) as {
+      currentContext?: unknown;
+    };
+    return typeof config.currentContext === "string" ? config.currentContext : undefined;
+  } catch {
+    // No config, or one that is not JSON: the credentials reader reports that; here it means no context.
+    return undefined;
+  }
 }

@@ -18,6 +18,12 @@ import {
 } from "../support/run-block.js";
 
 const available = await dockerAvailable();
+// Podman's Docker-compatible API differs in three ways these tests see (README, "Podman"): inspect
+// lists a bind's mount options, a container removed while it runs ends 137 rather than unknown, and
+// an OOM kill is not reported as one.
+const podman =
+  available &&
+  ((await docker.version()).Components ?? []).some((component) => /podman/i.test(component.Name));
 const log = { info: () => {}, warn: () => {}, error: () => {} };
 const busybox = (fields: Record<string, unknown>) =>
   dockerContainer({ image: BUSYBOX_IMAGE, imagePullPolicy: "Never", ...fields });
@@ -126,48 +132,51 @@ describe.runIf(available)("docker-container against a real engine", () => {
       await rm(hostDirectory, { recursive: true, force: true });
     });
 
-    it("creates the container with the block's labels, networks, volumes, limits and options", async () => {
-      const run = await runBlock(
-        busybox({
-          command: ["cat", "/data/greeting.txt"],
-          name: "settings check",
-          labels: { "infrablocks.io/run": "r-42", team: "data" },
-          env: { GREETING: "hi", GONE: null },
-          networks,
-          volumes: [`${hostDirectory}:/data:ro`],
-          memLimit: "64m",
-          memswapLimit: "128m",
-          cpuLimit: 0.5,
-          privileged: true,
-          user: "1000:1000",
-          createOptions: { WorkingDir: "/tmp", HostConfig: { Init: true } },
-        }),
-        { baseEnvironment: { INFRABLOCKS_RUN: "base", GONE: "inherited" } },
-      );
-      expect(run.result.statusCode).toBe(0);
-      expect(run.stdout).toBe("hello from the host\n");
-      const info = await docker.getContainer(run.containerId).inspect();
-      expect(info.Name).toBe("/settings-check");
-      expect(info.Config.Labels).toMatchObject({
-        "io.infrablocks.run": "r-42",
-        "io.infrablocks.version": expect.any(String),
-        team: "data",
-      });
-      expect(info.Config.Env).toEqual(expect.arrayContaining(["INFRABLOCKS_RUN=base", "GREETING=hi"]));
-      expect(info.Config.Env.some((entry) => entry.startsWith("GONE="))).toBe(false);
-      expect(info.Config.User).toBe("1000:1000");
-      expect(info.Config.WorkingDir).toBe("/tmp");
-      expect(Object.keys(info.NetworkSettings.Networks).sort()).toEqual([...networks].sort());
-      expect(info.HostConfig).toMatchObject({
-        Binds: [`${hostDirectory}:/data:ro`],
-        Memory: 64 * 2 ** 20,
-        MemorySwap: 128 * 2 ** 20,
-        NanoCpus: 500_000_000,
-        Privileged: true,
-        Init: true,
-        AutoRemove: false,
-      });
-    });
+    it.skipIf(podman)(
+      "creates the container with the block's labels, networks, volumes, limits and options",
+      async () => {
+        const run = await runBlock(
+          busybox({
+            command: ["cat", "/data/greeting.txt"],
+            name: "settings check",
+            labels: { "infrablocks.io/run": "r-42", team: "data" },
+            env: { GREETING: "hi", GONE: null },
+            networks,
+            volumes: [`${hostDirectory}:/data:ro`],
+            memLimit: "64m",
+            memswapLimit: "128m",
+            cpuLimit: 0.5,
+            privileged: true,
+            user: "1000:1000",
+            createOptions: { WorkingDir: "/tmp", HostConfig: { Init: true } },
+          }),
+          { baseEnvironment: { INFRABLOCKS_RUN: "base", GONE: "inherited" } },
+        );
+        expect(run.result.statusCode).toBe(0);
+        expect(run.stdout).toBe("hello from the host\n");
+        const info = await docker.getContainer(run.containerId).inspect();
+        expect(info.Name).toBe("/settings-check");
+        expect(info.Config.Labels).toMatchObject({
+          "io.infrablocks.run": "r-42",
+          "io.infrablocks.version": expect.any(String),
+          team: "data",
+        });
+        expect(info.Config.Env).toEqual(expect.arrayContaining(["INFRABLOCKS_RUN=base", "GREETING=hi"]));
+        expect(info.Config.Env.some((entry) => entry.startsWith("GONE="))).toBe(false);
+        expect(info.Config.User).toBe("1000:1000");
+        expect(info.Config.WorkingDir).toBe("/tmp");
+        expect(Object.keys(info.NetworkSettings.Networks).sort()).toEqual([...networks].sort());
+        expect(info.HostConfig).toMatchObject({
+          Binds: [`${hostDirectory}:/data:ro`],
+          Memory: 64 * 2 ** 20,
+          MemorySwap: 128 * 2 ** 20,
+          NanoCpus: 500_000_000,
+          Privileged: true,
+          Init: true,
+          AutoRemove: false,
+        });
+      },
+    );
 
     it("gives the host network for a localhost API URL, and maps host.docker.internal otherwise", async () => {
       const onHost = await runBlock(busybox({ command: ["true"] }), {
@@ -290,7 +299,7 @@ describe.runIf(available)("docker-container against a real engine", () => {
       );
     });
 
-    it("reports -1 when the container is removed while it runs", async () => {
+    it.skipIf(podman)("reports -1 when the container is removed while it runs", async () => {
       let removed: Promise<void> | undefined;
       const run = await runBlock(busybox({ command: ["sleep", "1000"] }), {
         onStarted: (identifier) => {
@@ -305,7 +314,7 @@ describe.runIf(available)("docker-container against a real engine", () => {
       expect(run.result.message).toContain("was removed before its exit could be collected");
     });
 
-    it("reports 137 with a memory hint when the engine OOM-kills the container", async () => {
+    it.skipIf(podman)("reports 137 with a memory hint when the engine OOM-kills the container", async () => {
       const run = await runBlock(
         busybox({ command: ["tail", "/dev/zero"], memLimit: "16m", memswapLimit: "16m" }),
       );

@@ -8,6 +8,7 @@ import {
   type LocalRegistry,
   startLocalRegistry,
 } from "../../../docker-registry/test/support/local-registry.js";
+import { type PassStore, startPassStore } from "../../../docker-registry/test/support/pass-helper.js";
 import { docker, dockerContainer, removeTestContainers, runBlock } from "../support/run-block.js";
 
 const available = await dockerAvailable();
@@ -116,6 +117,33 @@ describe.runIf(available)("pulling from a private registry", () => {
     expect(run.logs).toContain(
       `info: Pulling image '${registry.image}' with the credentials of '${registry.username}'...`,
     );
+  });
+
+  describe("with credentials kept by a real credential helper (docker-credential-pass)", () => {
+    let pass: PassStore;
+    beforeAll(async () => {
+      pass = await startPassStore();
+      await pass.store(registry.address, registry.username, registry.password);
+    }, 60_000);
+    afterAll(async () => {
+      await pass?.stop();
+    });
+
+    for (const [how, config] of [
+      ["credHelpers", () => ({ credHelpers: { [registry.address]: "pass" } })],
+      ["credsStore", () => ({ credsStore: "pass" })],
+    ] as const) {
+      it(`pulls with the credentials ${how} names`, async () => {
+        await writeFile(join(dockerConfig, "config.json"), JSON.stringify(config()));
+        const run = await runBlock(fromRegistry({ imagePullPolicy: "Always" }));
+        expect(run.result.statusCode).toBe(0);
+        expect(run.stdout).toBe("from the registry\n");
+        expect(run.logs).toContain(
+          `info: Pulling image '${registry.image}' with the credentials of '${registry.username}'...`,
+        );
+        expect(run.logs.join("\n")).not.toContain(registry.password);
+      });
+    }
   });
 
   it("does not send imageRegistry's credentials to another registry", async () => {
