@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Logger } from "@infrablocks/core";
+import { InfrablocksError, type Logger } from "@infrablocks/core";
 import { type KubeClient, KubeApiError } from "./kube-client.js";
 
 /** Names the cluster when its kube-system namespace cannot be read (Prefect's PREFECT_KUBERNETES_CLUSTER_UID). */
@@ -25,6 +25,15 @@ export async function clusterIds(
   signal?: AbortSignal,
 ): Promise<ClusterIds> {
   const fromEnvironment = environment[CLUSTER_UID_VARIABLE] || undefined;
+  // The id is the first part of `<cluster uid>:<namespace>:<job name>`: a colon would make every
+  // identifier of this machine malformed to kill.
+  if (fromEnvironment?.includes(":")) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `${CLUSTER_UID_VARIABLE} must not contain ':' (it is the first part of '<cluster uid>:<namespace>:<job name>'); set it to the cluster's uid, for example the uid of its kube-system namespace.`,
+      { blockType: "kubernetes-job" },
+    );
+  }
   const fromServer = `server-${createHash("sha256").update(client.server).digest("hex").slice(0, 16)}`;
   const fallbacks = [fromEnvironment, fromServer].filter((id): id is string => id !== undefined);
   try {
