@@ -16,6 +16,15 @@ async function processesWith(marker: string): Promise<number[]> {
   return found;
 }
 
+/** `infrablocks run DOC | head -1`; stderr ends with `status=<the CLI's exit status>` (bash's PIPESTATUS, not head's). */
+function runIntoHead(home: string, doc: string): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(
+    "bash",
+    ["-c", `"$0" "$1" run "$2" | head -1; echo "status=\${PIPESTATUS[0]}" >&2`, process.execPath, BIN, doc],
+    { env: { ...process.env, INFRABLOCKS_HOME: home, INFRABLOCKS_DEBUG: "" }, timeout: 60_000 },
+  );
+}
+
 describe("infrablocks run | head", () => {
   it("stops the run, prints no error, exits 141 and leaves no process or record behind", async () => {
     const home = await freshHome();
@@ -24,12 +33,7 @@ describe("infrablocks run | head", () => {
       type: "process",
       command: ["sh", "-c", `i=0; while :; do echo "line $i"; i=$((i+1)); done # ${marker}`],
     });
-    // bash for PIPESTATUS: the CLI's own exit status, not head's.
-    const { stdout, stderr } = await promisify(execFile)(
-      "bash",
-      ["-c", `"$0" "$1" run "$2" | head -1; echo "status=\${PIPESTATUS[0]}" >&2`, process.execPath, BIN, doc],
-      { env: { ...process.env, INFRABLOCKS_HOME: home, INFRABLOCKS_DEBUG: "" }, timeout: 60_000 },
-    );
+    const { stdout, stderr } = await runIntoHead(home, doc);
     expect(stdout).toBe("line 0\n");
     expect(stderr).toContain("status=141");
     expect(stderr).not.toMatch(/error|EPIPE/i);
@@ -40,11 +44,7 @@ describe("infrablocks run | head", () => {
   it("keeps the run's own status when it had ended before the reader went away", async () => {
     const home = await freshHome();
     const doc = await writeDocument(home, "short", { type: "process", command: ["printf", "a\\nb\\n"] });
-    const { stdout, stderr } = await promisify(execFile)(
-      "bash",
-      ["-c", `"$0" "$1" run "$2" | head -1; echo "status=\${PIPESTATUS[0]}" >&2`, process.execPath, BIN, doc],
-      { env: { ...process.env, INFRABLOCKS_HOME: home, INFRABLOCKS_DEBUG: "" }, timeout: 60_000 },
-    );
+    const { stdout, stderr } = await runIntoHead(home, doc);
     expect(stdout).toBe("a\n");
     expect(stderr).toContain("status=0");
     expect(stderr).not.toMatch(/error|EPIPE/i);
