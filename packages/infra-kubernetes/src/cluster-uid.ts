@@ -47,7 +47,8 @@ export async function clusterIds(
     const uid = namespace?.metadata?.uid;
     if (uid) return { primary: uid, all: [uid, ...fallbacks] };
   } catch (error) {
-    if (signal?.aborted) throw error;
+    // An unreachable server is the failure itself, not a reason to fall back to another id.
+    if (signal?.aborted || error instanceof InfrablocksError) throw error;
     const why =
       error instanceof KubeApiError && error.status === 403
         ? "reading the kube-system namespace is forbidden"

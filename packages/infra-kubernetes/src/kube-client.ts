@@ -51,6 +51,8 @@ export class KubeClient {
   readonly #config: KubeConfig;
   readonly #redactor: Redactor;
   #agent: RequestOptions["agent"];
+  /** Whether the API server has answered once: only then can a failed connection be a passing fault. */
+  #answered = false;
 
   private constructor(config: KubeConfig, redactor: Redactor) {
     this.#config = config;
@@ -140,6 +142,7 @@ export class KubeClient {
         return await attempt();
       } catch (error) {
         if (settings.signal?.aborted) throw settings.signal.reason;
+        if (!this.#answered && isConnectionFailure(error)) throw this.#unreachable(error);
         if (tries + 1 >= MAX_ATTEMPTS || !isRetryable(error, policy)) throw this.#scrubbed(error);
         const retryAfter = error instanceof KubeApiError ? error.retryAfterMs : undefined;
         await pause(retryDelayMs(tries, retryAfter), settings.signal);
@@ -171,7 +174,10 @@ export class KubeClient {
       const request = send(
         url,
         { ...options, ...(settings.signal ? { signal: settings.signal } : {}) },
-        resolve,
+        (response) => {
+          this.#answered = true;
+          resolve(response);
+        },
       );
       request.on("error", reject);
       request.end(body);
@@ -200,6 +206,16 @@ export class KubeClient {
     );
   }
 
+  /** A server that was never reached is reported at once, naming where it was looked for. */
+  #unreachable(error: unknown): InfrablocksError {
+    const context = this.#config.getCurrentContext();
+    return new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `Cannot reach the Kubernetes API server ${this.server}${context ? ` (kubeconfig context '${context}')` : ""}: ${this.describe(error)}. Check that the cluster is running, that KUBECONFIG points at the right kubeconfig, and the context's server address.`,
+      { cause: error },
+    );
+  }
+
   /** Node's network errors carry no credentials, but exec plugins' errors may echo their output. */
   #scrubbed(error: unknown): unknown {
     if (error instanceof KubeApiError || !(error instanceof Error) || error.name === "AbortError")
@@ -218,14 +234,19 @@ export function isRetryable(error: unknown, policy: RetryPolicy): boolean {
   }
   if (policy !== "idempotent") return false;
   const code = (error as NodeJS.ErrnoException).code;
+  return code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET" || isConnectionFailure(error);
+}
+
+/** A connection that could not be opened at all (as opposed to one that broke). */
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
   return (
-    code === "ECONNRESET" ||
     code === "ECONNREFUSED" ||
     code === "ETIMEDOUT" ||
-    code === "EPIPE" ||
     code === "EAI_AGAIN" ||
+    code === "ENOTFOUND" ||
     code === "EHOSTUNREACH" ||
-    code === "UND_ERR_SOCKET"
+    code === "ENETUNREACH"
   );
 }
 

@@ -139,7 +139,16 @@ async function kill(config: KubernetesJobBlock, identifier: string, context: Kil
   }
   const client = clientFor(config);
   // KillContext carries no base environment; the caller's own INFRABLOCKS_* variables stand in for it.
-  const ids = await clusterIds(client, baseEnvironment(), context.log);
+  const ids = await clusterIds(client, baseEnvironment(), context.log).catch((error: unknown) => {
+    // For kill, a cluster that cannot be reached is out of reach from here (CONTRACT.md: exit 4).
+    if (error instanceof InfrablocksError && error.code === "INFRASTRUCTURE_ERROR") {
+      throw new InfrablocksError("INFRASTRUCTURE_NOT_AVAILABLE", error.message, {
+        blockType: SLUG,
+        cause: error,
+      });
+    }
+    throw error;
+  });
   if (!ids.all.includes(clusterUid)) {
     throw new InfrablocksError(
       "INFRASTRUCTURE_NOT_AVAILABLE",

@@ -1,0 +1,52 @@
+import { createServer } from "node:net";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, freshHome } from "./cli-support.js";
+
+/** A loopback port that refuses connections: bound to find a free one, then closed. */
+async function refusingPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+describe("a Kubernetes API server that refuses connections", () => {
+  it("fails run (exit 1) and kill (exit 4) within 5 s, naming the server and the context, without a kube-system warning", async () => {
+    const home = await freshHome();
+    const server = `https://127.0.0.1:${await refusingPort()}`;
+    const kubeconfig = join(home, "kubeconfig.yaml");
+    await writeFile(
+      kubeconfig,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        `clusters: [{ name: c, cluster: { server: "${server}" } }]`,
+        "users: [{ name: u, user: { token: not-a-real-token } }]",
+        "contexts: [{ name: refusing, context: { cluster: c, user: u } }]",
+        "current-context: refusing",
+      ].join("\n"),
+    );
+    const doc = join(home, "job.yaml");
+    await writeFile(doc, "type: kubernetes-job\nimage: busybox:1.36\ncommand: [echo, hi]\n");
+    const env = { KUBECONFIG: kubeconfig };
+
+    for (const [args, expectedCode] of [
+      [["run", doc], 1],
+      [["kill", doc, "some-cluster:default:job-1"], 4],
+    ] as const) {
+      const started = Date.now();
+      const result = await cli([...args], { home, env });
+      const seconds = (Date.now() - started) / 1000;
+      expect(result.code, result.stderr).toBe(expectedCode);
+      expect(seconds).toBeLessThan(5);
+      expect(result.stderr).toContain(`Cannot reach the Kubernetes API server ${server}`);
+      expect(result.stderr).toContain("kubeconfig context 'refusing'");
+      expect(result.stderr).toContain("ECONNREFUSED");
+      expect(result.stderr).not.toContain("kube-system");
+      expect(result.stderr).not.toContain("not-a-real-token");
+    }
+  }, 30_000);
+});
