@@ -60,7 +60,7 @@ export class KubeClient {
     const cluster = config.getCurrentCluster();
     if (!cluster) {
       throw new InfrablocksError(
-        "INFRASTRUCTURE_NOT_AVAILABLE",
+        "INFRASTRUCTURE_ERROR",
         "No Kubernetes cluster is configured: set clusterConfig, run inside a cluster, or point KUBECONFIG at a kubeconfig.",
         { blockType: "kubernetes-job" },
       );
@@ -91,7 +91,7 @@ export class KubeClient {
       }
     } catch (error) {
       throw new InfrablocksError(
-        "INFRASTRUCTURE_NOT_AVAILABLE",
+        "INFRASTRUCTURE_ERROR",
         `The kubeconfig cannot be loaded: ${redactor.redact((error as Error).message)}`,
         { blockType: "kubernetes-job" },
       );
@@ -212,7 +212,7 @@ export class KubeClient {
     return new InfrablocksError(
       "INFRASTRUCTURE_ERROR",
       `Cannot reach the Kubernetes API server ${this.server}${context ? ` (kubeconfig context '${context}')` : ""}: ${this.describe(error)}. Check that the cluster is running, that KUBECONFIG points at the right kubeconfig, and the context's server address.`,
-      { cause: error },
+      { blockType: "kubernetes-job", cause: error },
     );
   }
 

@@ -137,18 +137,14 @@ async function kill(config: KubernetesJobBlock, identifier: string, context: Kil
       { blockType: SLUG },
     );
   }
-  const client = clientFor(config);
+  let client: KubeClient;
+  try {
+    client = clientFor(config);
+  } catch (error) {
+    outOfReach(error);
+  }
   // KillContext carries no base environment; the caller's own INFRABLOCKS_* variables stand in for it.
-  const ids = await clusterIds(client, baseEnvironment(), context.log).catch((error: unknown) => {
-    // For kill, a cluster that cannot be reached is out of reach from here (CONTRACT.md: exit 4).
-    if (error instanceof InfrablocksError && error.code === "INFRASTRUCTURE_ERROR") {
-      throw new InfrablocksError("INFRASTRUCTURE_NOT_AVAILABLE", error.message, {
-        blockType: SLUG,
-        cause: error,
-      });
-    }
-    throw error;
-  });
+  const ids = await clusterIds(client, baseEnvironment(), context.log).catch(outOfReach);
   if (!ids.all.includes(clusterUid)) {
     throw new InfrablocksError(
       "INFRASTRUCTURE_NOT_AVAILABLE",
@@ -214,6 +210,14 @@ function defaultClient(): KubeClient {
 }
 
 /** A client of its own for every call, with the block's credentials registered for scrubbing. */
+/** For kill, a cluster that cannot be configured or reached is out of reach from here (CONTRACT.md: exit 4). */
+function outOfReach(error: unknown): never {
+  if (error instanceof InfrablocksError && error.code === "INFRASTRUCTURE_ERROR") {
+    throw new InfrablocksError("INFRASTRUCTURE_NOT_AVAILABLE", error.message, { cause: error });
+  }
+  throw error;
+}
+
 function clientFor(config: KubernetesJobBlock): KubeClient {
   return KubeClient.create(config.clusterConfig, secretValues(kubernetesJobBlockType, config));
 }

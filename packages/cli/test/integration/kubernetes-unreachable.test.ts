@@ -49,4 +49,17 @@ describe("a Kubernetes API server that refuses connections", () => {
       expect(result.stderr).not.toContain("not-a-real-token");
     }
   }, 30_000);
+
+  it("fails run with exit 1 and kill with exit 4 when KUBECONFIG names a file that does not exist", async () => {
+    const home = await freshHome();
+    const doc = join(home, "job.yaml");
+    await writeFile(doc, "type: kubernetes-job\nimage: busybox:1.36\ncommand: [echo, hi]\n");
+    const env = { KUBECONFIG: join(home, "no-such-kubeconfig.yaml") };
+    const run = await cli(["run", doc], { home, env });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain("kubeconfig");
+    const kill = await cli(["kill", doc, "some-cluster:default:job-1"], { home, env });
+    expect(kill.code, kill.stderr).toBe(4);
+    expect(kill.stderr).toBe(run.stderr);
+  }, 30_000);
 });
