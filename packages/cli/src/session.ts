@@ -49,11 +49,14 @@ export class Session {
   /** Reads DOC (a file, `-` for stdin, or `<slug>/<name>` of a saved document) without validating it. */
   async readDocument(source: string): Promise<Record<string, unknown>> {
     if (source === "-") return parseDocumentText(await readStdin(), "stdin");
-    const isFile = await stat(source).then(
-      (info) => info.isFile(),
-      () => false,
-    );
-    if (isFile) return parseDocumentText(await readFile(source, "utf8"), source);
+    const info = await stat(source).catch(() => undefined);
+    if (info?.isFile()) return parseDocumentText(await readFile(source, "utf8"), source);
+    if (info?.isDirectory()) {
+      throw new InfrablocksError(
+        "DOCUMENT_FILE_NOT_FOUND",
+        `'${source}' is a folder, not a document file. DOC is a path to a JSON or YAML file, '-' for stdin, or <slug>/<name> of a saved document.`,
+      );
+    }
     const reference = parseDocumentReference(source);
     if (reference && this.registry.has(reference.slug))
       return this.store.load(reference.slug, reference.name);

@@ -53,6 +53,10 @@ export function parseYamlValue(text: string, what: string): unknown {
  * named `*.json` must also be strict JSON (no trailing commas, comments or bare words).
  */
 export function parseDocumentText(text: string, source: string): Record<string, unknown> {
+  // NUL or bytes that are not UTF-8 (read as U+FFFD): an image or a binary, not a document.
+  if (text.includes("\u0000") || text.includes("\uFFFD")) {
+    throw invalid(source, ["the file holds binary data, not text: a block document is JSON or YAML text"]);
+  }
   if (source.toLowerCase().endsWith(".json")) assertStrictJson(text, source);
   const value = parseYamlValue(text, source);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -144,7 +148,8 @@ function parseYamlText(text: string, source: string): unknown {
     prettyErrors: true,
   });
   const problems = [...parsed.errors, ...parsed.warnings].map(
-    (problem) => problem.message.split("\n")[0] ?? "",
+    // The first line only: the code frame below it would quote the text, secrets and all.
+    (problem) => (problem.message.split("\n")[0] ?? "").replace(/:\s*$/, ""),
   );
   problems.push(...duplicateKeys(parsed, text));
   if (problems.length > 0) throw invalid(source, problems);

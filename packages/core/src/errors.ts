@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   INFRASTRUCTURE_ERROR: "The infrastructure failed",
   DRIVER_DEPENDENCY_MISSING: "A driver's SDK could not be loaded",
   STORE_ERROR: "The document store could not be read or written",
+  OUTPUT_NOT_WRITTEN: "A file or folder the command was asked to write could not be written",
   INVALID_RUN_ID: "A run id breaks the rules for run ids",
 } as const;
 

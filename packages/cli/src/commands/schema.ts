@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { InfrablocksError } from "@infrablocks/core";
 import { committedSchema, installedPlugins } from "../driver-packages.js";
 import type { Session } from "../session.js";
 
@@ -12,16 +13,35 @@ export async function schemaCommand(
 ): Promise<number> {
   const schemas = await installedSchemas(openSession, slug);
   if (options.out) {
-    await mkdir(options.out, { recursive: true });
-    for (const [typeSlug, schema] of Object.entries(schemas)) {
-      await writeFile(join(options.out, `${typeSlug}.json`), `${JSON.stringify(schema, null, 2)}\n`);
-    }
-    await writeFile(join(options.out, "index.json"), `${JSON.stringify(schemas, null, 2)}\n`);
+    await writeSchemas(options.out, schemas);
     process.stderr.write(`Wrote ${Object.keys(schemas).length} schemas and index.json to ${options.out}\n`);
   } else {
     process.stdout.write(`${JSON.stringify(slug ? schemas[slug] : schemas, null, 2)}\n`);
   }
   return 0;
+}
+
+async function writeSchemas(folder: string, schemas: Record<string, Schema>): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+    for (const [typeSlug, schema] of Object.entries(schemas)) {
+      await writeFile(join(folder, `${typeSlug}.json`), `${JSON.stringify(schema, null, 2)}\n`);
+    }
+    await writeFile(join(folder, "index.json"), `${JSON.stringify(schemas, null, 2)}\n`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EEXIST" || code === "ENOTDIR"
+        ? "it, or a folder on its path, is a file"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : (error as Error).message;
+    throw new InfrablocksError(
+      "OUTPUT_NOT_WRITTEN",
+      `Cannot write the schemas into the folder '${folder}': ${why}. Give --out a folder you can write to.`,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -1,0 +1,39 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, freshHome } from "./cli-support.js";
+
+describe("messages for input that is not a document, and output that cannot be written", () => {
+  it("says a folder is a folder, binary data is binary, and ends a YAML error without a dangling colon", async () => {
+    const home = await freshHome();
+    const folder = join(home, "docs");
+    await mkdir(folder);
+    const folderResult = await cli(["validate", folder], { home });
+    expect(folderResult.code).toBe(2);
+    expect(folderResult.stderr).toContain(`'${folder}' is a folder, not a document file`);
+
+    const binary = join(home, "image.yaml");
+    await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]));
+    const binaryResult = await cli(["validate", binary], { home });
+    expect(binaryResult.code).toBe(2);
+    expect(binaryResult.stderr).toContain("holds binary data, not text");
+
+    const broken = join(home, "broken.yaml");
+    await writeFile(broken, "type: process\ncommand: [echo\n");
+    const brokenResult = await cli(["validate", broken], { home });
+    expect(brokenResult.code).toBe(2);
+    // The problem line ends at the position, not with the colon that led into the quoted text.
+    expect(brokenResult.stderr).toMatch(/at line \d+, column \d+\n/);
+  }, 30_000);
+
+  it("wraps a schema --out that names a file in a plain message (exit 1), not a raw Node error", async () => {
+    const home = await freshHome();
+    const file = join(home, "taken");
+    await writeFile(file, "x");
+    const result = await cli(["schema", "--out", file], { home });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Cannot write the schemas into the folder '${file}'`);
+    expect(result.stderr).toContain("is a file");
+    expect(result.stderr).not.toContain("EEXIST");
+  }, 30_000);
+});
