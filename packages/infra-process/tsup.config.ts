@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
 import { baseConfig } from "../../tsup.config.base.js";
 
-export default defineConfig({ ...baseConfig, entry: ["src/index.ts"] });
+// The supervisor is a program of its own, started by the runtime with `node dist/supervisor.js`.
+export default defineConfig({ ...baseConfig, entry: ["src/index.ts", "src/supervisor.ts"] });

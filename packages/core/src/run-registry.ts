@@ -13,7 +13,7 @@ export interface RecordedRun {
   pid: number;
   /** The process's start time (/proc/<pid>/stat field 22), so that a reused pid is not taken for it. */
   pidStartTime: string;
-  /** The process that waits for the command and records its status (a `process` run's shim), if any. */
+  /** The process that waits for the command and records its status (a `process` run's supervisor), if any. */
   supervisorPid?: number;
   supervisorStartTime?: string;
   /** `<hostname>:<pid>:<start time>` of the runner. */

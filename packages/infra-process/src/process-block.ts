@@ -15,6 +15,17 @@ const processFields = {
     description:
       "The directory the process starts in. Unset: a fresh temporary directory, removed when the process ends.",
   }),
+  outputTailBytes: z
+    .number()
+    .int()
+    .min(4096)
+    .max(1024 * 1024 * 1024)
+    .optional()
+    .meta({
+      title: "Output Tail Bytes",
+      description:
+        "How many bytes of the most recent output (stdout and stderr together) a run started by the CLI keeps on disk, for `infrablocks attach` after its runner died. Unset: 4 MiB.",
+    }),
 };
 
 export type ProcessBlock = BlockConfig<"process", typeof processFields>;

@@ -4,7 +4,6 @@ import { mkdtempSync, rmdirSync } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { constants, hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type Infrastructure,
@@ -25,7 +24,7 @@ import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
 import type { ProcessBlock } from "./process-block.js";
 import { descendantPids, processGroupOf } from "./process-tree.js";
 import { shellQuote } from "./shell-quote.js";
-import { attachRun, listRecordedRuns, supervisedRun } from "./supervised-run.js";
+import { attachRun, listRecordedRuns, outputTarget, supervisedRun } from "./supervised-run.js";
 
 export const processInfrastructure: Infrastructure<ProcessBlock> = {
   run,
@@ -122,17 +121,6 @@ async function kill(_config: ProcessBlock, identifier: string, context: KillCont
 }
 
 // --- Internal helpers ---
-
-/**
- * Where a child's output goes. A destination backed by a file descriptor (the CLI's stdout and
- * stderr) is handed to the child as is: the bytes reach it without passing through this process, at
- * the speed of the pipe, with the kernel's own backpressure. Any other stream is fed through a pipe.
- */
-function outputTarget(config: ProcessBlock, destination: Writable): "ignore" | "pipe" | number {
-  if (!config.streamOutput) return "ignore";
-  const fd = (destination as Writable & { fd?: unknown }).fd;
-  return typeof fd === "number" ? fd : "pipe";
-}
 
 /** An empty folder (the usual case) goes with one rmdir; a folder the command filled, recursively. */
 async function removeFolder(path: string): Promise<void> {

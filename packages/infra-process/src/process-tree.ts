@@ -41,7 +41,7 @@ export async function descendantPids(root: number): Promise<number[]> {
 
 /**
  * The process group `kill` signals for `pid`: its own when it leads one (a bare run), else its
- * parent's when the parent leads it (a supervised run's shim). Never a group it merely shares with
+ * parent's when the parent leads it (a supervised run's supervisor). Never a group it merely shares with
  * others (a pid that is not a run's would take the caller's shell with it).
  */
 export function processGroupOf(pid: number): number {

@@ -1,10 +1,13 @@
 import { spawn } from "node:child_process";
-import { watch } from "node:fs";
 import { once } from "node:events";
-import { access, constants as fsConstants, readFile, stat, writeFile } from "node:fs/promises";
+import { watch } from "node:fs";
+import { readFile } from "node:fs/promises";
+import type { Socket } from "node:net";
 import { constants, hostname } from "node:os";
-import { join, resolve } from "node:path";
-import type { Readable } from "node:stream";
+import { join } from "node:path";
+import { PassThrough, type Readable, type Writable } from "node:stream";
+import { finished } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
 import {
   InfrablocksError,
   isSameProcess,
@@ -19,30 +22,27 @@ import {
   runnerIdentity,
 } from "@infrablocks/core";
 import { processResult, statusCodeOf } from "./exit-hints.js";
-import { followFile } from "./file-follow.js";
+import { type FileFollow, followFile } from "./file-follow.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
+import { tailFiles } from "./output-tail.js";
 import type { ProcessBlock } from "./process-block.js";
+import {
+  EXIT_FILE,
+  type RecordedExit,
+  type SupervisorEvent,
+  type SupervisorRequest,
+} from "./supervisor-protocol.js";
 
-/**
- * Runs the command for the runner, which may die: a process that is not one's child cannot be waited
- * for, and a pipe dies with its reader. So the command's parent is this POSIX sh shim, which records
- * its exit status in the run's folder, and its output goes to files there that any runner can follow.
- * Its arguments arrive as "$@", never inside the script. A trapped signal (kill's SIGTERM reaches the
- * whole process group) lets the shim wait for the command's end and record it; the subshell resets
- * the traps to the defaults. Inside it, a second sh learns its own pid (the subshell's `$$` is the
- * shim's), hands it to the runner on fd 3 and execs the command in place: the identifier's pid is the
- * command's own, and `exec` runs the external command even where sh has a builtin of that name.
- */
-const SHIM = `status=$1 out=$2 err=$3
-shift 3
-trap : TERM INT HUP
-( exec sh -c 'printf "%s\\n" "$$" >&3; exec "$@" 3>&-' infrablocks-command "$@" ) >"$out" 2>"$err"
-code=$?
-printf '%s\n' "$code" >"$status.tmp" && mv -f "$status.tmp" "$status"
-exit "$code"`;
+/** The default of the `outputTailBytes` field: like Docker's json-file `max-size` of a few MiB. */
+export const DEFAULT_TAIL_BYTES = 4 * 1024 * 1024;
 
-/** Without pidfds in Node, a shim killed by SIGKILL (it records nothing) is noticed by this check. */
+/** Without pidfds in Node, a supervisor killed by SIGKILL (it records nothing) is noticed by this check. */
 const LIVENESS_CHECK_MS = 2_000;
+
+// From the sources (tests), the supervisor is the built one: it must run as plain JavaScript.
+const SUPERVISOR = fileURLToPath(
+  new URL(import.meta.url.endsWith(".ts") ? "../dist/supervisor.js" : "./supervisor.js", import.meta.url),
+);
 
 export interface ProcessCommand {
   executable: string;
@@ -51,7 +51,11 @@ export interface ProcessCommand {
   env: Record<string, string>;
 }
 
-/** A `process` run recorded in the registry, which `attach` can take over should the runner die. */
+/**
+ * A `process` run recorded in the registry, which `attach` can take over should the runner die. The
+ * command runs under its supervisor (see supervisor.ts), in a session and process group of its own
+ * that `kill` reaches as a whole.
+ */
 export async function supervisedRun(
   config: ProcessBlock,
   command: ProcessCommand,
@@ -59,35 +63,51 @@ export async function supervisedRun(
   runs: RunRegistry,
   spawnError: (error: NodeJS.ErrnoException) => InfrablocksError,
 ): Promise<RunResult> {
-  // The shim would only print "not found" into the run's output: the caller is told, as for a bare spawn.
-  await assertExecutable(command, spawnError);
-  const files = runFiles(await runs.create(context.runId));
+  const folder = await runs.create(context.runId);
   try {
-    const output = config.streamOutput ? [files.stdout, files.stderr] : ["/dev/null", "/dev/null"];
-    // Created before the start, so that followers can watch them from the first byte.
-    if (config.streamOutput) await Promise.all(output.map((file) => writeFile(file, "", { mode: 0o600 })));
-    const child = spawn(
-      "/bin/sh",
-      ["-c", SHIM, "infrablocks-run", files.status, ...output, command.executable, ...command.args],
-      {
-        cwd: command.cwd,
-        env: command.env,
-        // A process group of its own, which kill reaches as a whole; and a session, so it outlives the runner.
-        detached: true,
-        stdio: ["ignore", "ignore", "ignore", "pipe"],
-      },
-    );
-    const closed = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
-      child.on("close", (code, signal) => done([code, signal])),
-    );
-    await Promise.race([
-      once(child, "spawn"),
-      once(child, "error").then(([error]) => Promise.reject(error)),
-    ]).catch((error: NodeJS.ErrnoException) => {
-      throw spawnError(error);
+    const supervisor = spawn(process.execPath, [SUPERVISOR], {
+      cwd: command.cwd,
+      // Node's own settings (NODE_OPTIONS) are the runner's business, not the supervisor's.
+      env: {},
+      detached: true,
+      stdio: [
+        "ignore",
+        "ignore",
+        "ignore",
+        "pipe",
+        outputTarget(config, context.stdout),
+        outputTarget(config, context.stderr),
+      ],
     });
-    const supervisorPid = child.pid as number;
-    const pid = await commandPid(child.stdio[3] as Readable);
+    const closed = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      supervisor.on("close", (code, signal) => done([code, signal])),
+    );
+    // Destinations without a file descriptor (a library caller's streams) are fed through pipes. Node
+    // drops what a child's extra pipe held unread when the child ends: they are read from the start,
+    // and held back until the run is reported started.
+    const [, , , , stdoutPipe, stderrPipe] = supervisor.stdio as unknown as (Readable | null)[];
+    const held = [stdoutPipe, stderrPipe].map((pipe) => pipe?.pipe(new PassThrough()));
+    const control = supervisor.stdio[3] as Socket;
+    const request: SupervisorRequest = {
+      ...command,
+      folder,
+      streamOutput: config.streamOutput,
+      tailBytes: config.outputTailBytes ?? DEFAULT_TAIL_BYTES,
+    };
+    control.write(`${JSON.stringify(request)}\n`);
+    const events = supervisorEvents(control);
+    const started = await events.started;
+    if (started.event === "spawn-failed") {
+      await closed;
+      throw spawnError(Object.assign(new Error(started.message), { code: started.code }));
+    }
+    events.onReaderGone(() => {
+      // The supervisor writes to the runner's stdout directly, so the runner learns of a reader that
+      // went away from it; the destination fails as if the runner had written (the CLI stops the run).
+      context.stdout.destroy(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+    });
+    const pid = started.pid;
+    const supervisorPid = supervisor.pid as number;
     const identifier = processIdentifier(pid);
     await runs.record({
       runId: context.runId,
@@ -101,17 +121,13 @@ export async function supervisedRun(
       startedAt: new Date().toISOString(),
     });
     context.onStarted(identifier);
-    const follows = config.streamOutput
-      ? [
-          followFile(files.stdout, context.stdout, { fromEnd: false }),
-          followFile(files.stderr, context.stderr, { fromEnd: false }),
-        ]
-      : [];
+    held[0]?.pipe(context.stdout, { end: false });
+    held[1]?.pipe(context.stderr, { end: false });
     const [code, signal] = await closed;
-    await Promise.all(follows.map((follow) => follow.finish()));
-    const recorded = await readStatus(files.status);
+    await Promise.all(held.map((stream) => stream && finished(stream)));
+    const recorded = await readExit(folder);
     if (recorded) return processResult(identifier, recorded.statusCode, recorded.signal);
-    // The shim itself was ended (kill's SIGKILL reaches the whole group): the command shared its fate.
+    // The supervisor itself was ended (kill's SIGKILL reaches the whole group): the command shared its fate.
     return processResult(
       identifier,
       statusCodeOf(code, signal),
@@ -141,30 +157,21 @@ export async function attachRun(config: ProcessBlock, context: RunContext): Prom
       { blockType: "process" },
     );
   }
-  const files = runFiles(runs.runFolder(run.runId));
+  const folder = runs.runFolder(run.runId);
   context.onStarted(run.identifier);
-  const streamed =
-    config.streamOutput &&
-    (await stat(files.stdout).then(
-      () => true,
-      () => false,
-    ));
-  // From now on: what the command printed before was the dead runner's to show.
-  const follows = streamed
-    ? [
-        followFile(files.stdout, context.stdout, { fromEnd: true }),
-        followFile(files.stderr, context.stderr, { fromEnd: true }),
-      ]
+  // The tail first (what the dead runner may not have shown), then the output as it comes.
+  const follows = config.streamOutput
+    ? [await replayTail(folder, "stdout", context.stdout), await replayTail(folder, "stderr", context.stderr)]
     : [];
   const supervisor = supervisorOf(run);
-  const recorded = await awaitStatus(files.status, supervisor.pid, supervisor.startTime);
+  const recorded = await awaitExit(folder, supervisor.pid, supervisor.startTime);
   await Promise.all(follows.map((follow) => follow.finish()));
   await runs.remove(run.runId);
   if (recorded) return processResult(run.identifier, recorded.statusCode, recorded.signal);
   return {
     identifier: run.identifier,
     statusCode: -1,
-    message: `Process ${run.pid} ended without recording its exit status: it was killed together with its supervising shell (SIGKILL, or the memory killer).`,
+    message: `Process ${run.pid} ended without recording its exit status: it was killed together with its supervisor (SIGKILL, or the memory killer).`,
   };
 }
 
@@ -195,55 +202,84 @@ export async function listRecordedRuns(context: ListRunsContext): Promise<RunInf
 
 // --- Internal helpers ---
 
-/** The process whose end means the status is recorded (or never will be): the shim, where recorded. */
+/** The process whose end means the exit is recorded (or never will be): the supervisor, where recorded. */
 function supervisorOf(run: RecordedRun): { pid: number; startTime: string } {
   return run.supervisorPid !== undefined && run.supervisorStartTime !== undefined
     ? { pid: run.supervisorPid, startTime: run.supervisorStartTime }
     : { pid: run.pid, startTime: run.pidStartTime };
 }
 
-/** The command's pid, which the shim's inner sh writes to fd 3 just before it execs the command. */
-async function commandPid(channel: Readable): Promise<number> {
+/** The supervisor's answers: first `started` or `spawn-failed`, then perhaps `reader-gone`. */
+function supervisorEvents(control: Socket): {
+  started: Promise<Extract<SupervisorEvent, { event: "started" | "spawn-failed" }>>;
+  onReaderGone(listener: () => void): void;
+} {
   let text = "";
-  for await (const chunk of channel) {
+  let readerGone: (() => void) | undefined;
+  let settle: (event: Extract<SupervisorEvent, { event: "started" | "spawn-failed" }>) => void = () =>
+    undefined;
+  const started = new Promise<Extract<SupervisorEvent, { event: "started" | "spawn-failed" }>>((resolve) => {
+    settle = resolve;
+  });
+  control.on("data", (chunk: Buffer) => {
     text += String(chunk);
-    if (text.includes("\n")) break;
-  }
-  channel.destroy();
-  const pid = Number(text.trim());
-  if (!Number.isInteger(pid) || pid <= 0) {
-    throw new InfrablocksError(
-      "INFRASTRUCTURE_ERROR",
-      "The process supervisor ended before starting the command.",
-      {
-        blockType: "process",
-      },
-    );
-  }
-  return pid;
-}
-
-function runFiles(folder: string): { status: string; stdout: string; stderr: string } {
-  return { status: join(folder, "status"), stdout: join(folder, "stdout"), stderr: join(folder, "stderr") };
+    for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n")) {
+      const event = JSON.parse(text.slice(0, newline)) as SupervisorEvent;
+      text = text.slice(newline + 1);
+      if (event.event === "reader-gone") readerGone?.();
+      else settle(event);
+    }
+  });
+  // A supervisor that ends before answering could not start (no Node, a bad install).
+  control.on("close", () =>
+    settle({
+      event: "spawn-failed",
+      code: undefined,
+      message: "the process supervisor ended before starting the command",
+    }),
+  );
+  control.on("error", () => undefined);
+  return { started, onReaderGone: (listener) => (readerGone = listener) };
 }
 
 /**
- * The status the shim recorded. sh reports a command ended by signal N as 128+N, so such a status
- * reads as the signal (-N, as Prefect reports it); `run` exits 128+N either way.
+ * Where the supervisor's output goes. A destination backed by a file descriptor (the CLI's stdout
+ * and stderr) is handed down as is: the bytes reach it without passing through the runner, with the
+ * kernel's own backpressure. Any other stream is fed through a pipe.
  */
-async function readStatus(file: string): Promise<{ statusCode: number; signal?: number } | undefined> {
-  const text = await readFile(file, "utf8").catch(() => undefined);
-  const status = Number(text?.trim());
-  if (text === undefined || !Number.isInteger(status)) return undefined;
-  const signal = status - 128;
-  return signal > 0 && Object.values(constants.signals).includes(signal)
-    ? { statusCode: -signal, signal }
-    : { statusCode: status };
+export function outputTarget(config: ProcessBlock, destination: Writable): "ignore" | "pipe" | number {
+  if (!config.streamOutput) return "ignore";
+  const fd = (destination as Writable & { fd?: unknown }).fd;
+  return typeof fd === "number" ? fd : "pipe";
 }
 
-/** Waits for the shim to record the exit status (woken by inotify), or to vanish without doing so. */
-async function awaitStatus(
-  file: string,
+/** Copies the older tail file, then follows the current one; returns the follow. */
+async function replayTail(
+  folder: string,
+  stream: "stdout" | "stderr",
+  destination: Writable,
+): Promise<FileFollow> {
+  const files = tailFiles(folder, stream);
+  const previous = await readFile(files.previous).catch(() => undefined);
+  if (previous && previous.length > 0 && !destination.write(previous)) await once(destination, "drain");
+  return followFile(files.current, destination);
+}
+
+/**
+ * The exit the supervisor recorded, as a status: a command ended by signal N reads as -N, as Prefect
+ * reports it (`run` exits 128+N).
+ */
+async function readExit(folder: string): Promise<{ statusCode: number; signal?: number } | undefined> {
+  const text = await readFile(join(folder, EXIT_FILE), "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  const exit = JSON.parse(text) as RecordedExit;
+  const signal = exit.signal ? constants.signals[exit.signal] : undefined;
+  return signal ? { statusCode: -signal, signal } : { statusCode: exit.code ?? -1 };
+}
+
+/** Waits for the supervisor to record the exit (woken by inotify), or to vanish without doing so. */
+async function awaitExit(
+  folder: string,
   pid: number,
   startTime: string,
 ): Promise<{ statusCode: number; signal?: number } | undefined> {
@@ -253,14 +289,14 @@ async function awaitStatus(
     changed = true;
     wake?.();
   };
-  const watcher = watch(join(file, ".."), onChange);
+  const watcher = watch(folder, onChange);
   watcher.on("error", onChange);
   try {
     for (;;) {
       changed = false;
-      const recorded = await readStatus(file);
+      const recorded = await readExit(folder);
       if (recorded) return recorded;
-      if (!isSameProcess(pid, startTime)) return readStatus(file);
+      if (!isSameProcess(pid, startTime)) return readExit(folder);
       if (changed) continue;
       await new Promise<void>((done) => {
         const timer = setTimeout(done, LIVENESS_CHECK_MS);
@@ -274,35 +310,4 @@ async function awaitStatus(
   } finally {
     watcher.close();
   }
-}
-
-/** What spawn would find: the executable on the command's PATH, or at its path relative to cwd. */
-async function assertExecutable(
-  command: ProcessCommand,
-  spawnError: (error: NodeJS.ErrnoException) => InfrablocksError,
-): Promise<void> {
-  const { executable, cwd } = command;
-  const candidates = executable.includes("/")
-    ? [resolve(cwd, executable)]
-    : (command.env.PATH ?? "")
-        .split(":")
-        .filter(Boolean)
-        .map((folder) => resolve(cwd, folder, executable));
-  let denied: NodeJS.ErrnoException | undefined;
-  for (const candidate of candidates) {
-    if (
-      !(await stat(candidate).then(
-        (info) => info.isFile(),
-        () => false,
-      ))
-    )
-      continue;
-    try {
-      await access(candidate, fsConstants.X_OK);
-      return;
-    } catch (error) {
-      denied ??= error as NodeJS.ErrnoException;
-    }
-  }
-  throw spawnError(denied ?? Object.assign(new Error(`spawn ${executable} ENOENT`), { code: "ENOENT" }));
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ async function registry(): Promise<RunRegistry> {
 }
 
 describe("process runs supervised through the run registry", () => {
-  it("pass arguments verbatim through the shim, never through a shell's parsing", async () => {
+  it("pass arguments verbatim through the supervisor, never through a shell's parsing", async () => {
     const runs = await registry();
     const workingDir = await mkdtemp(join(tmpdir(), "ib-quoting-"));
     const run = capture({ runs });
@@ -60,7 +60,7 @@ describe("process runs supervised through the run registry", () => {
     expect((error as Error).message).toContain("no-such-binary-ib");
   });
 
-  it("are killed as a whole process group, the exit recorded through the shim", async () => {
+  it("are killed as a whole process group, the exit recorded by the supervisor", async () => {
     const runs = await registry();
     const infrastructure = await processInfrastructure();
     const block = await processBlock({
@@ -131,5 +131,33 @@ describe("process runs supervised through the run registry", () => {
     });
     const result = await infrastructure.run(await processBlock({ command: ["sleep", "30"] }), run.context);
     expect(result).toMatchObject({ statusCode: -15, signal: 15 });
+  });
+
+  it("keep at most outputTailBytes of output on disk while every byte reaches the runner", async () => {
+    const runs = await registry();
+    const run = capture({ runs });
+    const cap = 64 * 1024;
+    const bytes = 32 * 1024 * 1024;
+    let largest = 0;
+    const sampler = setInterval(() => {
+      const folder = runs.runFolder(run.context.runId);
+      const names = existsSync(folder) ? readdirSync(folder) : [];
+      const used = names
+        .filter((name) => /^std(out|err)/.test(name))
+        .reduce((sum, name) => sum + (statSync(join(folder, name), { throwIfNoEntry: false })?.size ?? 0), 0);
+      largest = Math.max(largest, used);
+    }, 5);
+    try {
+      const result = await (await processInfrastructure()).run(
+        await processBlock({ command: ["head", "-c", String(bytes), "/dev/zero"], outputTailBytes: cap }),
+        run.context,
+      );
+      expect(result.statusCode).toBe(0);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(run.stdout().length).toBe(bytes);
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThanOrEqual(cap);
   });
 });

@@ -1,0 +1,121 @@
+import { close, open, openSync, rename, writev } from "node:fs";
+import { join } from "node:path";
+
+/** The files of one stream's tail in a run's folder: the current one and the one before it. */
+export function tailFiles(
+  folder: string,
+  stream: "stdout" | "stderr",
+): { current: string; previous: string } {
+  return { current: join(folder, stream), previous: join(folder, `${stream}.1`) };
+}
+
+/**
+ * Keeps the most recent output of one stream on disk, as Docker's json-file logs do with `max-size`
+ * and `max-file=2`: the current file grows to `fileCap` bytes, then becomes the previous one and a
+ * new current file starts. So the two files hold at least the last `fileCap` bytes and never more
+ * than `2 × fileCap`. Writes are batched and never awaited by the producer: the command must not
+ * wait on the disk, and what a slow or full disk cannot take in time is dropped from the front
+ * (it would have rotated out anyway).
+ */
+export class OutputTail {
+  readonly #files: { current: string; previous: string };
+  readonly #fileCap: number;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #fd: number | undefined;
+  #size = 0;
+  #writing = false;
+  #failed = false;
+  #idle: (() => void)[] = [];
+
+  constructor(folder: string, stream: "stdout" | "stderr", fileCap: number) {
+    this.#files = tailFiles(folder, stream);
+    this.#fileCap = Math.max(1, fileCap);
+    // Created at once, so that `attach` finds the file to follow from the first byte.
+    this.#fd = openSync(this.#files.current, "w", 0o600);
+  }
+
+  /** Queues a chunk; it reaches the disk with the next batch. */
+  write(chunk: Buffer): void {
+    if (this.#failed) return;
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    this.#trimPending();
+    if (!this.#writing) this.#flush();
+  }
+
+  /** Resolves once everything queued so far is on disk (or the disk refused it). */
+  settled(): Promise<void> {
+    if (!this.#writing) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  // More than two files' worth waiting to be written can only end up rotated out.
+  #trimPending(): void {
+    const keep = 2 * this.#fileCap;
+    while (this.#pendingBytes > keep && this.#pending.length > 0) {
+      const first = this.#pending[0] as Buffer;
+      const excess = this.#pendingBytes - keep;
+      if (first.length <= excess) {
+        this.#pending.shift();
+        this.#pendingBytes -= first.length;
+      } else {
+        this.#pending[0] = first.subarray(excess);
+        this.#pendingBytes -= excess;
+      }
+    }
+  }
+
+  #flush(): void {
+    if (this.#pendingBytes === 0 || this.#failed) {
+      this.#writing = false;
+      for (const resolve of this.#idle.splice(0)) resolve();
+      return;
+    }
+    this.#writing = true;
+    const batch = Buffer.concat(this.#pending, this.#pendingBytes);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#writeBatch(batch, () => this.#flush());
+  }
+
+  /** Fills the current file up to the cap, rotates, and goes on with the rest. */
+  #writeBatch(batch: Buffer, done: () => void): void {
+    const room = this.#fileCap - this.#size;
+    if (this.#fd !== undefined && room <= 0) {
+      this.#rotate(() => this.#writeBatch(batch, done));
+      return;
+    }
+    if (this.#fd === undefined) {
+      open(this.#files.current, "w", 0o600, (error, fd) => {
+        if (error) return this.#fail(done);
+        this.#fd = fd;
+        this.#size = 0;
+        this.#writeBatch(batch, done);
+      });
+      return;
+    }
+    const part = batch.length > room ? batch.subarray(0, room) : batch;
+    const rest = batch.subarray(part.length);
+    writev(this.#fd, [part], (error) => {
+      if (error) return this.#fail(done);
+      this.#size += part.length;
+      if (rest.length > 0) this.#writeBatch(rest, done);
+      else done();
+    });
+  }
+
+  #rotate(then: () => void): void {
+    const fd = this.#fd as number;
+    this.#fd = undefined;
+    close(fd, () => rename(this.#files.current, this.#files.previous, () => then()));
+  }
+
+  // A full or failing disk costs the tail, never the run: the command's output still reaches the runner.
+  #fail(done: () => void): void {
+    this.#failed = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    done();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * How a runner and the supervisor of its `process` run (supervisor.ts) talk, on the supervisor's
+ * fd 3, a socket pair: the runner writes one JSON line, a {@link SupervisorRequest}; the supervisor
+ * answers with JSON lines, {@link SupervisorEvent}s. The end of the channel tells the supervisor that
+ * its runner is gone.
+ */
+export interface SupervisorRequest {
+  executable: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** The run's folder: the tail files and the exit status go there. */
+  folder: string;
+  /** Whether the command's output is wanted at all; without it, stdout and stderr are /dev/null. */
+  streamOutput: boolean;
+  /** Bytes of recent output kept on disk, for both streams together. */
+  tailBytes: number;
+}
+
+export type SupervisorEvent =
+  | { event: "started"; pid: number }
+  | { event: "spawn-failed"; code: string | undefined; message: string }
+  /** The reader of the runner's stdout went away (`| head`); the runner decides what to do. */
+  | { event: "reader-gone" };
+
+/** What the supervisor records when the command has ended. */
+export interface RecordedExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export const EXIT_FILE = "exit.json";

@@ -1,0 +1,164 @@
+/**
+ * The supervisor of a recorded `process` run: a small Node program of its own (it loads nothing but
+ * Node's built-ins), started by the runner in a new session, which starts the command and holds its
+ * stdout and stderr pipes for its whole life, as containerd's shim and conmon do. While the runner
+ * lives, output goes straight to the runner's destinations (its stdout and stderr, handed down as
+ * fds 4 and 5), with backpressure; a bounded tail is kept on disk for `attach`. When the runner goes,
+ * output goes to the tail only, so the command never blocks or dies for want of a reader. The exit
+ * status is written to the run's folder, which any later runner can read.
+ *
+ * It talks with the runner on fd 3, as supervisor-protocol.ts describes.
+ */
+import { spawn } from "node:child_process";
+import { createWriteStream, fstatSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
+import { Socket } from "node:net";
+import { join } from "node:path";
+import { isatty, WriteStream } from "node:tty";
+import type { Readable, Writable } from "node:stream";
+import { OutputTail } from "./output-tail.js";
+import {
+  EXIT_FILE,
+  type RecordedExit,
+  type SupervisorEvent,
+  type SupervisorRequest,
+} from "./supervisor-protocol.js";
+
+async function main(): Promise<void> {
+  // kill's SIGTERM reaches the whole process group: the supervisor outlasts the command to record
+  // its end. The command itself starts with default dispositions (libuv resets them in the child).
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => undefined);
+  const control = new Socket({ fd: 3, readable: true, writable: true });
+  const request = await readRequest(control);
+  let runnerGone = false;
+  const tell = (event: SupervisorEvent) => {
+    if (!runnerGone) control.write(`${JSON.stringify(event)}\n`);
+  };
+  const stdio = request.streamOutput ? "pipe" : "ignore";
+  const child = spawn(request.executable, request.args, {
+    cwd: request.cwd,
+    env: request.env,
+    stdio: ["ignore", stdio, stdio],
+  });
+  const exited = new Promise<RecordedExit | undefined>((resolve) => {
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      tell({ event: "spawn-failed", code: error.code, message: error.message });
+      resolve(undefined);
+    });
+    child.once("close", (code, signal) => resolve({ code, signal }));
+  });
+  child.once("spawn", () => tell({ event: "started", pid: child.pid as number }));
+
+  const tails: OutputTail[] = [];
+  const relays: Relay[] = [];
+  if (child.stdout && child.stderr) {
+    const fileCap = Math.floor(request.tailBytes / 4);
+    for (const [source, destination, name] of [
+      [child.stdout, 4, "stdout"],
+      [child.stderr, 5, "stderr"],
+    ] as const) {
+      const tail = new OutputTail(request.folder, name, fileCap);
+      tails.push(tail);
+      const onReaderGone = () => name === "stdout" && tell({ event: "reader-gone" });
+      relays.push(relay(source, openDestination(destination), tail, onReaderGone));
+    }
+  }
+  // The runner died or let go: from now on the tail alone takes the output.
+  const onRunnerGone = () => {
+    runnerGone = true;
+    for (const forwarding of relays) forwarding.stop();
+  };
+  control.on("end", onRunnerGone);
+  control.on("error", onRunnerGone);
+  control.on("close", onRunnerGone);
+
+  const exit = await exited;
+  await Promise.all([
+    ...relays.map((forwarding) => forwarding.finished),
+    ...tails.map((tail) => tail.settled()),
+  ]);
+  if (exit) {
+    const temporary = join(request.folder, `${EXIT_FILE}.tmp`);
+    await writeFile(temporary, `${JSON.stringify(exit)}\n`, { mode: 0o600 });
+    await rename(temporary, join(request.folder, EXIT_FILE));
+  }
+  control.end();
+  process.exit(0);
+}
+
+/** A command's stream on its way to the runner's destination. */
+interface Relay {
+  /** Stops the forwarding (the runner is gone); the reading goes on, for the tail. */
+  stop(): void;
+  /** Resolves when the stream has ended and all of it was forwarded, or the forwarding stopped. */
+  finished: Promise<void>;
+}
+
+/**
+ * Copies a command's stream to the runner's destination and to the tail. A destination that cannot
+ * keep up pauses the command (backpressure); one that fails (`EPIPE`, a closed terminal) or a runner
+ * that is gone stops the forwarding, not the reading.
+ */
+function relay(source: Readable, destination: Writable, tail: OutputTail, onReaderGone: () => void): Relay {
+  let forwarding = true;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const stop = () => {
+    if (!forwarding) return;
+    forwarding = false;
+    source.resume();
+    // Closing lets go of the runner's terminal or pipe: its reader sees the end once the runner is gone.
+    destination.destroy();
+    finish();
+  };
+  destination.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") onReaderGone();
+    stop();
+  });
+  destination.on("drain", () => {
+    if (forwarding) source.resume();
+  });
+  source.on("data", (chunk: Buffer) => {
+    tail.write(chunk);
+    if (forwarding && !destination.write(chunk)) source.pause();
+  });
+  // Never end() the destination: on a socket pair (what Node gives a child for a pipe), its shutdown
+  // would end the stream for every holder, the runner too. Waiting for the last write is enough.
+  source.on("end", () => {
+    if (!forwarding || destination.writableLength === 0) finish();
+    else destination.once("drain", finish);
+  });
+  return { stop, finished };
+}
+
+/** A writable stream on an inherited fd, of the kind the fd is (what Node does for process.stdout). */
+function openDestination(fd: number): Writable {
+  if (isatty(fd)) return new WriteStream(fd);
+  const info = fstatSync(fd);
+  if (info.isFIFO() || info.isSocket()) return new Socket({ fd, readable: false, writable: true });
+  return createWriteStream("", { fd });
+}
+
+function readRequest(control: Socket): Promise<SupervisorRequest> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const onData = (chunk: Buffer) => {
+      text += String(chunk);
+      const newline = text.indexOf("\n");
+      if (newline < 0) return;
+      control.off("data", onData).off("end", onEnd);
+      // Later bytes are none; the stream is read on only so that its end says the runner is gone.
+      control.on("data", () => undefined);
+      resolve(JSON.parse(text.slice(0, newline)) as SupervisorRequest);
+    };
+    const onEnd = () => reject(new Error("The runner closed the channel before sending the command."));
+    control.on("data", onData).once("end", onEnd);
+  });
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`infrablocks supervisor: ${error.message}\n`);
+  process.exit(70);
+});
