@@ -1,4 +1,10 @@
-import { BlockRegistry, loadInfrastructure, type ResolvedBlock, resolveBlock } from "@infrablocks/core";
+import {
+  BlockRegistry,
+  loadInfrastructure,
+  type ResolvedBlock,
+  resolveBlock,
+  driverContext,
+} from "@infrablocks/core";
 import { describe, expect, it } from "vitest";
 import { type SshCommandBlock, sshCommandBlockType } from "./index.js";
 
@@ -16,7 +22,10 @@ async function preview(fields: Record<string, unknown>, baseEnvironment: Record<
       throw new Error("no saved documents here");
     },
   )) as ResolvedBlock<SshCommandBlock>;
-  return (await loadInfrastructure(sshCommandBlockType)).preview(resolved.config, { baseEnvironment });
+  return (await loadInfrastructure(sshCommandBlockType)).preview(
+    resolved.config,
+    driverContext({ baseEnvironment }),
+  );
 }
 
 describe("ssh-command preview", () => {

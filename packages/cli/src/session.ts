@@ -1,8 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import {
   type BlockRegistry,
   baseEnvironment,
   DocumentStore,
+  type DriverContext,
   InfrablocksError,
   isSecretVariableName,
   type Logger,
@@ -10,7 +12,6 @@ import {
   parseDocumentText,
   Redactor,
   type ResolvedBlock,
-  RunRegistry,
   resolveBlock,
   secretValues,
 } from "@infrablocks/core";
@@ -26,8 +27,6 @@ export class Session {
   }
 
   readonly store = new DocumentStore();
-  /** Runs recorded so that they outlive their runner, beside the saved documents. */
-  readonly runs = new RunRegistry(this.store.home);
   readonly redactor = new Redactor();
   readonly baseEnvironment = baseEnvironment();
   readonly log: Logger = {
@@ -36,6 +35,19 @@ export class Session {
     error: (message) => this.writeErr(`error: ${message}`),
   };
   readonly registry: BlockRegistry = installedBlockTypes((message) => this.log.warn(message));
+
+  /**
+   * What every driver operation on a block of type `slug` gets. Drivers keep state that outlives the
+   * runner (a process run's record) beside the saved documents, under `state/<slug>`.
+   */
+  driverContext(slug: string): DriverContext {
+    return {
+      log: this.log,
+      baseEnvironment: this.baseEnvironment,
+      redact: (text) => this.redactor.redact(text),
+      stateFolder: join(this.store.home, "state", slug),
+    };
+  }
 
   /** Writes to stdout with every known secret masked. */
   writeOut(text: string): void {

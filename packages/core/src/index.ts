@@ -37,6 +37,7 @@ export {
   isInfrablocksError,
 } from "./errors.js";
 export type {
+  DriverContext,
   Infrastructure,
   KillContext,
   ListRunsContext,
@@ -46,11 +47,11 @@ export type {
   RunInfo,
   RunResult,
 } from "./infrastructure.js";
+export { driverContext, killContext, runContext, stderrLogger } from "./contexts.js";
 export { infrastructureFields } from "./infrastructure-fields.js";
 export { loadInfrastructure, requireCommand } from "./infrastructure-loader.js";
 export { assertDocumentName, parseDocumentReference } from "./names.js";
 export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
-export { type RecordedRun, RunRegistry } from "./run-registry.js";
 export {
   isProcessRunning,
   assertRunId,
@@ -79,7 +80,7 @@ export {
   secretValues,
 } from "./secrets.js";
 export { type SlugifyOptions, slugify } from "./slugify.js";
-export { DocumentStore, defaultStoreHome, type StoredDocumentInfo } from "./store.js";
+export { DocumentStore, defaultStoreHome, type StoredDocumentInfo, writeSyncedTemporary } from "./store.js";
 export {
   enumLabel,
   NESTED_BLOCK_FIELD,

@@ -1,5 +1,4 @@
 import type { Writable } from "node:stream";
-import type { RunRegistry } from "./run-registry.js";
 import type { RunnerAlive } from "./runs.js";
 
 /** Where infrablocks' own messages go (the CLI writes them to stderr, secrets masked). */
@@ -9,14 +8,34 @@ export interface Logger {
   error(message: string): void;
 }
 
-export interface RunContext {
+/**
+ * What every operation of a driver gets. Each operation's context adds only what that operation
+ * needs; a driver reads all of its settings from here, never from infrablocks' own environment.
+ */
+export interface DriverContext {
+  /** Where infrablocks' messages go; the CLI masks secrets in them again on the way out. */
+  log: Logger;
+  /** The `INFRABLOCKS_*` variables passed to every infrastructure; a block's `env` overrides them. */
+  baseEnvironment: Readonly<Record<string, string>>;
+  /**
+   * Masks every secret of the block at hand (its secret fields, its secret-named environment
+   * variables, those of the base environment) in a text, also in the encodings secrets travel in.
+   * Use it on anything an engine or API server echoes back before it goes into a message.
+   */
+  redact(text: string): string;
+  /**
+   * A folder of the block type's own for state that must outlive the runner, created on first use
+   * by the driver (the CLI gives `$INFRABLOCKS_HOME/state/<slug>`). Unset, as in plain library calls:
+   * then nothing the driver keeps outlives the runner.
+   */
+  stateFolder?: string;
+}
+
+export interface RunContext extends DriverContext {
   /** Receives the infrastructure's standard output when the block streams output. */
   stdout: Writable;
   /** Receives the infrastructure's standard error when the block streams output. */
   stderr: Writable;
-  log: Logger;
-  /** The `INFRABLOCKS_*` variables passed to every infrastructure; a block's `env` overrides them. */
-  baseEnvironment: Readonly<Record<string, string>>;
   /** Called once, as soon as the infrastructure exists, with its identifier. */
   onStarted(identifier: string): void;
   /**
@@ -25,12 +44,16 @@ export interface RunContext {
    * to and swept. For `attach`, the run to attach to.
    */
   runId: string;
-  /**
-   * Where runs are recorded so that they outlive their runner (the CLI sets it). A `process` run is
-   * then supervised through the registry; unset, as in plain library calls, it is a bare spawn.
-   */
-  runs?: RunRegistry;
 }
+
+export type PreviewContext = DriverContext;
+
+export interface KillContext extends DriverContext {
+  /** Seconds between the polite stop and the forced one. */
+  graceSeconds: number;
+}
+
+export type ListRunsContext = DriverContext;
 
 /** A live run that infrablocks started, as `listRuns` reports it. */
 export interface RunInfo {
@@ -45,12 +68,6 @@ export interface RunInfo {
   runnerAlive: RunnerAlive;
 }
 
-export interface ListRunsContext {
-  log: Logger;
-  baseEnvironment: Readonly<Record<string, string>>;
-  runs: RunRegistry;
-}
-
 export interface RunResult {
   identifier: string;
   /**
@@ -62,16 +79,6 @@ export interface RunResult {
   signal?: number;
   /** What the status code means, when it says more than a number (a signal, a memory kill, a lost pod). */
   message?: string;
-}
-
-export interface PreviewContext {
-  baseEnvironment: Readonly<Record<string, string>>;
-}
-
-export interface KillContext {
-  log: Logger;
-  /** Seconds between the polite stop and the forced one. */
-  graceSeconds: number;
 }
 
 /**

@@ -1,5 +1,11 @@
 import { PassThrough } from "node:stream";
-import { isInfrablocksError, loadInfrastructure, newRunId } from "@infrablocks/core";
+import {
+  isInfrablocksError,
+  loadInfrastructure,
+  newRunId,
+  driverContext,
+  killContext,
+} from "@infrablocks/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DockerContainerBlock, dockerContainerBlockType } from "./docker-container-block.js";
 
@@ -35,12 +41,15 @@ describe("docker-container without an engine", () => {
         registryUrl: "docker.io",
       },
     });
-    const text = await (await infrastructure()).preview(config, {
-      baseEnvironment: {
-        INFRABLOCKS_API_URL: "http://localhost:4200/api",
-        INFRABLOCKS_API_KEY: "api-key-secret",
-      },
-    });
+    const text = await (await infrastructure()).preview(
+      config,
+      driverContext({
+        baseEnvironment: {
+          INFRABLOCKS_API_URL: "http://localhost:4200/api",
+          INFRABLOCKS_API_KEY: "api-key-secret",
+        },
+      }),
+    );
     expect(text).not.toMatch(/k-very-secret|registry-secret|api-key-secret/);
     const document = JSON.parse(text);
     expect(document.name).toBe("preview-me");
@@ -59,9 +68,9 @@ describe("docker-container without an engine", () => {
 
   it("refuses to preview or run without a command", async () => {
     const infra = await infrastructure();
-    await expect(infra.preview(block({ command: undefined }), { baseEnvironment: {} })).rejects.toSatisfy(
-      (error) => isInfrablocksError(error, "EMPTY_COMMAND"),
-    );
+    await expect(
+      infra.preview(block({ command: undefined }), driverContext({ baseEnvironment: {} })),
+    ).rejects.toSatisfy((error) => isInfrablocksError(error, "EMPTY_COMMAND"));
   });
 
   it("says which engine it could not reach and what to do", async () => {
@@ -71,6 +80,7 @@ describe("docker-container without an engine", () => {
         stderr: new PassThrough(),
         log,
         baseEnvironment: {},
+        redact: (text: string) => text,
         runId: newRunId(),
         onStarted: () => expect.unreachable(),
       })
@@ -88,6 +98,7 @@ describe("docker-container without an engine", () => {
       stderr: new PassThrough(),
       log,
       baseEnvironment: {},
+      redact: (text: string) => text,
       runId: newRunId(),
       onStarted() {},
     };
@@ -98,7 +109,7 @@ describe("docker-container without an engine", () => {
 
   it("refuses to kill a container of another engine, or a malformed identifier", async () => {
     const infra = await infrastructure();
-    const context = { log, graceSeconds: 1 };
+    const context = killContext(killContext({ log, graceSeconds: 1 }));
     await expect(infra.kill(block(), `tcp://elsewhere:2375:${ID}`, context)).rejects.toSatisfy(
       (error) =>
         isInfrablocksError(error, "INFRASTRUCTURE_NOT_AVAILABLE") &&
@@ -111,7 +122,7 @@ describe("docker-container without an engine", () => {
 
   it("says the engine is unreachable when killing", async () => {
     const error = await (await infrastructure())
-      .kill(block(), `${CLOSED_SOCKET}:${ID}`, { log, graceSeconds: 1 })
+      .kill(block(), `${CLOSED_SOCKET}:${ID}`, killContext({ log, graceSeconds: 1 }))
       .catch((caught: unknown) => caught);
     expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
     expect((error as Error).message).toContain("Cannot reach the Docker Engine");

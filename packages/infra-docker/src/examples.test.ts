@@ -1,5 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { BlockRegistry, loadInfrastructure, parseDocumentText, resolveBlock } from "@infrablocks/core";
+import {
+  BlockRegistry,
+  loadInfrastructure,
+  parseDocumentText,
+  resolveBlock,
+  driverContext,
+} from "@infrablocks/core";
 import { dockerRegistryBlockType } from "@infrablocks/docker-registry";
 import { describe, expect, it } from "vitest";
 import { type DockerContainerBlock, dockerContainerBlockType } from "./docker-container-block.js";
@@ -18,9 +24,12 @@ describe("the Docker examples", () => {
     });
     const container = config as DockerContainerBlock;
     expect(container.imageRegistry?.registryUrl).toBe("127.0.0.1:5000");
-    const preview = await (await loadInfrastructure(dockerContainerBlockType)).preview(container, {
-      baseEnvironment: {},
-    });
+    const preview = await (await loadInfrastructure(dockerContainerBlockType)).preview(
+      container,
+      driverContext({
+        baseEnvironment: {},
+      }),
+    );
     expect(preview).not.toContain(String(credentials.password));
     expect(JSON.parse(preview)).toMatchObject({ name: "hello-busybox", pull: { policy: "IfNotPresent" } });
   });

@@ -143,8 +143,7 @@ async function kill(config: KubernetesJobBlock, identifier: string, context: Kil
   } catch (error) {
     outOfReach(error);
   }
-  // KillContext carries no base environment; the caller's own INFRABLOCKS_* variables stand in for it.
-  const ids = await clusterIds(client, baseEnvironment(), context.log).catch(outOfReach);
+  const ids = await clusterIds(client, context.baseEnvironment, context.log).catch(outOfReach);
   if (!ids.all.includes(clusterUid)) {
     throw new InfrablocksError(
       "INFRASTRUCTURE_NOT_AVAILABLE",

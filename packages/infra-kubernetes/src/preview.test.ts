@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseYaml as parse } from "@infrablocks/core";
+import { parseYaml as parse, driverContext } from "@infrablocks/core";
 import { kubernetesJobBlockType } from "./kubernetes-job-block.js";
 import { kubernetesJobInfrastructure } from "./kubernetes-job-runtime.js";
 
@@ -11,9 +11,12 @@ describe("preview", () => {
       env: { API_TOKEN: "sup3r-s3cret", GREETING: "hello" },
       customizations: [{ op: "add", path: "/spec/activeDeadlineSeconds", value: 600 }],
     });
-    const text = await kubernetesJobInfrastructure.preview(block, {
-      baseEnvironment: { INFRABLOCKS_API_KEY: "inherited-s3cret" },
-    });
+    const text = await kubernetesJobInfrastructure.preview(
+      block,
+      driverContext({
+        baseEnvironment: { INFRABLOCKS_API_KEY: "inherited-s3cret" },
+      }),
+    );
     expect(text).not.toContain("s3cret");
     const manifest = parse(text);
     expect(manifest.spec.activeDeadlineSeconds).toBe(600);
@@ -27,7 +30,9 @@ describe("preview", () => {
 
   it("refuses a block without a command", async () => {
     const block = kubernetesJobBlockType.schema.parse({ image: "busybox" });
-    await expect(kubernetesJobInfrastructure.preview(block, { baseEnvironment: {} })).rejects.toMatchObject({
+    await expect(
+      kubernetesJobInfrastructure.preview(block, driverContext({ baseEnvironment: {} })),
+    ).rejects.toMatchObject({
       code: "EMPTY_COMMAND",
     });
   });

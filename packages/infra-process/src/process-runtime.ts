@@ -20,6 +20,7 @@ import {
   runEnvironment,
 } from "@infrablocks/core";
 import { processResult, statusCodeOf } from "./exit-hints.js";
+import { RunRegistry } from "./run-registry.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
 import type { ProcessBlock } from "./process-block.js";
 import { descendantPids, processGroupOf } from "./process-tree.js";
@@ -41,11 +42,10 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
   try {
     if (config.workingDir) await assertDirectory(config.workingDir);
     const env = mergeEnvironment(inheritedEnvironment(), runEnvironment(context), config.env);
-    if (context.runs) {
+    if (context.stateFolder !== undefined) {
       const command = { executable, args, cwd: workingDir, env };
-      return await supervisedRun(config, command, context, context.runs, (error) =>
-        spawnError(executable, error),
-      );
+      const runs = new RunRegistry(context.stateFolder);
+      return await supervisedRun(config, command, context, runs, (error) => spawnError(executable, error));
     }
     // A process group of its own, so kill can reach every process the command starts.
     const child = spawn(executable, args, {

@@ -13,10 +13,8 @@ import {
   isSameProcess,
   type ListRunsContext,
   processStat,
-  type RecordedRun,
   type RunContext,
   type RunInfo,
-  type RunRegistry,
   type RunResult,
   runnerAlive,
   runnerIdentity,
@@ -25,6 +23,7 @@ import { processResult, statusCodeOf } from "./exit-hints.js";
 import { type FileFollow, followFile } from "./file-follow.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
 import { tailFiles } from "./output-tail.js";
+import { type RecordedRun, RunRegistry } from "./run-registry.js";
 import type { ProcessBlock } from "./process-block.js";
 import {
   EXIT_FILE,
@@ -140,7 +139,7 @@ export async function supervisedRun(
 
 /** Follows a recorded run from now on, as the runner would have, and removes its record at the end. */
 export async function attachRun(config: ProcessBlock, context: RunContext): Promise<RunResult> {
-  const runs = context.runs;
+  const runs = context.stateFolder === undefined ? undefined : new RunRegistry(context.stateFolder);
   const run = runs ? await runs.read(context.runId) : undefined;
   if (!runs || !run) {
     throw new InfrablocksError(
@@ -177,15 +176,17 @@ export async function attachRun(config: ProcessBlock, context: RunContext): Prom
 
 /** The recorded runs whose process is alive; records of runs that ended unwatched are removed. */
 export async function listRecordedRuns(context: ListRunsContext): Promise<RunInfo[]> {
+  if (context.stateFolder === undefined) return [];
+  const runs = new RunRegistry(context.stateFolder);
   const live: RunInfo[] = [];
-  for (const run of await context.runs.list()) {
+  for (const run of await runs.list()) {
     if (run.type !== "process") continue;
     const runner = runnerAlive(run.runner);
     const elsewhere = parseProcessIdentifier(run.identifier).host !== hostname();
     const supervisor = supervisorOf(run);
     if (!elsewhere && !isSameProcess(supervisor.pid, supervisor.startTime)) {
       // A live runner removes its run's folder itself once it has read the exit status.
-      if (runner !== "yes") await context.runs.remove(run.runId);
+      if (runner !== "yes") await runs.remove(run.runId);
       continue;
     }
     live.push({

@@ -4,6 +4,8 @@ import {
   loadInfrastructure,
   RUN_INFRASTRUCTURE,
   type RunResult,
+  driverContext,
+  killContext,
 } from "@infrablocks/core";
 import type { ConformanceCheck, ConformanceOptions, DocumentFields, RunnableOptions } from "./options.js";
 import {
@@ -45,7 +47,10 @@ export function previewChecks(options: ConformanceOptions): ConformanceCheck[] {
         if (hasEnv) document.env = { ...(document.env as object | undefined), ...SECRET_VARIABLES };
         const block = await resolve(blockType, document);
         const infrastructure = await loadInfrastructure(block.blockType);
-        const text = await infrastructure.preview(block.config, { baseEnvironment: BASE_SECRET });
+        const text = await infrastructure.preview(
+          block.config,
+          driverContext({ baseEnvironment: BASE_SECRET }),
+        );
         if (typeof text !== "string" || text.trim() === "") fail("preview returned no text.");
         const needles = [...secretNeedles(options), ...Object.values(BASE_SECRET)];
         if (hasEnv) needles.push(...Object.values(SECRET_VARIABLES));
@@ -118,7 +123,7 @@ export function runChecks(options: ConformanceOptions): ConformanceCheck[] {
       const identifier = await within(capture.firstStart, timeoutMs, "the long-running run to start");
       const bound = graceSeconds * 1000 + KILL_SLACK_MS;
       await within(
-        runner.infrastructure.kill(block.config, identifier, { log: capture.log, graceSeconds }),
+        runner.infrastructure.kill(block.config, identifier, killContext({ log: capture.log, graceSeconds })),
         bound,
         `kill with a ${graceSeconds}s grace period to return`,
       );
@@ -214,7 +219,11 @@ class Runner {
     const error = await rejection(
       () =>
         within(
-          this.infrastructure.kill(block.config, identifier, { log: capture.log, graceSeconds: 1 }),
+          this.infrastructure.kill(
+            block.config,
+            identifier,
+            killContext({ log: capture.log, graceSeconds: 1 }),
+          ),
           KILL_SLACK_MS,
           `${what} to fail`,
         ),

@@ -118,6 +118,7 @@ export function captureRun() {
     stderr,
     log,
     baseEnvironment: {},
+    redact: (text) => text,
     runId: newRunId(),
     onStarted(identifier) {
       started.push(identifier);

@@ -9,6 +9,7 @@ import {
   type ResolvedBlock,
   type RunContext,
   resolveBlock,
+  killContext,
 } from "@infrablocks/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SshCommandBlock, sshCommandBlockType } from "../../src/index.js";
@@ -57,6 +58,7 @@ function capture(overrides: Partial<RunContext> = {}) {
     stderr,
     log: { info() {}, warn: (message) => warnings.push(message), error() {} },
     baseEnvironment: {},
+    redact: (text) => text,
     runId: newRunId(),
     onStarted: (identifier) => started.push(identifier),
     ...overrides,
@@ -148,7 +150,11 @@ describe.skipIf(!available)(
       );
       const leader = Number(run.started[0]?.split(":").pop());
       const child = Number(run.stdout().trim());
-      await infra.kill(config, run.started[0] as string, { log: run.context.log, graceSeconds: 1 });
+      await infra.kill(
+        config,
+        run.started[0] as string,
+        killContext({ log: run.context.log, graceSeconds: 1 }),
+      );
       expect((await finished).statusCode).toBe(-9);
       expect(run.warnings.join("\n")).toMatch(/outlived its 1s grace period; sent SIGKILL/);
       expect(running(leader)).toBe(false);
@@ -160,10 +166,14 @@ describe.skipIf(!available)(
       const config = await block({ command: ["true"] });
       const { identifier } = await infra.run(config, capture().context);
       const log = capture().context.log;
-      const gone = await infra.kill(config, identifier, { log, graceSeconds: 1 }).catch((error) => error);
+      const gone = await infra
+        .kill(config, identifier, killContext({ log, graceSeconds: 1 }))
+        .catch((error) => error);
       expect(isInfrablocksError(gone, "INFRASTRUCTURE_NOT_FOUND")).toBe(true);
       const otherPort = identifier.replace(`:${sshd.port}:`, `:${sshd.port + 1}:`);
-      const elsewhere = await infra.kill(config, otherPort, { log, graceSeconds: 1 }).catch((error) => error);
+      const elsewhere = await infra
+        .kill(config, otherPort, killContext({ log, graceSeconds: 1 }))
+        .catch((error) => error);
       expect(isInfrablocksError(elsewhere, "INFRASTRUCTURE_NOT_AVAILABLE")).toBe(true);
     });
 
@@ -223,10 +233,14 @@ describe.skipIf(!available)(
       expect(refused.message).toMatch(/refused every credential/);
       expect(refused.message).not.toContain("wrong-password-5521");
       const kill = await infra
-        .kill(config, `${sshd.user}@127.0.0.1:${sshd.port}:4242`, {
-          log: capture().context.log,
-          graceSeconds: 1,
-        })
+        .kill(
+          config,
+          `${sshd.user}@127.0.0.1:${sshd.port}:4242`,
+          killContext({
+            log: capture().context.log,
+            graceSeconds: 1,
+          }),
+        )
         .catch((error) => error);
       expect(isInfrablocksError(kill, "INFRASTRUCTURE_NOT_AVAILABLE")).toBe(true);
     });

@@ -9,7 +9,10 @@ export async function killCommand(
 ): Promise<number> {
   const block = await session.loadBlock(source);
   const infrastructure = await loadInfrastructure(block.blockType);
-  await infrastructure.kill(block.config, identifier, { log: session.log, graceSeconds: options.grace });
+  await infrastructure.kill(block.config, identifier, {
+    ...session.driverContext(block.blockType.slug),
+    graceSeconds: options.grace,
+  });
   session.log.info(`Stopped ${identifier}`);
   return 0;
 }

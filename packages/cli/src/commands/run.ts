@@ -78,7 +78,7 @@ async function followRun(
       interruptedBy === "SIGPIPE" ? "The reader of stdout went away" : `Received ${interruptedBy}`;
     session.log.info(`${reason}; stopping ${identifier} (grace ${options.grace}s)...`);
     infrastructure
-      .kill(block.config, identifier, { log: session.log, graceSeconds: options.grace })
+      .kill(block.config, identifier, { ...session.driverContext(slug), graceSeconds: options.grace })
       .catch((error: Error) => session.log.error(error.message));
   };
   // Ctrl-C, a SIGTERM from a supervisor, or the SIGHUP of a closed terminal stops the infrastructure with
@@ -108,11 +108,9 @@ async function followRun(
       // With --json, stdout carries only events; the infrastructure's output moves to stderr.
       stdout: options.json ? process.stderr : process.stdout,
       stderr: process.stderr,
-      log: session.log,
-      baseEnvironment: session.baseEnvironment,
+      // With a state folder, so that a run outlives this process should it die: ps, attach and sweep find it.
+      ...session.driverContext(slug),
       runId,
-      // Recorded, so that a run outlives this process should it die: ps, attach and sweep find it.
-      runs: session.runs,
       onStarted(started) {
         identifier = started;
         if (options.json) emit({ event: "started", identifier: started, runId });

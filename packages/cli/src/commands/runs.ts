@@ -2,7 +2,6 @@ import {
   type Infrastructure,
   InfrablocksError,
   isInfrablocksError,
-  type ListRunsContext,
   loadInfrastructure,
   RUN_INFRASTRUCTURE,
   type RunInfo,
@@ -19,7 +18,7 @@ export async function psCommand(session: Session, options: { json?: boolean }): 
     if (!blockType.capabilities.includes(RUN_INFRASTRUCTURE)) continue;
     try {
       const infrastructure = await loadInfrastructure(blockType);
-      runs.push(...((await infrastructure.listRuns?.(undefined, listContext(session))) ?? []));
+      runs.push(...((await infrastructure.listRuns?.(undefined, session.driverContext(slug))) ?? []));
     } catch (error) {
       // No engine or cluster here is a normal state of affairs, not a failure of ps.
       session.writeErr(`note: ${slug} runs are not listed: ${(error as Error).message}`);
@@ -59,7 +58,9 @@ export async function sweepCommand(
     );
   }
   const now = Date.now();
-  const orphans = (await infrastructure.listRuns(block.config, listContext(session))).filter(
+  const orphans = (
+    await infrastructure.listRuns(block.config, session.driverContext(block.blockType.slug))
+  ).filter(
     (run) =>
       run.runnerAlive === "no" &&
       (options.olderThan === undefined ||
@@ -72,7 +73,7 @@ export async function sweepCommand(
       if (options.dryRun) return "listed";
       try {
         await infrastructure.kill(block.config, run.identifier, {
-          log: session.log,
+          ...session.driverContext(block.blockType.slug),
           graceSeconds: options.grace,
         });
         return "ended";
@@ -101,10 +102,6 @@ export async function sweepCommand(
     }
   }
   return failed ? 1 : 0;
-}
-
-function listContext(session: Session): ListRunsContext {
-  return { log: session.log, baseEnvironment: session.baseEnvironment, runs: session.runs };
 }
 
 const ALIVE: Record<RunnerAlive, boolean | null> = { yes: true, no: false, unknown: null };

@@ -38,7 +38,7 @@ describe("infrablocks run | head", () => {
     expect(stderr).toContain("status=141");
     expect(stderr).not.toMatch(/error|EPIPE/i);
     expect(await processesWith(marker)).toEqual([]);
-    expect(await readdir(`${home}/runs`).catch(() => [])).toEqual([]);
+    expect(await readdir(`${home}/state/process`).catch(() => [])).toEqual([]);
   }, 90_000);
 
   it("keeps the run's own status when it had ended before the reader went away", async () => {

@@ -58,7 +58,7 @@ describe("process runs whose runner died", () => {
     });
     await orphanRun(doc, "process-chatty", { home });
     // The command finishes unwatched (nothing reads its output); its supervisor records the exit.
-    const exitFile = join(home, "runs", "process-chatty", "exit.json");
+    const exitFile = join(home, "state", "process", "process-chatty", "exit.json");
     for (let waited = 0; !existsSync(exitFile); waited += 100) {
       expect(waited).toBeLessThan(60_000);
       await sleep(100);

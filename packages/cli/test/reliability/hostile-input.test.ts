@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadInfrastructure, resolveBlock } from "@infrablocks/core";
+import { loadInfrastructure, resolveBlock, driverContext } from "@infrablocks/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, freshHome } from "../integration/cli-support.js";
@@ -286,7 +286,10 @@ describe("JSON-patch prototype pollution in kubernetes-job customizations", () =
       loadSaved,
     );
     const infrastructure = await loadInfrastructure(block.blockType);
-    const preview = await infrastructure.preview(block.config as never, { baseEnvironment: {} });
+    const preview = await infrastructure.preview(
+      block.config as never,
+      driverContext({ baseEnvironment: {} }),
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain("polluted");
     expect(preview).toContain("__proto__");

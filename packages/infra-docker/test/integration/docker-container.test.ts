@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { isInfrablocksError } from "@infrablocks/core";
+import { isInfrablocksError, killContext } from "@infrablocks/core";
 import { dockerAvailable } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from "../../../docker-registry/test/support/busybox-image.js";
@@ -254,7 +254,7 @@ describe.runIf(available)("docker-container against a real engine", () => {
           onStarted: (identifier) => {
             const containerId = identifier.slice(identifier.lastIndexOf(":") + 1);
             killed = waitUntilRunning(containerId).then(async () =>
-              (await infrastructure()).kill(busybox({}), identifier, { log, graceSeconds: 1 }),
+              (await infrastructure()).kill(busybox({}), identifier, killContext({ log, graceSeconds: 1 })),
             );
           },
         },
@@ -275,7 +275,7 @@ describe.runIf(available)("docker-container against a real engine", () => {
         {
           onStarted: (identifier) => {
             killed = waitUntilRunning(identifier.slice(identifier.lastIndexOf(":") + 1)).then(async () =>
-              (await infrastructure()).kill(busybox({}), identifier, { log, graceSeconds: 60 }),
+              (await infrastructure()).kill(busybox({}), identifier, killContext({ log, graceSeconds: 60 })),
             );
           },
         },
@@ -288,14 +288,16 @@ describe.runIf(available)("docker-container against a real engine", () => {
     it("reports an ended or unknown container as not found", async () => {
       const run = await runBlock(busybox({ command: ["true"] }));
       const infra = await infrastructure();
-      await expect(infra.kill(busybox({}), run.identifier, { log, graceSeconds: 1 })).rejects.toSatisfy(
+      await expect(
+        infra.kill(busybox({}), run.identifier, killContext({ log, graceSeconds: 1 })),
+      ).rejects.toSatisfy(
         (error) =>
           isInfrablocksError(error, "INFRASTRUCTURE_NOT_FOUND") &&
           (error as Error).message.includes("already ended"),
       );
       const unknown = `${run.identifier.slice(0, run.identifier.lastIndexOf(":"))}:${"f".repeat(64)}`;
-      await expect(infra.kill(busybox({}), unknown, { log, graceSeconds: 1 })).rejects.toSatisfy((error) =>
-        isInfrablocksError(error, "INFRASTRUCTURE_NOT_FOUND"),
+      await expect(infra.kill(busybox({}), unknown, killContext({ log, graceSeconds: 1 }))).rejects.toSatisfy(
+        (error) => isInfrablocksError(error, "INFRASTRUCTURE_NOT_FOUND"),
       );
     });
 

@@ -66,6 +66,7 @@ export async function runBlock(config: DockerContainerBlock, options: RunOptions
       stderr,
       log,
       baseEnvironment: options.baseEnvironment ?? {},
+      redact: (text) => text,
       runId: options.runId ?? newRunId(),
       onStarted: (started) => {
         identifier = started;

@@ -1,3 +1,4 @@
+import { killContext } from "@infrablocks/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   capture,
@@ -20,10 +21,10 @@ function countingCommand(count: number, pauseMs: number): string[] {
   ];
 }
 
-const quietKill = {
+const quietKill = killContext({
   graceSeconds: 0,
   log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-};
+});
 
 /** The name of the first pod the run reported running. */
 function runningPod(messages: string[]): string | undefined {

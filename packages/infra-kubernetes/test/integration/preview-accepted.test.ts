@@ -1,4 +1,4 @@
-import { parseYaml } from "@infrablocks/core";
+import { parseYaml, driverContext } from "@infrablocks/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   clusterAvailable,
@@ -23,7 +23,9 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job prev
       labels: { "example.com/team": "Data Platform" },
       env: { GREETING: "hello" },
     });
-    const manifest = parseYaml(await infrastructure.preview(block, { baseEnvironment: {} })) as {
+    const manifest = parseYaml(
+      await infrastructure.preview(block, driverContext({ baseEnvironment: {} })),
+    ) as {
       metadata: { namespace?: string };
     };
     const server = cluster.server as NonNullable<TestCluster["server"]>;

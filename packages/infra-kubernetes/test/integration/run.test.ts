@@ -1,3 +1,4 @@
+import { killContext } from "@infrablocks/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   capture,
@@ -93,25 +94,25 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
     expect(identifier.split(":")[1]).toBe(namespace);
 
     const defaultBlock = jobBlock(cluster, { command: ["true"] });
-    await expect(infrastructure.kill(defaultBlock, identifier, killContext())).rejects.toMatchObject({
+    await expect(infrastructure.kill(defaultBlock, identifier, quietKill())).rejects.toMatchObject({
       code: "INFRASTRUCTURE_NOT_AVAILABLE",
       message: expect.stringContaining(`namespace '${namespace}'`),
     });
     const [, ns, name] = identifier.split(":");
     await expect(
-      infrastructure.kill(block, `other-cluster:${ns}:${name}`, killContext()),
+      infrastructure.kill(block, `other-cluster:${ns}:${name}`, quietKill()),
     ).rejects.toMatchObject({
       code: "INFRASTRUCTURE_NOT_AVAILABLE",
     });
-    await expect(infrastructure.kill(block, "not an identifier", killContext())).rejects.toMatchObject({
+    await expect(infrastructure.kill(block, "not an identifier", quietKill())).rejects.toMatchObject({
       code: "INVALID_IDENTIFIER",
     });
 
-    await infrastructure.kill(block, identifier, killContext());
+    await infrastructure.kill(block, identifier, quietKill());
     const result = await running;
     expect(result.statusCode).toBe(-1);
     expect(result.message).toContain("deleted");
-    await expect(infrastructure.kill(block, identifier, killContext())).rejects.toMatchObject({
+    await expect(infrastructure.kill(block, identifier, quietKill())).rejects.toMatchObject({
       code: "INFRASTRUCTURE_NOT_FOUND",
     });
   }, 90_000);
@@ -127,11 +128,11 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
     const identifier = run.identifiers[0] as string;
     expect(identifier.split(":")[1]).toBe(namespace);
     await expect(
-      infrastructure.kill(block, identifier.replace(/:[^:]+$/, ":a:b"), killContext()),
+      infrastructure.kill(block, identifier.replace(/:[^:]+$/, ":a:b"), quietKill()),
     ).rejects.toMatchObject({
       code: "INVALID_IDENTIFIER",
     });
-    await infrastructure.kill(block, identifier, killContext());
+    await infrastructure.kill(block, identifier, quietKill());
     expect((await running).statusCode).toBe(-1);
   }, 90_000);
 
@@ -172,7 +173,7 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
       const running = infrastructure.run(block, run.context);
       await until(() => run.identifiers.length > 0);
       server.resetRequests();
-      await infrastructure.kill(block, run.identifiers[0] as string, killContext(3));
+      await infrastructure.kill(block, run.identifiers[0] as string, quietKill(3));
       const deletes = server.requests.filter((request) => request.method === "DELETE");
       expect(deletes).toHaveLength(1);
       expect(deletes[0]?.path).toMatch(/\/apis\/batch\/v1\/namespaces\/default\/jobs\/infrablocks-job-/);
@@ -183,8 +184,11 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
   );
 });
 
-function killContext(graceSeconds = 5) {
-  return { graceSeconds, log: { info: () => undefined, warn: () => undefined, error: () => undefined } };
+function quietKill(graceSeconds = 5) {
+  return killContext({
+    graceSeconds,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
 }
 
 async function createNamespace(cluster: TestCluster, name: string): Promise<void> {

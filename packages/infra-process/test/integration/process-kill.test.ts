@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isInfrablocksError } from "@infrablocks/core";
+import { isInfrablocksError, killContext } from "@infrablocks/core";
 import { describe, expect, it } from "vitest";
 import { capture, processBlock, processInfrastructure, quietLog } from "./run-support.js";
 
@@ -50,7 +50,11 @@ describe("process kill", () => {
     }, "three levels");
     const tree = pidsRecorded();
 
-    await infrastructure.kill(config, run.started[0] as string, { log: quietLog, graceSeconds: 1 });
+    await infrastructure.kill(
+      config,
+      run.started[0] as string,
+      killContext({ log: quietLog, graceSeconds: 1 }),
+    );
     const result = await finished;
 
     expect(result.statusCode).toBe(-9);
@@ -63,7 +67,11 @@ describe("process kill", () => {
     const run = capture();
     const finished = infrastructure.run(config, run.context);
     await waitFor(() => run.started.length === 1, "the run to start");
-    await infrastructure.kill(config, run.started[0] as string, { log: quietLog, graceSeconds: 30 });
+    await infrastructure.kill(
+      config,
+      run.started[0] as string,
+      killContext({ log: quietLog, graceSeconds: 30 }),
+    );
     expect((await finished).statusCode).toBe(-15);
   });
 
@@ -72,11 +80,11 @@ describe("process kill", () => {
     const config = await processBlock({ command: ["true"] });
     const result = await infrastructure.run(config, capture().context);
     const gone = await infrastructure
-      .kill(config, result.identifier, { log: quietLog, graceSeconds: 1 })
+      .kill(config, result.identifier, killContext({ log: quietLog, graceSeconds: 1 }))
       .catch((error) => error);
     expect(isInfrablocksError(gone, "INFRASTRUCTURE_NOT_FOUND")).toBe(true);
     const elsewhere = await infrastructure
-      .kill(config, `not-${hostname()}:1234`, { log: quietLog, graceSeconds: 1 })
+      .kill(config, `not-${hostname()}:1234`, killContext({ log: quietLog, graceSeconds: 1 }))
       .catch((error) => error);
     expect(isInfrablocksError(elsewhere, "INFRASTRUCTURE_NOT_AVAILABLE")).toBe(true);
   });

@@ -2,7 +2,7 @@ import { createWriteStream, existsSync, openSync } from "node:fs";
 import { mkdtemp, readFile, realpath } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { isInfrablocksError, RunRegistry } from "@infrablocks/core";
+import { driverContext, isInfrablocksError } from "@infrablocks/core";
 import { describe, expect, it } from "vitest";
 import { capture, processBlock, processInfrastructure } from "./run-support.js";
 
@@ -71,7 +71,7 @@ describe("process run", () => {
       const bare = capture();
       await infrastructure.run(config, bare.context);
       expect(bare.stdout()).toBe("unset|unset\n");
-      const supervised = capture({ runs: new RunRegistry(await mkdtemp(join(tmpdir(), "ib-env-"))) });
+      const supervised = capture({ stateFolder: await mkdtemp(join(tmpdir(), "ib-env-")) });
       await infrastructure.run(config, supervised.context);
       expect(supervised.stdout()).toBe("unset|unset\n");
     } finally {
@@ -190,9 +190,12 @@ describe("process preview", () => {
       command: ["echo", "two words"],
       env: { API_TOKEN: "s3cr3t-value", PLAIN: "shown", GONE: null },
     });
-    const text = await infrastructure.preview(config, {
-      baseEnvironment: { INFRABLOCKS_API_KEY: "k3y-value" },
-    });
+    const text = await infrastructure.preview(
+      config,
+      driverContext({
+        baseEnvironment: { INFRABLOCKS_API_KEY: "k3y-value" },
+      }),
+    );
     expect(text).toBe(
       "INFRABLOCKS_API_KEY='********' \\\nAPI_TOKEN='********' \\\nPLAIN=shown \\\necho 'two words'",
     );

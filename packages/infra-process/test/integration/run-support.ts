@@ -36,6 +36,7 @@ export function capture(overrides: Partial<RunContext> = {}) {
     stderr,
     log: quietLog,
     baseEnvironment: {},
+    redact: (text) => text,
     runId: newRunId(),
     onStarted: (identifier) => started.push(identifier),
     ...overrides,

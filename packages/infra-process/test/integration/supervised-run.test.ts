@@ -2,20 +2,21 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isInfrablocksError, RunRegistry } from "@infrablocks/core";
+import { isInfrablocksError, killContext } from "@infrablocks/core";
+import { RunRegistry } from "../../src/run-registry.js";
 import { describe, expect, it } from "vitest";
 import { capture, processBlock, processInfrastructure, quietLog } from "./run-support.js";
 
-/** Runs supervised through a run registry, as the CLI runs them. */
+/** A state folder's run registry: runs given a state folder are supervised, as the CLI runs them. */
 async function registry(): Promise<RunRegistry> {
   return new RunRegistry(await mkdtemp(join(tmpdir(), "ib-supervised-")));
 }
 
-describe("process runs supervised through the run registry", () => {
+describe("process runs given a state folder, supervised", () => {
   it("pass arguments verbatim through the supervisor, never through a shell's parsing", async () => {
     const runs = await registry();
     const workingDir = await mkdtemp(join(tmpdir(), "ib-quoting-"));
-    const run = capture({ runs });
+    const run = capture({ stateFolder: runs.folder });
     const tricky = ["a b", "$(touch pwned)", "'q'\"", "*", "$INFRABLOCKS_RUN_ID", "", "-n"];
     const result = await (await processInfrastructure()).run(
       await processBlock({ command: ["printf", "[%s]", ...tricky], workingDir }),
@@ -31,7 +32,7 @@ describe("process runs supervised through the run registry", () => {
   it("keep stdout and stderr apart and report exit codes and signals as bare runs do", async () => {
     const runs = await registry();
     const infrastructure = await processInfrastructure();
-    const run = capture({ runs });
+    const run = capture({ stateFolder: runs.folder });
     const failed = await infrastructure.run(
       await processBlock({ command: ["sh", "-c", "echo out; echo err >&2; exit 3"] }),
       run.context,
@@ -41,12 +42,12 @@ describe("process runs supervised through the run registry", () => {
     expect(run.stderr()).toBe("err\n");
     const killed = await infrastructure.run(
       await processBlock({ command: ["sh", "-c", "kill -KILL $$"] }),
-      capture({ runs }).context,
+      capture({ stateFolder: runs.folder }).context,
     );
     expect(killed).toMatchObject({ statusCode: -9, signal: 9, message: expect.stringContaining("SIGKILL") });
     const memory = await infrastructure.run(
       await processBlock({ command: ["sh", "-c", "exit 247"] }),
-      capture({ runs }).context,
+      capture({ stateFolder: runs.folder }).context,
     );
     expect(memory.statusCode).toBe(247);
   });
@@ -54,7 +55,10 @@ describe("process runs supervised through the run registry", () => {
   it("report a missing executable before starting anything, as bare runs do", async () => {
     const runs = await registry();
     const error = await (await processInfrastructure())
-      .run(await processBlock({ command: ["no-such-binary-ib"] }), capture({ runs }).context)
+      .run(
+        await processBlock({ command: ["no-such-binary-ib"] }),
+        capture({ stateFolder: runs.folder }).context,
+      )
       .catch((caught: unknown) => caught);
     expect(isInfrablocksError(error, "EXECUTABLE_NOT_FOUND")).toBe(true);
     expect((error as Error).message).toContain("no-such-binary-ib");
@@ -68,9 +72,9 @@ describe("process runs supervised through the run registry", () => {
     });
     let killed: Promise<void> | undefined;
     const run = capture({
-      runs,
+      stateFolder: runs.folder,
       onStarted: (identifier) => {
-        killed = infrastructure.kill(block, identifier, { log: quietLog, graceSeconds: 10 });
+        killed = infrastructure.kill(block, identifier, killContext({ log: quietLog, graceSeconds: 10 }));
       },
     });
     const result = await infrastructure.run(block, run.context);
@@ -84,9 +88,14 @@ describe("process runs supervised through the run registry", () => {
     const infrastructure = await processInfrastructure();
     let listed: unknown;
     const run = capture({
-      runs,
+      stateFolder: runs.folder,
       onStarted: () => {
-        listed = infrastructure.listRuns?.(undefined, { log: quietLog, baseEnvironment: {}, runs });
+        listed = infrastructure.listRuns?.(undefined, {
+          log: quietLog,
+          baseEnvironment: {},
+          redact: (text) => text,
+          stateFolder: runs.folder,
+        });
       },
     });
     const result = await infrastructure.run(await processBlock({ command: ["sleep", "0.5"] }), run.context);
@@ -104,7 +113,7 @@ describe("process runs supervised through the run registry", () => {
     const infrastructure = await processInfrastructure();
     let seen: { cmdline: string; ignored: string } | undefined;
     const run = capture({
-      runs,
+      stateFolder: runs.folder,
       onStarted: (identifier) => {
         const pid = identifier.slice(identifier.lastIndexOf(":") + 1);
         const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -125,7 +134,7 @@ describe("process runs supervised through the run registry", () => {
     const runs = await registry();
     const infrastructure = await processInfrastructure();
     const run = capture({
-      runs,
+      stateFolder: runs.folder,
       onStarted: (identifier) =>
         process.kill(Number(identifier.slice(identifier.lastIndexOf(":") + 1)), "SIGTERM"),
     });
@@ -135,7 +144,7 @@ describe("process runs supervised through the run registry", () => {
 
   it("keep at most outputTailBytes of output on disk while every byte reaches the runner", async () => {
     const runs = await registry();
-    const run = capture({ runs });
+    const run = capture({ stateFolder: runs.folder });
     const cap = 64 * 1024;
     const bytes = 32 * 1024 * 1024;
     let largest = 0;

@@ -2,9 +2,8 @@ import { mkdtemp, readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isInfrablocksError } from "./errors.js";
+import { isInfrablocksError, processStat, runnerIdentity } from "@infrablocks/core";
 import { type RecordedRun, RunRegistry } from "./run-registry.js";
-import { processStat, runnerIdentity } from "./runs.js";
 
 async function registry(): Promise<RunRegistry> {
   return new RunRegistry(await mkdtemp(join(tmpdir(), "ib-runs-")));

@@ -1,8 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { InfrablocksError } from "./errors.js";
-import { assertRunId, isSameProcess } from "./runs.js";
-import { defaultStoreHome, writeSyncedTemporary } from "./store.js";
+import { assertRunId, InfrablocksError, isSameProcess, writeSyncedTemporary } from "@infrablocks/core";
 
 /** What the registry records of a run whose infrastructure is a local process. */
 export interface RecordedRun {
@@ -25,18 +23,18 @@ export interface RecordedRun {
 const ENTRY = "run.json";
 
 /**
- * Local runs that must be findable after their runner dies, under `<home>/runs/<run id>/`: the entry
- * `run.json` (written atomically), and whatever the run keeps beside it (a process's output and exit
- * status). The runner removes the folder when the run ends normally; `prune` removes the folders of
- * runs that ended while nobody watched. Docker and Kubernetes runs need no registry: their labels
- * are the record.
+ * `process` runs that must be findable after their runner dies, in the driver's state folder, one
+ * folder per run: the entry `run.json` (written atomically), and what the supervisor keeps beside it
+ * (the output's tail and the exit). The runner removes the folder when the run ends normally;
+ * `listRuns` removes the folders of runs that ended while nobody watched. Docker and Kubernetes runs
+ * need no registry: their labels are the record.
  */
 export class RunRegistry {
-  /** `<home>/runs` */
+  /** The driver's state folder (`$INFRABLOCKS_HOME/state/process` for the CLI). */
   readonly folder: string;
 
-  constructor(home: string = defaultStoreHome()) {
-    this.folder = join(home, "runs");
+  constructor(folder: string) {
+    this.folder = folder;
   }
 
   /** The folder of a run, where it keeps its files. */
