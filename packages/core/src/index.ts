@@ -42,6 +42,7 @@ export type {
   ListRunsContext,
   Logger,
   PreviewContext,
+  ProgressOutput,
   RunContext,
   RunInfo,
   RunResult,

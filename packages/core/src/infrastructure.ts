@@ -9,12 +9,25 @@ export interface Logger {
   error(message: string): void;
 }
 
+/**
+ * Where a run draws live progress, such as an image pull's (the CLI gives stderr, except with
+ * --json). Unset, a run shows none.
+ */
+export interface ProgressOutput {
+  /** A terminal gets lines redrawn in place; anything else a line of totals every few seconds. */
+  readonly terminal: boolean;
+  /** The terminal's width, so that no line wraps (which would break redrawing in place). */
+  readonly columns?: number;
+  write(text: string): void;
+}
+
 export interface RunContext {
   /** Receives the infrastructure's standard output when the block streams output. */
   stdout: Writable;
   /** Receives the infrastructure's standard error when the block streams output. */
   stderr: Writable;
   log: Logger;
+  progress?: ProgressOutput;
   /** The `INFRABLOCKS_*` variables passed to every infrastructure; a block's `env` overrides them. */
   baseEnvironment: Readonly<Record<string, string>>;
   /** Called once, as soon as the infrastructure exists, with its identifier. */

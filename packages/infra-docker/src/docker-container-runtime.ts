@@ -84,6 +84,7 @@ async function run(config: DockerContainerBlock, context: RunContext): Promise<R
     plan.pullPolicy,
     () => pullCredentials(docker, config, plan.image, context.log),
     context.log,
+    context.progress,
   ).catch((error: unknown) => {
     throw failure("image: checking or pulling the image failed", error, redactor, engine.host);
   });

@@ -109,6 +109,8 @@ async function followRun(
       stdout: options.json ? process.stderr : process.stdout,
       stderr: process.stderr,
       log: session.log,
+      // With --json, no live progress (an image pull's): only the logged lines.
+      progress: options.json ? undefined : session.progress,
       baseEnvironment: session.baseEnvironment,
       runId,
       // Recorded, so that a run outlives this process should it die: ps, attach and sweep find it.
