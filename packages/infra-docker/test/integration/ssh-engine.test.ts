@@ -115,5 +115,11 @@ describe.runIf(available)("an ssh:// engine (the local sshd, docker system dial-
       `Cannot reach the Docker Engine at ssh://nobody-here@127.0.0.1:${sshd.port}`,
     );
     expect((error as Error).message).toContain("Permission denied");
+    // kill, which asks the engine nothing first, says it too.
+    const identifier = `ssh://nobody-here@127.0.0.1:${sshd.port}:${"0".repeat(64)}`;
+    const killError = await (await infrastructure())
+      .kill(busybox({}), identifier, { log, graceSeconds: 1 })
+      .catch((caught: unknown) => caught);
+    expect((killError as Error).message).toContain("Permission denied");
   }, 60_000);
 });
