@@ -8,6 +8,7 @@ import {
   InfrablocksError,
   isSecretVariableName,
   type Logger,
+  type ProgressOutput,
   parseDocumentReference,
   parseDocumentText,
   Redactor,
@@ -33,6 +34,14 @@ export class Session {
     info: (message) => this.writeErr(message),
     warn: (message) => this.writeErr(`warning: ${message}`),
     error: (message) => this.writeErr(`error: ${message}`),
+  };
+  /** Live progress on stderr: redrawn in place on a terminal (not a dumb one), else lines of totals. */
+  readonly progress: ProgressOutput = {
+    terminal: process.stderr.isTTY === true && process.env.TERM !== "dumb",
+    get columns() {
+      return process.stderr.columns;
+    },
+    write: (text) => process.stderr.write(this.redactor.redact(text)),
   };
   readonly registry: BlockRegistry = installedBlockTypes((message) => this.log.warn(message));
 

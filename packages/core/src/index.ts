@@ -43,6 +43,7 @@ export type {
   ListRunsContext,
   Logger,
   PreviewContext,
+  ProgressOutput,
   RunContext,
   RunInfo,
   RunResult,

@@ -31,11 +31,25 @@ export interface DriverContext {
   stateFolder?: string;
 }
 
+/** A place to draw live progress on. */
+export interface ProgressOutput {
+  /** A terminal gets lines redrawn in place; anything else a line of totals every few seconds. */
+  readonly terminal: boolean;
+  /** The terminal's width, so that no line wraps (which would break redrawing in place). */
+  readonly columns?: number;
+  write(text: string): void;
+}
+
 export interface RunContext extends DriverContext {
   /** Receives the infrastructure's standard output when the block streams output. */
   stdout: Writable;
   /** Receives the infrastructure's standard error when the block streams output. */
   stderr: Writable;
+  /**
+   * Where a run draws live progress, such as an image pull's (the CLI gives stderr, except with
+   * --json). Unset, a run shows none.
+   */
+  progress?: ProgressOutput;
   /** Called once, as soon as the infrastructure exists, with its identifier. */
   onStarted(identifier: string): void;
   /**

@@ -5,11 +5,14 @@ import { InfrablocksError } from "@infrablocks/core";
 import Docker from "dockerode";
 import { DEFAULT_SOCKET, type DockerHost, resolveDockerEngine } from "./docker-host.js";
 import { engineMessage, isConnectionError, unreachableError } from "./engine-errors.js";
+import { sshBridge } from "./ssh-bridge.js";
 
 /** A client for the engine DOCKER_HOST or the Docker context names. */
 export interface Engine {
   readonly docker: Docker;
   readonly host: DockerHost;
+  /** Why the transport to the engine last failed, when it can say (ssh's stderr). */
+  readonly transportError?: () => string | undefined;
 }
 
 // Answering /version takes an engine milliseconds; much longer means it is hung or unreachable.
@@ -18,6 +21,20 @@ const VERSION_TIMEOUT_MS = 15_000;
 /** A client for the engine the docker CLI would use; nothing is sent yet. */
 export function engineClient(env: NodeJS.ProcessEnv = process.env): Engine {
   const host = resolveDockerEngine(env, defaultSocket());
+  if (host.ssh) {
+    const bridge = sshBridge(host.endpoint, host.ssh);
+    // docker-modem and engineRequest accept a socket path that is a function answering a promise.
+    const socketPath = bridge.socketPath as unknown as string;
+    // The rest is given too: docker-modem would read DOCKER_HOST itself and use its own ssh client.
+    const docker = new Docker({
+      socketPath,
+      host: undefined,
+      port: undefined,
+      protocol: "http",
+      username: undefined,
+    });
+    return { docker, host, transportError: bridge.lastError };
+  }
   // Every connection setting is given, so docker-modem's own reading of DOCKER_HOST cannot differ.
   const docker = new Docker({
     socketPath: host.socketPath,
@@ -57,7 +74,7 @@ export async function engineVersion(engine: Engine): Promise<string> {
       (error as Error).name === "AbortError" ||
       (error as Error).name === "TimeoutError"
     ) {
-      throw unreachableError(engine.host, error);
+      throw unreachableError(engine.host, error, engine.transportError?.());
     }
     throw new InfrablocksError(
       "INFRASTRUCTURE_ERROR",

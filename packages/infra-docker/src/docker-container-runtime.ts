@@ -36,7 +36,6 @@ import {
 import { awaitExit, type ExitWatch, watchExit } from "./container-wait.js";
 import { type Engine, engineClient, engineVersion, supportsHostGateway } from "./docker-client.js";
 import type { DockerContainerBlock } from "./docker-container-block.js";
-import type { DockerHost } from "./docker-host.js";
 import { engineMessage, isConnectionError, statusOf, unreachableError } from "./engine-errors.js";
 import { exitMessage } from "./exit-message.js";
 import { containerIdentifier, parseContainerIdentifier } from "./identifier.js";
@@ -84,8 +83,9 @@ async function run(config: DockerContainerBlock, context: RunContext): Promise<R
     plan.pullPolicy,
     () => pullCredentials(docker, config, plan.image, context.log),
     context.log,
+    context.progress,
   ).catch((error: unknown) => {
-    throw failure("image: checking or pulling the image failed", error, redactor, engine.host);
+    throw failure("image: checking or pulling the image failed", error, redactor, engine);
   });
   const container = await createContainer(engine, plan, redactor, context.log);
   const identifier = containerIdentifier(engine.host.endpoint, container.id);
@@ -132,7 +132,7 @@ async function kill(_config: DockerContainerBlock, identifier: string, context: 
   }
   const container = engine.docker.getContainer(containerId);
   const state = await settledState(container).catch((error: unknown) => {
-    throw failure(`Inspecting container ${short} failed`, error, undefined, engine.host);
+    throw failure(`Inspecting container ${short} failed`, error, undefined, engine);
   });
   if (state?.Status === "created") {
     // The run that created it never started it (it would have within the wait): nothing runs, so remove it.
@@ -155,7 +155,7 @@ async function kill(_config: DockerContainerBlock, identifier: string, context: 
     const status = statusOf(error);
     if (status === 304) return; // It ended on its own in the meantime.
     if (status === 404) throw notFound(short, "it was removed while being stopped");
-    throw failure(`Stopping container ${short} failed`, error, undefined, engine.host);
+    throw failure(`Stopping container ${short} failed`, error, undefined, engine);
   }
 }
 
@@ -175,7 +175,7 @@ async function attach(config: DockerContainerBlock, context: RunContext): Promis
       filters: { label: [`${RUN_ID_LABEL}=${context.runId}`] },
     });
   } catch (error) {
-    throw failure(`Looking for the container of run '${context.runId}' failed`, error, redactor, engine.host);
+    throw failure(`Looking for the container of run '${context.runId}' failed`, error, redactor, engine);
   }
   const info = found.sort((a, b) => b.Created - a.Created)[0];
   if (!info) {
@@ -209,7 +209,7 @@ async function attach(config: DockerContainerBlock, context: RunContext): Promis
   } catch (error) {
     watch?.cancel();
     output?.stop();
-    throw failure(`Attaching to container ${short} failed`, error, redactor, engine.host);
+    throw failure(`Attaching to container ${short} failed`, error, redactor, engine);
   }
   try {
     const { statusCode, message } = await collectExit(
@@ -238,7 +238,7 @@ async function listRuns(
   try {
     found = await engine.docker.listContainers({ all: true, filters: { label: [RUN_ID_LABEL] } });
   } catch (error) {
-    throw failure("Listing the containers of runs failed", error, undefined, engine.host);
+    throw failure("Listing the containers of runs failed", error, undefined, engine);
   }
   return found
     .filter((info) => LIVE_STATES.has(info.State))
@@ -267,13 +267,13 @@ async function supervise(
   context: RunContext,
   redactor: Redactor,
 ): Promise<{ statusCode: number; message?: string }> {
-  const { docker, host } = engine;
+  const { docker } = engine;
   for (const network of plan.extraNetworks) {
     await docker
       .getNetwork(network)
       .connect({ Container: container.id })
       .catch((error: unknown) => {
-        throw failure(`networks: connecting the container to '${network}' failed`, error, redactor, host);
+        throw failure(`networks: connecting the container to '${network}' failed`, error, redactor, engine);
       });
   }
   let output: OutputCopy | undefined;
@@ -290,7 +290,7 @@ async function supervise(
   } catch (error) {
     watch?.cancel();
     output?.stop();
-    throw startFailure(error, command, plan.image, redactor, host);
+    throw startFailure(error, command, plan.image, redactor, engine);
   }
   return collectExit(engine, container, config, output, watch, context, redactor);
 }
@@ -373,7 +373,7 @@ async function createContainer(
         log.warn(`Docker container name '${name}' is taken; trying the next one.`);
         continue;
       }
-      throw failure("Creating the container failed", error, redactor, engine.host);
+      throw failure("Creating the container failed", error, redactor, engine);
     }
   }
   throw new InfrablocksError(
@@ -467,7 +467,7 @@ function startFailure(
   command: string[],
   image: ImageReference,
   redactor: Redactor,
-  host: DockerHost,
+  engine: Engine,
 ): InfrablocksError {
   if (error instanceof InfrablocksError) return error;
   const missing = EXEC_NOT_FOUND.exec(engineMessage(error));
@@ -478,17 +478,17 @@ function startFailure(
       { blockType: SLUG },
     );
   }
-  return failure("Starting the container failed", error, redactor, host);
+  return failure("Starting the container failed", error, redactor, engine);
 }
 
 function failure(
   action: string,
   error: unknown,
   redactor: Redactor | undefined,
-  host: DockerHost,
+  engine: Engine,
 ): InfrablocksError {
   if (error instanceof InfrablocksError) return error;
-  if (isConnectionError(error)) return unreachableError(host, error);
+  if (isConnectionError(error)) return unreachableError(engine.host, error, engine.transportError?.());
   // No `cause`: client errors carry request details that must not reach a log.
   return new InfrablocksError("INFRASTRUCTURE_ERROR", `${action}: ${engineMessage(error, redactor)}`, {
     blockType: SLUG,

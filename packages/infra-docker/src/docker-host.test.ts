@@ -29,13 +29,31 @@ describe("resolveDockerHost", () => {
     expect(resolveDockerHost({ DOCKER_HOST: "tcp://h:2375", DOCKER_TLS_VERIFY: "1" }).tls).toBe(true);
   });
 
-  it("refuses ssh:// with a way out", () => {
-    try {
-      resolveDockerHost({ DOCKER_HOST: "ssh://me@host" });
-      expect.unreachable();
-    } catch (error) {
-      expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
-      expect((error as Error).message).toContain("DOCKER_HOST=ssh://me@host is not supported");
+  it("reads ssh:// as the docker CLI does, naming the engine by user, host and port", () => {
+    expect(resolveDockerHost({ DOCKER_HOST: "ssh://me@Build.example.com:2222" })).toEqual({
+      endpoint: "ssh://me@build.example.com:2222",
+      tls: false,
+      source: "DOCKER_HOST=ssh://me@Build.example.com:2222",
+      ssh: { host: "build.example.com", user: "me", port: 2222 },
+    });
+    expect(resolveDockerHost({ DOCKER_HOST: "ssh://[::1]" })).toMatchObject({
+      endpoint: "ssh://[::1]",
+      ssh: { host: "::1" },
+    });
+  });
+
+  it("refuses an ssh:// address with a password or a path", () => {
+    for (const [value, says] of [
+      ["ssh://me:pw@host", "a password in the address is not supported"],
+      ["ssh://me@host/var/run/docker.sock", "no path may follow the host"],
+    ]) {
+      try {
+        resolveDockerHost({ DOCKER_HOST: value });
+        expect.unreachable();
+      } catch (error) {
+        expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
+        expect((error as Error).message).toContain(says);
+      }
     }
   });
 });

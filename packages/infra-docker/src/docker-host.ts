@@ -19,6 +19,14 @@ export interface DockerHost {
   readonly source: string;
   /** The directory of a context's TLS material (ca.pem, cert.pem, key.pem), instead of DOCKER_CERT_PATH. */
   readonly certPath?: string;
+  /** For `ssh://[user@]host[:port]`: the engine is reached through `docker system dial-stdio` there. */
+  readonly ssh?: SshTarget;
+}
+
+export interface SshTarget {
+  readonly host: string;
+  readonly user?: string;
+  readonly port?: number;
 }
 
 /**
@@ -67,8 +75,8 @@ export function resolveDockerEngine(env: NodeJS.ProcessEnv, defaultSocket = DEFA
 }
 
 /**
- * Reads DOCKER_HOST (`unix://`, `tcp://`, `http(s)://`, `npipe://` or `host:port`). Unset, it is
- * `defaultSocket`. SSH is refused: it needs a transport this driver does not ship.
+ * Reads DOCKER_HOST (`unix://`, `tcp://`, `http(s)://`, `npipe://`, `ssh://` or `host:port`). Unset,
+ * it is `defaultSocket`.
  */
 export function resolveDockerHost(env: NodeJS.ProcessEnv, defaultSocket = DEFAULT_SOCKET): DockerHost {
   const value = env.DOCKER_HOST?.trim();
@@ -86,13 +94,7 @@ export function resolveDockerHost(env: NodeJS.ProcessEnv, defaultSocket = DEFAUL
     const socketPath = value.slice(scheme.length) || defaultSocket;
     return { endpoint: `${scheme}${socketPath}`, socketPath, tls: false, source };
   }
-  if (value.startsWith("ssh://")) {
-    throw new InfrablocksError(
-      "INFRASTRUCTURE_ERROR",
-      `${source} is not supported: reach the engine over unix:// or tcp:// (e.g. forward its socket with 'ssh -L /tmp/docker.sock:/var/run/docker.sock host').`,
-      { blockType: "docker-container" },
-    );
-  }
+  if (value.startsWith("ssh://")) return sshHost(value, source);
   let url: URL;
   try {
     url = new URL(/^[a-z]+:\/\//i.test(value) ? value.replace(/^tcp:/i, "http:") : `http://${value}`);
@@ -112,6 +114,34 @@ export function resolveDockerHost(env: NodeJS.ProcessEnv, defaultSocket = DEFAUL
 }
 
 // --- Internal helpers ---
+
+/** `ssh://[user@]host[:port]`, read as the docker CLI reads it: no password, no path. */
+function sshHost(value: string, source: string): DockerHost {
+  const wrong = (what: string) =>
+    new InfrablocksError("INFRASTRUCTURE_ERROR", `${source}: ${what}; expected ssh://[user@]host[:port].`, {
+      blockType: "docker-container",
+    });
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw wrong("not an address");
+  }
+  if (!url.hostname) throw wrong("no host");
+  if (url.password) throw wrong("a password in the address is not supported (use a key or ssh-agent)");
+  if (url.pathname !== "" && url.pathname !== "/")
+    throw wrong(`no path may follow the host ('${url.pathname}')`);
+  const user = url.username ? decodeURIComponent(url.username) : undefined;
+  const port = url.port ? Number(url.port) : undefined;
+  const hostname = url.hostname.toLowerCase();
+  const endpoint = `ssh://${url.username ? `${url.username}@` : ""}${hostname}${port ? `:${port}` : ""}`;
+  const ssh = {
+    host: hostname.replace(/^\[(.*)\]$/, "$1"),
+    ...(user ? { user } : {}),
+    ...(port ? { port } : {}),
+  };
+  return { endpoint, tls: false, source, ssh };
+}
 
 function currentContext(configDirectory: string): string | undefined {
   try {

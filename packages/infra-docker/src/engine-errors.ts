@@ -50,8 +50,19 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /** The error for an engine that does not answer: where it was looked for, why it failed, what to do. */
-export function unreachableError(host: DockerHost, error: unknown): InfrablocksError {
+export function unreachableError(
+  host: DockerHost,
+  error: unknown,
+  transportError?: string,
+): InfrablocksError {
   const code = (error as ClientError | undefined)?.code;
+  if (host.ssh) {
+    return new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `Cannot reach the Docker Engine at ${host.endpoint} (${host.source}) through ssh: ${transportError ?? engineMessage(error)}. To fix: check that 'ssh${host.ssh.user ? ` -l ${host.ssh.user}` : ""}${host.ssh.port ? ` -p ${host.ssh.port}` : ""} ${host.ssh.host} docker version' works without a prompt (a key or ssh-agent, a known host key).`,
+      { blockType: "docker-container" },
+    );
+  }
   const hint =
     code === "EACCES" || code === "EPERM"
       ? `permission denied: run as a member of the docker group, or point DOCKER_HOST at an engine you may use`

@@ -1,5 +1,5 @@
 import { StringDecoder } from "node:string_decoder";
-import { InfrablocksError, type Logger, Redactor } from "@infrablocks/core";
+import { InfrablocksError, type Logger, type ProgressOutput, Redactor } from "@infrablocks/core";
 import { engineErrorMessage, engineRequest, type RegistryAuth, readBody } from "@infrablocks/docker-registry";
 import type Docker from "dockerode";
 import { statusOf } from "./engine-errors.js";
@@ -21,6 +21,7 @@ export async function ensureImage(
   policy: PullPolicy,
   credentials: () => Promise<RegistryAuth | undefined>,
   log: Logger,
+  progressOutput?: ProgressOutput,
 ): Promise<void> {
   if (policy !== "Always" && (await imagePresent(docker, image))) return;
   if (policy === "Never") {
@@ -30,19 +31,21 @@ export async function ensureImage(
       { blockType: SLUG },
     );
   }
-  await pullImage(docker, image, await credentials(), log);
+  await pullImage(docker, image, await credentials(), log, progressOutput);
 }
 
 /**
- * Pulls an image, reporting each layer's state changes. The engine answers 200 and then reports
- * failures as `{"error": …}` lines inside the stream; those are errors here. The request bypasses
- * docker-modem so the X-Registry-Auth header cannot be logged.
+ * Pulls an image, drawing its progress on `progressOutput` when there is one, and logging a line of
+ * totals at the end. The engine answers 200 and then reports failures as `{"error": …}` lines inside
+ * the stream; those are errors here. The request bypasses docker-modem so the X-Registry-Auth header
+ * cannot be logged.
  */
 export async function pullImage(
   docker: Docker,
   image: ImageReference,
   auth: RegistryAuth | undefined,
   log: Logger,
+  progressOutput?: ProgressOutput,
 ): Promise<void> {
   const redactor = auth?.redactor ?? new Redactor();
   const reference = image.digest ?? image.tag ?? "latest";
@@ -60,7 +63,7 @@ export async function pullImage(
   });
   if (response.statusCode !== 200) throw fail(engineErrorMessage(await readBody(response)));
 
-  const progress = new PullProgress((line) => log.info(`${image.text}: ${line}`));
+  const progress = new PullProgress(image.text, progressOutput);
   const handle = (line: string) => {
     if (line.trim() === "") return;
     let event: PullEvent;
@@ -88,6 +91,7 @@ export async function pullImage(
     throw fail(`the pull was interrupted (${(error as Error).message})`);
   }
   handle(pending + decoder.end());
+  log.info(progress.finish());
 }
 
 // --- Internal helpers ---

@@ -110,6 +110,8 @@ async function followRun(
       stderr: process.stderr,
       // With a state folder, so that a run outlives this process should it die: ps, attach and sweep find it.
       ...session.driverContext(slug),
+      // With --json, no live progress (an image pull's): only the logged lines.
+      progress: options.json ? undefined : session.progress,
       runId,
       onStarted(started) {
         identifier = started;

@@ -19,6 +19,8 @@ export interface LocalRegistry {
    * the engine, so a pull downloads that layer.
    */
   readonly image: string;
+  /** Builds `name:tag` from `dockerfile`, pushes it here, drops the local copy, and answers its full reference. */
+  push(nameAndTag: string, dockerfile: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -57,9 +59,18 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
   };
   try {
     await waitForUnauthorized(`http://${address}/v2/`);
-    const image = `${address}/infrablocks/busybox:1.0`;
-    await pushTestImage(image, { username, password, serveraddress: address });
-    return { address, username, password, image, stop };
+    const authconfig = { username, password, serveraddress: address };
+    const push = async (nameAndTag: string, dockerfile: string) => {
+      const image = `${address}/${nameAndTag}`;
+      await pushTestImage(image, dockerfile, authconfig);
+      return image;
+    };
+    const stamp = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const image = await push(
+      "infrablocks/busybox:1.0",
+      `FROM ${BUSYBOX_IMAGE}\nRUN echo ${stamp} > /registry-stamp\n`,
+    );
+    return { address, username, password, image, push, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -103,12 +114,12 @@ async function waitForUnauthorized(url: string): Promise<void> {
 
 async function pushTestImage(
   image: string,
+  dockerfile: string,
   authconfig: { username: string; password: string; serveraddress: string },
 ): Promise<void> {
   const docker = new Docker();
   await ensureBusyboxImage();
-  const stamp = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  await buildImage(image, `FROM ${BUSYBOX_IMAGE}\nRUN echo ${stamp} > /registry-stamp\n`);
+  await buildImage(image, dockerfile);
   const stream = await docker.getImage(image).push({ authconfig });
   const events = await new Promise<{ error?: string }[]>((resolve, reject) =>
     docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) =>

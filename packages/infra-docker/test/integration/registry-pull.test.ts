@@ -65,16 +65,18 @@ describe.runIf(available)("pulling from a private registry", () => {
     await rm(dockerConfig, { recursive: true, force: true });
   });
 
-  it("pulls with imageRegistry's credentials, showing layer progress, then runs", async () => {
+  it("pulls with imageRegistry's credentials, logging the totals, then runs", async () => {
     const run = await runBlock(fromRegistry({ imageRegistry: imageRegistry() }));
     expect(run.result.statusCode).toBe(0);
     expect(run.stdout).toBe("from the registry\n");
     expect(run.logs).toContain(
       `info: Pulling image '${registry.image}' with the credentials of '${registry.username}'...`,
     );
-    expect(run.logs.some((line) => /: layer [0-9a-f]{12}: Pull complete$/.test(line))).toBe(true);
-    // One line per state change, not one per progress update.
-    expect(run.logs.length).toBeLessThan(30);
+    // Without a progress output (a library call), a pull logs only its start and its totals.
+    const pulled = run.logs.filter((line) => line.startsWith(`info: Pulled '${registry.image}': `));
+    expect(pulled).toHaveLength(1);
+    expect(pulled[0]).toMatch(/: \d+ B in 1 new layer, \d+ already present, \d+\.\ds\.$/);
+    expect(run.logs.length).toBeLessThan(10);
     expect(run.logs.join("\n")).not.toContain(registry.password);
   });
 
