@@ -190,7 +190,7 @@ function parseYamlValues(text: string, what: string): unknown[] {
     const problems = ("empty" in parsed ? parsed.errors : []).map(firstLine);
     // A stream of several keeps only documents with content; a lone empty one is the value null.
     const kept =
-      documents.length > 1 ? documents.filter((document) => document.contents !== null) : documents;
+      documents.length > 1 ? documents.filter((document) => !isEmptyDocument(document)) : documents;
     const values = kept.map((document, index) => {
       const where = kept.length > 1 ? `${what}#${index + 1}` : what;
       const issues = [...document.errors, ...document.warnings].map(firstLine);
@@ -207,6 +207,12 @@ function parseYamlValues(text: string, what: string): unknown[] {
     const reason = error instanceof RangeError ? "the text is nested too deeply" : (error as Error).message;
     throw invalid(what, [reason]);
   }
+}
+
+/** A document of nothing but comments (`~` or `null` is content: an explicit null). */
+function isEmptyDocument(document: YamlDocument): boolean {
+  const contents = document.contents;
+  return contents === null || (isScalar(contents) && contents.source === "");
 }
 
 /** The first line of a YAML problem: the code frame below it would quote the text, secrets and all. */
