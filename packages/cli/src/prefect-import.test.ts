@@ -90,8 +90,8 @@ describe("importPrefectDocuments", () => {
     expect(documents.map((entry) => entry.slug)).toEqual(["docker-container", "docker-registry"]);
   });
 
-  it("refuses a nested block of the wrong type", async () => {
-    const { problems } = await importPrefectDocuments(
+  it("refuses a nested block of the wrong type, and a $ref back to the document that holds it", async () => {
+    const { documents, problems } = await importPrefectDocuments(
       [
         {
           block_type_slug: "docker-container",
@@ -104,6 +104,22 @@ describe("importPrefectDocuments", () => {
     );
     expect(problems).toEqual([
       { label: "x", path: "image_registry", text: "expected a docker-registry block, got process" },
+    ]);
+    expect(documents.map((entry) => entry.slug)).toEqual(["docker-container"]);
+
+    const looped = await importPrefectDocuments(
+      [
+        {
+          id: "a",
+          block_type: { slug: "kubernetes-job" },
+          data: { cluster_config: { $ref: { block_document_id: "a" } } },
+        },
+      ],
+      registry,
+      { source: "x" },
+    );
+    expect(looped.problems).toEqual([
+      { label: "x", path: "cluster_config.$ref", text: 'refers back to the document that holds it ("a")' },
     ]);
   });
 });

@@ -206,6 +206,14 @@ class Importer {
         );
         return undefined;
       }
+      if (this.#done.get(target) === null) {
+        this.problem(
+          parent,
+          `${path}.$ref`,
+          `refers back to the document that holds it (${JSON.stringify(id)})`,
+        );
+        return undefined;
+      }
       made = await this.entry(target, slug);
     } else {
       // Prefect's `dict()` of a saved nested block carries its name; an inline one is named after its parent.
@@ -216,6 +224,11 @@ class Importer {
       const place = { label: parent.label, prefix: `${parent.prefix}${path}.`, name: wanted };
       const document = await this.block(value, slug, place);
       if (!document) return undefined;
+      // Checked before it is recorded: a block of the wrong type is no document of this import.
+      if (document.type !== slug) {
+        this.problem(parent, path, `expected a ${slug} block, got ${String(document.type)}`);
+        return undefined;
+      }
       made = this.add(document, wanted, `${parent.label} ${parent.prefix}${path}`, true);
     }
     if (!made) return undefined;
