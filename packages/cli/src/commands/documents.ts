@@ -29,9 +29,12 @@ export async function saveCommand(
   const names = documentNames(source, documents, options.name ?? []);
   for (const name of names) assertDocumentName(name);
   const named = documents.map((entry, index) => ({ ...entry, name: names[index] as string }));
+  // Every mask restored before any document is checked: a `$ref` may point at a later document.
+  if (options.overwrite) {
+    for (const entry of named) await keepStoredSecrets(session, entry.document, entry.name);
+  }
   const blocks = [];
   for (const entry of named) {
-    if (options.overwrite) await keepStoredSecrets(session, entry.document, entry.name);
     // Validated first, so an invalid document never reaches the store; saved as written, `$ref`s kept.
     blocks.push(await session.resolve(entry.document, entry.label, named));
   }

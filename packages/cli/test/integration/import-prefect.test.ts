@@ -94,6 +94,27 @@ describe("infrablocks import-prefect", () => {
     expect((await cli(["ls", "--json"], { home })).stdout).toContain('"name": "etl"');
   });
 
+  it("prints a stream that save --overwrite takes over saved documents, keeping every stored secret", async () => {
+    const home = await freshHome();
+    const file = join(FIXTURES, "docker-container.yaml");
+    const out = await mkdtemp(join(tmpdir(), "ib-import-out-"));
+    expect((await cli(["import-prefect", file, "--out", out], { home })).code).toBe(0);
+    for (const written of [
+      "docker-registry.docker-container-image-registry",
+      "docker-container.docker-container",
+    ]) {
+      expect((await cli(["save", join(out, `${written}.yaml`)], { home })).code).toBe(0);
+    }
+    const masked = await cli(["import-prefect", file], { home });
+    const saved = await cli(["save", "-", "--overwrite"], { home, input: masked.stdout });
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(saved.stderr).toContain("Kept the stored value of password (given as ********).");
+    const shown = await cli(["show", "docker-registry/docker-container-image-registry", "--reveal"], {
+      home,
+    });
+    expect(shown.stdout).toContain(REGISTRY_PASSWORD);
+  });
+
   it("exits 1 and lists the problems on stderr, by document and Prefect path", async () => {
     const { code, stdout, stderr } = await cli(["import-prefect", join(FIXTURES, "with-problems.yaml")], {
       home: await freshHome(),
