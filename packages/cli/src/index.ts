@@ -48,7 +48,9 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("validate")
-    .description(`Check a block document. ${DOC_HELP}`)
+    .description(
+      `Check a block document, or each document of a multi-document YAML file (a $ref among them is resolved within the file). ${DOC_HELP}`,
+    )
     .argument("<doc>", "the document")
     .action(
       action(async (session, doc) => (await import("./commands/validate.js")).validateCommand(session, doc)),
@@ -146,9 +148,15 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("save")
-    .description(`Validate a document and store it under a name. ${DOC_HELP}`)
+    .description(
+      `Validate a document and store it under a name; a multi-document YAML file is saved whole (every document valid) or not at all. ${DOC_HELP}`,
+    )
     .argument("<doc>", "the document")
-    .requiredOption("--name <name>", "1-63 lowercase letters, digits and dashes")
+    .option(
+      "--name <name>",
+      "1-63 lowercase letters, digits and dashes; once per document, in order (default: each document's $name)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--overwrite", "replace a document saved under the same name")
     .action(
       action(async (session, doc, options) =>
@@ -193,14 +201,17 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command("import-prefect")
     .description(
-      "Convert Prefect 2 block documents (process, docker-container, docker-registry, kubernetes-job, kubernetes-cluster-config) to infrablocks documents and print them as YAML, secrets masked. Notes and problems go to stderr; exits 1 when a problem remains, 2 when FILE cannot be read.",
+      "Convert Prefect 2 block documents with the import of each installed block type (process, docker-container, docker-registry, kubernetes-job, kubernetes-cluster-config) and print them as one multi-document YAML stream that validate and save read back, secrets masked. Each document keeps its Prefect block name ($name); a nested block (a registry, a cluster config) becomes a document of its own, referred to with $ref, written once. Notes and problems go to stderr; exits 1 when a problem remains, 2 when FILE cannot be read.",
     )
     .argument("<file>", "a Prefect export, JSON or YAML: one block document or a list; '-' for stdin")
     .option(
       "--out <dir>",
-      "write <dir>/<name>.yaml per document instead (secrets kept; readable by the owner alone)",
+      "write <dir>/<slug>.<name>.yaml per document instead (secrets kept; readable by the owner alone)",
     )
-    .option("--name <name>", "save the valid documents under NAME (NAME-1, NAME-2, … for several) instead")
+    .option(
+      "--name <name>",
+      "save the valid documents in the store instead, under their Prefect names; NAME names those without one (NAME-2, NAME-3, … for several)",
+    )
     .action(
       action(async (session, file, options) =>
         (await import("./commands/import-prefect.js")).importPrefectCommand(session, file, options),

@@ -10,10 +10,11 @@ import {
   type Logger,
   type ProgressOutput,
   parseDocumentReference,
-  parseDocumentText,
+  parseDocumentsText,
   Redactor,
   type ResolvedBlock,
   resolveBlock,
+  type SourceDocument,
   secretValues,
 } from "@infrablocks/core";
 import { installedBlockTypes } from "./block-types.js";
@@ -67,11 +68,30 @@ export class Session {
     process.stderr.write(this.redactor.redact(text.endsWith("\n") ? text : `${text}\n`));
   }
 
-  /** Reads DOC (a file, `-` for stdin, or `<slug>/<name>` of a saved document) without validating it. */
-  async readDocument(source: string): Promise<Record<string, unknown>> {
-    if (source === "-") return parseDocumentText(await readStdin(), "stdin");
+  /**
+   * Reads DOC, which must hold one document: for the commands that act on one block (preview, run,
+   * kill). A file of several is refused with a list of them and what to do instead.
+   */
+  async readDocument(source: string, command = "this command"): Promise<Record<string, unknown>> {
+    const documents = await this.readDocuments(source);
+    if (documents.length > 1) {
+      const listed = documents.map((entry) => entry.label).join(", ");
+      throw new InfrablocksError(
+        "INVALID_DOCUMENT",
+        `${source} holds ${documents.length} documents (${listed}); ${command} takes one. Save them (infrablocks save ${source}) and name one as SLUG/NAME, or put it in a file of its own.`,
+      );
+    }
+    return (documents[0] as SourceDocument).document;
+  }
+
+  /**
+   * Reads every document of DOC without validating them: a file or stdin may hold several (a YAML
+   * stream), each with an optional `$name`; `<slug>/<name>` of a saved document is one, so named.
+   */
+  async readDocuments(source: string): Promise<SourceDocument[]> {
+    if (source === "-") return parseDocumentsText(await readStdin(), "stdin");
     const info = await stat(source).catch(() => undefined);
-    if (info?.isFile()) return parseDocumentText(await readFile(source, "utf8"), source);
+    if (info?.isFile()) return parseDocumentsText(await readFile(source, "utf8"), source);
     if (info?.isDirectory()) {
       throw new InfrablocksError(
         "DOCUMENT_FILE_NOT_FOUND",
@@ -79,21 +99,31 @@ export class Session {
       );
     }
     const reference = parseDocumentReference(source);
-    if (reference && this.registry.has(reference.slug))
-      return this.store.load(reference.slug, reference.name);
+    if (reference && this.registry.has(reference.slug)) {
+      const document = await this.store.load(reference.slug, reference.name);
+      return [{ document, name: reference.name, label: source }];
+    }
     throw new InfrablocksError(
       "DOCUMENT_FILE_NOT_FOUND",
       `No document file '${source}'. DOC is a path to a JSON or YAML file, '-' for stdin, or <slug>/<name> of a saved document.`,
     );
   }
 
-  /** Reads and validates DOC, and learns its secrets so that no output shows them. */
-  async loadBlock(source: string): Promise<ResolvedBlock> {
-    return this.resolve(await this.readDocument(source), source);
+  /** Reads and validates DOC, which must hold one document, and learns its secrets so that no output shows them. */
+  async loadBlock(source: string, command?: string): Promise<ResolvedBlock> {
+    return this.resolve(await this.readDocument(source, command), source);
   }
 
-  /** Validates a document read by {@link readDocument}, learning its secrets first. */
-  async resolve(document: Record<string, unknown>, source: string): Promise<ResolvedBlock> {
+  /**
+   * Validates a document read by {@link readDocuments}, learning its secrets first. A `$ref` to a
+   * document among `siblings` (the others of its file, by type and `$name`) is resolved to it before
+   * the store is asked, so a file can hold a block and the blocks it refers to.
+   */
+  async resolve(
+    document: Record<string, unknown>,
+    source: string,
+    siblings: readonly Pick<SourceDocument, "document" | "name">[] = [],
+  ): Promise<ResolvedBlock> {
     // Learn the secrets before validating, so that even an error about this document cannot echo one.
     if (typeof document.type === "string" && this.registry.has(document.type)) {
       this.redactor.add(...secretValues(await this.registry.get(document.type), document));
@@ -105,7 +135,9 @@ export class Session {
     const block = await resolveBlock(
       this.registry,
       document,
-      (slug, name) => this.store.load(slug, name),
+      async (slug, name) =>
+        siblings.find((entry) => entry.name === name && entry.document.type === slug)?.document ??
+        this.store.load(slug, name),
       source,
     );
     this.redactor.add(...secretValues(block.blockType, block.document));

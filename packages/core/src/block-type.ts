@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Capability } from "./capabilities.js";
 import type { Infrastructure } from "./infrastructure.js";
+import type { PrefectImport } from "./prefect-import.js";
 
 /** Fields of a block, keyed by their camelCase document name. */
 export type BlockFields = Record<string, z.ZodType>;
@@ -48,6 +49,12 @@ export interface BlockType<TConfig = unknown, TSlug extends string = string> {
    */
   // Method syntax keeps BlockType<Specific> assignable to BlockType<unknown> (parameter bivariance).
   check?(config: TConfig): readonly BlockProblem[];
+  /**
+   * Converts the data of a Prefect 2 block document of the same slug into this type's fields. The
+   * driver owns it because only the driver knows its Prefect field names, enum spellings and defaults;
+   * `infrablocks import-prefect` finds it by slug. Types without a Prefect counterpart leave it out.
+   */
+  readonly fromPrefect?: PrefectImport;
 }
 
 /** One problem found by a block type's {@link BlockType.check}: a dotted field path and plain words. */
@@ -70,6 +77,7 @@ export interface BlockTypeDefinition<TSlug extends string, TFields extends Block
   fields: TFields;
   loadInfrastructure?: () => Promise<Infrastructure<NoInfer<BlockConfig<TSlug, TFields>>>>;
   check?: BlockCheck<NoInfer<BlockConfig<TSlug, TFields>>>;
+  fromPrefect?: PrefectImport;
 }
 
 const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -103,6 +111,7 @@ export function defineBlockType<const TSlug extends string, TFields extends Bloc
     schema,
     ...(definition.loadInfrastructure ? { loadInfrastructure: definition.loadInfrastructure } : {}),
     ...(definition.check ? { check: definition.check } : {}),
+    ...(definition.fromPrefect ? { fromPrefect: definition.fromPrefect } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type BlockType, defineBlockType, nestedBlock } from "./block-type.js";
-import { DOCUMENT_LIMITS, parseDocumentText, resolveBlock } from "./documents.js";
+import { DOCUMENT_LIMITS, parseDocumentsText, parseDocumentText, resolveBlock } from "./documents.js";
 import { InfrablocksError } from "./errors.js";
 import { BlockRegistry } from "./registry.js";
 import { DocumentStore } from "./store.js";
@@ -179,6 +179,55 @@ describe("parseDocumentText", () => {
     expect(Object.getPrototypeOf(document)).toBe(Object.prototype);
     expect(Object.hasOwn(document, "__proto__")).toBe(true);
     expect((document as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("parseDocumentsText", () => {
+  const caught = (run: () => unknown): InfrablocksError => {
+    try {
+      run();
+    } catch (error) {
+      return error as InfrablocksError;
+    }
+    throw new Error("expected an error");
+  };
+
+  it("reads a YAML stream, each document with its $name taken out and labelled by position and name", () => {
+    const text =
+      "# registries\n$name: team\ntype: test-registry\n---\n# only a comment\n---\ntype: test-registry\n";
+    expect(parseDocumentsText(text, "all.yaml")).toEqual([
+      { document: { type: "test-registry" }, name: "team", label: "all.yaml#1 test-registry/team" },
+      { document: { type: "test-registry" }, label: "all.yaml#2 test-registry" },
+    ]);
+  });
+
+  it("labels a lone document by its source alone, $name or not", () => {
+    expect(parseDocumentsText('{"$name": "one", "type": "t"}', "one.json")).toEqual([
+      { document: { type: "t" }, name: "one", label: "one.json" },
+    ]);
+  });
+
+  it("names the document at fault, by position, for a YAML error, a non-mapping or a bad $name", () => {
+    expect(caught(() => parseDocumentsText("type: t\n---\na: [\n", "s.yaml")).message).toMatch(
+      /^Invalid document \(s.yaml#2\):/,
+    );
+    expect(caught(() => parseDocumentsText("type: t\n---\n- 1\n", "s.yaml")).message).toMatch(
+      /^Invalid document \(s.yaml#2\):\n {2}a block document is a mapping/,
+    );
+    const badName = caught(() => parseDocumentsText("type: t\n---\n$name: Team A\ntype: t\n", "s.yaml"));
+    expect(badName.code).toBe("INVALID_DOCUMENT");
+    expect(badName.issues).toEqual([
+      "$name: \"Team A\" is not a document name: use 1 to 63 lowercase letters, digits and dashes, starting and ending with a letter or digit (e.g. 'nightly-etl')",
+    ]);
+    expect(caught(() => parseDocumentsText("a: 1\na: 2\n---\ntype: t\n", "s.yaml")).message).toMatch(
+      /^Invalid document \(s.yaml#1\):\n {2}Map keys must be unique: 'a' appears twice at line 2/,
+    );
+  });
+
+  it("leaves parseDocumentText to one document, saying how many the text holds", () => {
+    expect(caught(() => parseDocumentText("type: a\n---\ntype: b\n", "two.yaml")).issues).toEqual([
+      "the text holds 2 documents (#1 a, #2 b); one is expected",
+    ]);
   });
 });
 

@@ -22,11 +22,13 @@ export { type Capability, DOCKER_LOGIN, RUN_INFRASTRUCTURE } from "./capabilitie
 export { canonicalJson, sha256Checksum } from "./canonical-json.js";
 export {
   DOCUMENT_LIMITS,
+  parseDocumentsText,
   parseDocumentText,
   parseYamlValue,
   type ResolvedBlock,
   resolveBlock,
   type SavedDocumentLoader,
+  type SourceDocument,
 } from "./documents.js";
 export { API_URL_VARIABLE, baseEnvironment, inheritedEnvironment, mergeEnvironment } from "./environment.js";
 export {
@@ -51,7 +53,16 @@ export type {
 export { driverContext, killContext, runContext, stderrLogger } from "./contexts.js";
 export { infrastructureFields } from "./infrastructure-fields.js";
 export { loadInfrastructure, requireCommand } from "./infrastructure-loader.js";
-export { assertDocumentName, parseDocumentReference } from "./names.js";
+export { assertDocumentName, documentNameFrom, isDocumentName, parseDocumentReference } from "./names.js";
+export {
+  convertPrefectFields,
+  type PrefectData,
+  type PrefectFieldRule,
+  type PrefectImport,
+  type PrefectImportContext,
+  prefectImageRule,
+  prefectInfrastructureRules,
+} from "./prefect-import.js";
 export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
 export {
   isProcessRunning,

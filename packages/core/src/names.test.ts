@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InfrablocksError } from "./errors.js";
-import { assertDocumentName, parseDocumentReference } from "./names.js";
+import { assertDocumentName, documentNameFrom, isDocumentName, parseDocumentReference } from "./names.js";
 
 describe("assertDocumentName", () => {
   it.each(["a", "9", "ab", "a-b", "a--b", "nightly-etl", "0-0", "a".repeat(63), `a${"-".repeat(61)}z`])(
@@ -38,4 +38,15 @@ describe("parseDocumentReference", () => {
       expect(parseDocumentReference(reference)).toBeUndefined();
     },
   );
+});
+
+describe("documentNameFrom", () => {
+  it("makes a document name of free text, as a Prefect block name", () => {
+    expect(documentNameFrom("Team Registry")).toBe("team-registry");
+    expect(documentNameFrom("étl_job--nightly!")).toBe("etl-job-nightly");
+    expect(documentNameFrom("x".repeat(80))).toHaveLength(63);
+    expect(documentNameFrom("***")).toBe("");
+    for (const text of ["A b", "-x-", "a".repeat(70)])
+      expect(isDocumentName(documentNameFrom(text))).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 import { type BlockConfig, DOCKER_LOGIN, defineBlockType, secret, z } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
+import { dockerRegistryFromPrefect } from "./prefect-import.js";
 import { isRegistryAddress } from "./registry-address.js";
 
 const dockerRegistryFields = {
@@ -33,4 +34,5 @@ export const dockerRegistryBlockType = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: dockerRegistryFields,
+  fromPrefect: dockerRegistryFromPrefect,
 });

@@ -9,6 +9,7 @@ import {
 } from "@infrablocks/core";
 import { dockerRegistryBlockType } from "@infrablocks/docker-registry";
 import packageJson from "../package.json" with { type: "json" };
+import { dockerContainerFromPrefect } from "./prefect-import.js";
 import { isByteSize, toBytes } from "./byte-size.js";
 import {
   dockerContainerProblems,
@@ -120,6 +121,7 @@ export const dockerContainerBlockType = defineBlockType({
   package: packageJson.name,
   fields: dockerContainerFields,
   check: dockerContainerProblems,
+  fromPrefect: dockerContainerFromPrefect,
   loadInfrastructure: async (): Promise<Infrastructure<DockerContainerBlock>> =>
     (await import("./docker-container-runtime.js")).dockerContainerInfrastructure,
 });

@@ -43,8 +43,13 @@ export function contextProblem(
   contextName?: string,
 ): string | undefined {
   const available = contextNames(kubeconfig);
-  const listed = available.length > 0 ? available.map((name) => `'${name}'`).join(", ") : "none";
   const selected = selectedContext(kubeconfig, contextName);
+  if (available.length === 0) {
+    // Nothing to pick from: say what to add rather than "one of: none".
+    const named = selected === undefined ? "" : `context '${selected}' is not in the kubeconfig: `;
+    return `${named}the kubeconfig defines no contexts; add one under 'contexts' (a name, a cluster and a user) and set current-context or contextName to it`;
+  }
+  const listed = available.map((name) => `'${name}'`).join(", ");
   if (selected === undefined) {
     return `the kubeconfig has no current-context; set contextName to one of: ${listed}`;
   }

@@ -1,5 +1,6 @@
 import { type BlockConfig, defineBlockType, secret, z } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
+import { clusterConfigFromPrefect } from "./prefect-import.js";
 import { contextProblem, kubeconfigObject } from "./kubeconfig.js";
 
 const clusterConfigFields = {
@@ -28,6 +29,7 @@ const definition = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: clusterConfigFields,
+  fromPrefect: clusterConfigFromPrefect,
 });
 
 /** The `kubernetes-cluster-config` block: a kubeconfig (secret) and a context that must exist in it. */

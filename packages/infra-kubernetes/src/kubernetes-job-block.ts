@@ -10,6 +10,7 @@ import {
   z,
 } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
+import { kubernetesJobFromPrefect } from "./prefect-import.js";
 import { baseJobManifest, baseManifestProblem, buildJobManifest, shortcutConflicts } from "./job-manifest.js";
 import { operationProblem, parsePointer } from "./json-patch.js";
 import { kubernetesClusterConfigBlockType } from "./kubernetes-cluster-config-block.js";
@@ -180,6 +181,7 @@ const definition = defineBlockType({
   package: packageJson.name,
   fields: jobFields,
   check: customizationProblems,
+  fromPrefect: kubernetesJobFromPrefect,
   loadInfrastructure: async (): Promise<Infrastructure<KubernetesJobBlock>> =>
     (await import("./kubernetes-job-runtime.js")).kubernetesJobInfrastructure,
 });

@@ -7,6 +7,7 @@ import {
   z,
 } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
+import { processFromPrefect } from "./prefect-import.js";
 
 const processFields = {
   ...infrastructureFields,
@@ -40,6 +41,7 @@ export const processBlockType = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: processFields,
+  fromPrefect: processFromPrefect,
   loadInfrastructure: async (): Promise<Infrastructure<ProcessBlock>> =>
     (await import("./process-runtime.js")).processInfrastructure,
 });

@@ -8,3 +8,8 @@ export type {
 } from "./options.js";
 export { ConformanceError } from "./support.js";
 export { testBlockType } from "./test-block-type.js";
+export {
+  importFromPrefect,
+  type PrefectImportMessage,
+  type PrefectImportOutcome,
+} from "./prefect-import.js";

@@ -1,4 +1,5 @@
 import {
+  assertDocumentName,
   InfrablocksError,
   isInfrablocksError,
   isSecretVariableName,
@@ -6,26 +7,64 @@ import {
   maskDocument,
   maskedSecretPaths,
   parseDocumentReference,
+  type ResolvedBlock,
   restoreMaskedSecrets,
+  type SourceDocument,
   stringifyYaml,
 } from "@infrablocks/core";
 import type { Session } from "../session.js";
 import { table } from "../table.js";
 
+/**
+ * Validates and stores every document of DOC. Names: one `--name` per document, in order, else the
+ * `$name` each document carries. Nothing is saved unless every document is valid (a `$ref` among
+ * them resolved within the file), so a file is saved whole or not at all.
+ */
 export async function saveCommand(
   session: Session,
   source: string,
-  options: { name: string; overwrite?: boolean },
+  options: { name?: string[]; overwrite?: boolean },
 ): Promise<number> {
-  const document = await session.readDocument(source);
-  if (options.overwrite) await keepStoredSecrets(session, document, options.name);
-  // Validated first, so an invalid document never reaches the store; saved as written, `$ref`s kept.
-  const block = await session.resolve(document, source);
-  const path = await session.store.save(block.blockType.slug, options.name, document, {
-    overwrite: options.overwrite ?? false,
-  });
-  session.log.info(`Saved ${block.blockType.slug}/${options.name} (${path})`);
+  const documents = await session.readDocuments(source);
+  const names = documentNames(source, documents, options.name ?? []);
+  for (const name of names) assertDocumentName(name);
+  const named = documents.map((entry, index) => ({ ...entry, name: names[index] as string }));
+  // Every mask restored before any document is checked: a `$ref` may point at a later document.
+  if (options.overwrite) {
+    for (const entry of named) await keepStoredSecrets(session, entry.document, entry.name);
+  }
+  const blocks = [];
+  for (const entry of named) {
+    // Validated first, so an invalid document never reaches the store; saved as written, `$ref`s kept.
+    blocks.push(await session.resolve(entry.document, entry.label, named));
+  }
+  for (const [index, entry] of named.entries()) {
+    const slug = (blocks[index] as ResolvedBlock).blockType.slug;
+    const path = await session.store.save(slug, entry.name, entry.document, {
+      overwrite: options.overwrite ?? false,
+    });
+    session.log.info(`Saved ${slug}/${entry.name} (${path})`);
+  }
   return 0;
+}
+
+/** The name of each document: the `--name`s given (one per document), else each one's `$name`. */
+function documentNames(source: string, documents: SourceDocument[], given: string[]): string[] {
+  if (given.length > 0) {
+    if (given.length !== documents.length) {
+      throw new UsageError(
+        `${source} holds ${documents.length} document${documents.length === 1 ? "" : "s"} but ${given.length} --name ${given.length === 1 ? "was" : "were"} given: give --name once per document, in order, or none and let each document's $name name it.`,
+      );
+    }
+    return given;
+  }
+  const unnamed = documents.filter((entry) => entry.name === undefined).map((entry) => entry.label);
+  if (unnamed.length > 0) {
+    throw new UsageError(
+      `No name for ${unnamed.join(", ")}: pass --name NAME (once per document, in order), or write '$name: NAME' in each document.`,
+    );
+  }
+  return documents.map((entry) => entry.name as string);
 }
 
 export async function lsCommand(

@@ -7,7 +7,7 @@ import {
   maskDocument,
   stringifyYaml,
 } from "@infrablocks/core";
-import { convertPrefectDocuments, parsePrefectText } from "../prefect-import.js";
+import { type ImportedDocument, importPrefectDocuments, parsePrefectText } from "../prefect-import.js";
 import type { Session } from "../session.js";
 
 /** Exit statuses: every document converted and valid; some problem remains; the file cannot be read. */
@@ -15,23 +15,17 @@ const CONVERTED = 0;
 const PROBLEMS = 1;
 const UNREADABLE = 2;
 
-interface Imported {
-  /** The document's position in the export, from 0. */
-  index: number;
-  label: string;
-  slug: string;
-  /** The Prefect block document's name, when the export carried one. */
-  name?: string;
-  document: Record<string, unknown>;
+interface Checked extends ImportedDocument {
   blockType: BlockType;
   valid: boolean;
 }
 
 /**
- * Converts a Prefect 2 export (one block document or a list) to infrablocks documents, validates
- * each, and prints them as YAML, secrets masked; `--out DIR` writes them to files (secrets kept, files
- * readable by the owner alone) and `--name NAME` saves them in the store instead. Notes and problems
- * go to stderr, each with its field's Prefect path.
+ * Converts a Prefect 2 export (one block document or a list) to infrablocks documents with each
+ * type's own import hook, validates each, and prints them as one multi-document YAML stream that
+ * `validate` and `save` read back (each with its `$name`), secrets masked; `--out DIR` writes one
+ * file per document (secrets kept, readable by the owner alone) and `--name NAME` saves them in the
+ * store instead. Notes and problems go to stderr, each with its field's Prefect path.
  */
 export async function importPrefectCommand(
   session: Session,
@@ -48,80 +42,68 @@ export async function importPrefectCommand(
     session.log.error(reason);
     return UNREADABLE;
   }
-  const converted = convertPrefectDocuments(inputs);
-  const saveNames = options.name ? numbered(options.name, converted.length) : [];
-  for (const name of saveNames) assertDocumentName(name);
+  if (options.name) assertDocumentName(options.name);
+  const imported = await importPrefectDocuments(inputs, session.registry, {
+    source: file,
+    ...(options.name ? { fallbackName: options.name } : {}),
+  });
+  for (const note of imported.notes) session.log.info(`note: ${note.label}: ${note.path}: ${note.text}`);
+  for (const problem of imported.problems)
+    session.log.warn(`${problem.label}: ${problem.path}: ${problem.text}`);
+  let problems = imported.problems.length;
 
-  let problems = 0;
-  const imported: Imported[] = [];
-  for (const [index, item] of converted.entries()) {
-    const label = converted.length > 1 ? `${file}#${index + 1}` : file;
-    for (const note of item.notes) session.log.info(`note: ${label}: ${note.path}: ${note.note}`);
-    for (const problem of item.problems) session.log.warn(`${label}: ${problem.path}: ${problem.problem}`);
-    problems += item.problems.length;
-    if (!item.document || !item.slug) continue;
-    if (!session.registry.has(item.slug)) {
-      // Without its driver, which fields are secret is unknown: such a document is not printed.
-      session.log.warn(
-        `${label}: block type '${item.slug}' is not installed; install its driver to import it.`,
-      );
-      problems++;
-      continue;
-    }
-    const valid = await session.resolve(item.document, label).then(
+  // A `$ref` between documents of this import is checked against the import, not the store.
+  const siblings = imported.documents.map((entry) => ({ document: entry.document, name: entry.name }));
+  const checked: Checked[] = [];
+  for (const entry of imported.documents) {
+    const valid = await session.resolve(entry.document, entry.label, siblings).then(
       () => true,
       (error: unknown) => {
         if (!isInfrablocksError(error)) throw error;
-        session.log.warn(`${label}: the converted document is not valid yet: ${error.message}`);
+        session.log.warn(`${entry.label}: the converted document is not valid yet: ${error.message}`);
         return false;
       },
     );
     if (!valid) problems++;
-    const blockType = await session.registry.get(item.slug);
-    imported.push({
-      index,
-      label,
-      slug: item.slug,
-      name: item.name,
-      document: item.document,
-      blockType,
-      valid,
-    });
+    checked.push({ ...entry, blockType: await session.registry.get(entry.slug), valid });
   }
 
-  if (options.name) problems += await save(session, imported, saveNames);
-  if (options.out) await writeFiles(session, imported, options.out, converted.length);
-  if (!options.name && !options.out && imported.length > 0) {
+  if (options.name) problems += await save(session, checked);
+  if (options.out) await writeFiles(session, checked, options.out);
+  if (!options.name && !options.out && checked.length > 0) {
     // Masked field by field before printing: "********" must stay a quoted YAML string, not an alias.
-    const masked = imported.map((entry) => maskDocument(entry.blockType, entry.document));
-    if (JSON.stringify(masked) !== JSON.stringify(imported.map((entry) => entry.document))) {
+    const masked = checked.map((entry) => maskDocument(entry.blockType, entry.document));
+    if (JSON.stringify(masked) !== JSON.stringify(checked.map((entry) => entry.document))) {
       session.log.info("Secrets are masked in this output; --out DIR or --name NAME keeps them.");
     }
-    session.writeOut(masked.map((document) => stringifyYaml(document)).join("---\n"));
+    session.writeOut(
+      checked
+        .map((entry, index) => named(entry.name, masked[index] as Record<string, unknown>))
+        .join("---\n"),
+    );
   }
   return problems === 0 ? CONVERTED : PROBLEMS;
 }
 
 // --- Internal helpers ---
 
-/** `name`, or `name-1`, `name-2`, … when the export holds several documents. */
-function numbered(name: string, count: number): string[] {
-  return count === 1 ? [name] : Array.from({ length: count }, (_, index) => `${name}-${index + 1}`);
+/** The YAML of a document with its `$name` first, as `save` reads it back. */
+function named(name: string, document: Record<string, unknown>): string {
+  return stringifyYaml({ $name: name, ...document });
 }
 
-/** Saves the valid documents under their names; returns how many could not be saved. */
-async function save(session: Session, imported: Imported[], names: string[]): Promise<number> {
+/** Saves the valid documents, nested ones first; returns how many could not be saved. */
+async function save(session: Session, checked: Checked[]): Promise<number> {
   let failed = 0;
-  for (const entry of imported) {
-    const name = names[entry.index] as string;
+  for (const entry of checked) {
     if (!entry.valid) {
-      session.log.warn(`${entry.label}: not saved, as it is not valid.`);
+      session.log.warn(`${entry.label}: ${entry.slug}/${entry.name} not saved, as it is not valid.`);
       failed++;
       continue;
     }
     try {
-      const path = await session.store.save(entry.slug, name, entry.document);
-      session.log.info(`Saved ${entry.slug}/${name} (${path})`);
+      const path = await session.store.save(entry.slug, entry.name, entry.document);
+      session.log.info(`Saved ${entry.slug}/${entry.name} (${path})`);
     } catch (error) {
       if (!isInfrablocksError(error)) throw error;
       session.log.warn(`${entry.label}: not saved: ${error.message}`);
@@ -131,20 +113,13 @@ async function save(session: Session, imported: Imported[], names: string[]): Pr
   return failed;
 }
 
-/** Writes `DIR/<name>.yaml` per document, secrets included, readable by the owner alone. */
-async function writeFiles(
-  session: Session,
-  imported: Imported[],
-  folder: string,
-  count: number,
-): Promise<void> {
+/** Writes `DIR/<slug>.<name>.yaml` per document, secrets included, readable by the owner alone. */
+async function writeFiles(session: Session, checked: Checked[], folder: string): Promise<void> {
   await mkdir(folder, { recursive: true, mode: 0o700 });
-  for (const entry of imported) {
-    // A Prefect name is used when it is a valid file and document name; the export is untrusted input.
-    const base =
-      entry.name && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(entry.name) ? entry.name : entry.slug;
-    const path = join(folder, `${base}${count > 1 ? `-${entry.index + 1}` : ""}.yaml`);
-    await writeFile(path, stringifyYaml(entry.document), { mode: 0o600 });
+  for (const entry of checked) {
+    // Slugs and names hold no dot, so `<slug>.<name>` names one document and no other.
+    const path = join(folder, `${entry.slug}.${entry.name}.yaml`);
+    await writeFile(path, named(entry.name, entry.document), { mode: 0o600 });
     session.log.info(`Wrote ${path}`);
   }
 }

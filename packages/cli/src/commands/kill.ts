@@ -7,7 +7,7 @@ export async function killCommand(
   identifier: string,
   options: { grace: number },
 ): Promise<number> {
-  const block = await session.loadBlock(source);
+  const block = await session.loadBlock(source, "kill");
   const infrastructure = await loadInfrastructure(block.blockType);
   await infrastructure.kill(block.config, identifier, {
     ...session.driverContext(block.blockType.slug),

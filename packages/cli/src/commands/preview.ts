@@ -2,7 +2,7 @@ import { loadInfrastructure } from "@infrablocks/core";
 import type { Session } from "../session.js";
 
 export async function previewCommand(session: Session, source: string): Promise<number> {
-  const block = await session.loadBlock(source);
+  const block = await session.loadBlock(source, "preview");
   const infrastructure = await loadInfrastructure(block.blockType);
   session.writeOut(await infrastructure.preview(block.config, session.driverContext(block.blockType.slug)));
   return 0;

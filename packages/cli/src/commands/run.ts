@@ -23,7 +23,7 @@ export async function runCommand(
   options: RunOptions & { runId?: string },
 ): Promise<number> {
   const runId = options.runId === undefined ? newRunId() : assertRunId(options.runId);
-  const block = await session.loadBlock(source);
+  const block = await session.loadBlock(source, "run");
   const infrastructure = await loadInfrastructure(block.blockType);
   return followRun(session, block, infrastructure, runId, options, (context) =>
     infrastructure.run(block.config, context),
@@ -38,7 +38,7 @@ export async function attachCommand(
   options: RunOptions,
 ): Promise<number> {
   assertRunId(runId);
-  const block = await session.loadBlock(source);
+  const block = await session.loadBlock(source, "attach");
   const infrastructure = await loadInfrastructure(block.blockType);
   const { attach } = infrastructure;
   if (!attach) {

@@ -49,7 +49,7 @@ export async function sweepCommand(
   source: string,
   options: { olderThan?: number; dryRun?: boolean; grace: number; json?: boolean },
 ): Promise<number> {
-  const block = await session.loadBlock(source);
+  const block = await session.loadBlock(source, "sweep");
   const infrastructure: Infrastructure<unknown> = await loadInfrastructure(block.blockType);
   if (!infrastructure.listRuns) {
     throw new InfrablocksError(

@@ -36,4 +36,16 @@ describe("messages for input that is not a document, and output that cannot be w
     expect(result.stderr).toContain("is a file");
     expect(result.stderr).not.toContain("EEXIST");
   }, 30_000);
+
+  it("says plainly that a kubeconfig without contexts needs one, never 'one of: none'", async () => {
+    const result = await cli(["validate", "-"], {
+      home: await freshHome(),
+      input: "type: kubernetes-cluster-config\nconfig:\n  apiVersion: v1\n  kind: Config\n  clusters: []\n",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "contextName: the kubeconfig defines no contexts; add one under 'contexts' (a name, a cluster and a user) and set current-context or contextName to it",
+    );
+    expect(result.stderr).not.toContain("one of: none");
+  }, 30_000);
 });
