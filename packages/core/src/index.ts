@@ -48,7 +48,7 @@ export type {
 } from "./infrastructure.js";
 export { infrastructureFields } from "./infrastructure-fields.js";
 export { loadInfrastructure, requireCommand } from "./infrastructure-loader.js";
-export { assertDocumentName, parseDocumentReference } from "./names.js";
+export { assertDocumentName, DOCUMENT_NAME_PATTERN, parseDocumentReference, SLUG_PATTERN } from "./names.js";
 export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
 export { type RecordedRun, RunRegistry } from "./run-registry.js";
 export {

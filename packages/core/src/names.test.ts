@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InfrablocksError } from "./errors.js";
-import { assertDocumentName, parseDocumentReference } from "./names.js";
+import { assertDocumentName, DOCUMENT_NAME_PATTERN, parseDocumentReference, SLUG_PATTERN } from "./names.js";
 
 describe("assertDocumentName", () => {
   it.each(["a", "9", "ab", "a-b", "a--b", "nightly-etl", "0-0", "a".repeat(63), `a${"-".repeat(61)}z`])(
@@ -38,4 +38,26 @@ describe("parseDocumentReference", () => {
       expect(parseDocumentReference(reference)).toBeUndefined();
     },
   );
+});
+
+describe("the exported patterns", () => {
+  it.each(["process", "docker-container", "k8s", "a1-b2"])("SLUG_PATTERN accepts '%s'", (slug) => {
+    expect(SLUG_PATTERN.test(slug)).toBe(true);
+  });
+
+  it.each(["", "Docker", "a_b", "-a", "a-", "a--b", "a/b"])("SLUG_PATTERN rejects '%s'", (slug) => {
+    expect(SLUG_PATTERN.test(slug)).toBe(false);
+  });
+
+  it("DOCUMENT_NAME_PATTERN is the rule assertDocumentName enforces", () => {
+    for (const name of ["a", "nightly-etl", "a--b", "a".repeat(63), "a".repeat(64), "-a", "A"]) {
+      let valid = true;
+      try {
+        assertDocumentName(name);
+      } catch {
+        valid = false;
+      }
+      expect(DOCUMENT_NAME_PATTERN.test(name)).toBe(valid);
+    }
+  });
 });
