@@ -14,7 +14,7 @@ import {
   resolveBlock,
   secretValues,
 } from "@infrablocks/core";
-import { installedBlockTypes } from "./block-types.js";
+import { installedBlockTypes } from "./drivers.js";
 
 /** What every command shares: the registry, the store, and output that never shows a secret. */
 export class Session {
