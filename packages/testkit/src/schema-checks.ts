@@ -24,7 +24,8 @@ export function schemaChecks(options: ConformanceOptions): ConformanceCheck[] {
       name: "the block type has a slug, title, description, version, package and sorted capabilities",
       async run() {
         const problems: string[] = [];
-        if (!SLUG_PATTERN.test(blockType.slug)) problems.push(`slug '${blockType.slug}' is not lowercase-dashed`);
+        if (!SLUG_PATTERN.test(blockType.slug))
+          problems.push(`slug '${blockType.slug}' is not lowercase-dashed`);
         for (const key of ["title", "description", "version", "package"] as const) {
           if (!blockType[key]?.trim()) problems.push(`${key} is empty`);
         }
