@@ -253,6 +253,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (open, options: { port?: number; open?: boolean }) =>
       (await import("./commands/ui.js")).uiCommand(await open(), options),
   },
+  {
+    name: "completion",
+    summary: "Print a shell completion script for bash or zsh.",
+    details:
+      "Or load it in the shell's start-up file: source <(infrablocks completion bash), likewise for zsh after compinit.",
+    arguments: [["<shell>", "bash or zsh"]],
+    examples: [
+      "infrablocks completion bash > ~/.local/share/bash-completion/completions/infrablocks",
+      'infrablocks completion zsh > "${fpath[1]}/_infrablocks"',
+    ],
+    run: async (_open, shell: string) => (await import("./commands/completion.js")).completionCommand(shell),
+  },
 ];
 
 function graceOption(description: string): Option {
