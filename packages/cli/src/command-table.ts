@@ -261,7 +261,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     arguments: [["<shell>", "bash or zsh"]],
     examples: [
       "infrablocks completion bash > ~/.local/share/bash-completion/completions/infrablocks",
-      'infrablocks completion zsh > "${fpath[1]}/_infrablocks"',
+      "infrablocks completion zsh > ~/.zfunc/_infrablocks  # with fpath+=(~/.zfunc) before compinit",
     ],
     run: async (_open, shell: string) => (await import("./commands/completion.js")).completionCommand(shell),
   },
