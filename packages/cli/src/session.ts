@@ -17,7 +17,7 @@ import {
   type SourceDocument,
   secretValues,
 } from "@infrablocks/core";
-import { installedBlockTypes } from "./block-types.js";
+import { installedBlockTypes } from "./drivers.js";
 
 /** What every command shares: the registry, the store, and output that never shows a secret. */
 export class Session {

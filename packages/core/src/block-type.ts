@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Capability } from "./capabilities.js";
 import type { Infrastructure } from "./infrastructure.js";
 import type { PrefectImport } from "./prefect-import.js";
+import { SLUG_PATTERN } from "./names.js";
 
 /** Fields of a block, keyed by their camelCase document name. */
 export type BlockFields = Record<string, z.ZodType>;
@@ -79,8 +80,6 @@ export interface BlockTypeDefinition<TSlug extends string, TFields extends Block
   check?: BlockCheck<NoInfer<BlockConfig<TSlug, TFields>>>;
   fromPrefect?: PrefectImport;
 }
-
-const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
  * Builds a block type from its fields. The schema gets a leading `type` key holding the slug and is

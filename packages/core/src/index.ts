@@ -53,7 +53,14 @@ export type {
 export { driverContext, killContext, runContext, stderrLogger } from "./contexts.js";
 export { infrastructureFields } from "./infrastructure-fields.js";
 export { loadInfrastructure, requireCommand } from "./infrastructure-loader.js";
-export { assertDocumentName, documentNameFrom, isDocumentName, parseDocumentReference } from "./names.js";
+export {
+  assertDocumentName,
+  DOCUMENT_NAME_PATTERN,
+  documentNameFrom,
+  isDocumentName,
+  parseDocumentReference,
+  SLUG_PATTERN,
+} from "./names.js";
 export {
   convertPrefectFields,
   type PrefectData,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { InfrablocksError } from "./errors.js";
-import { assertDocumentName, documentNameFrom, isDocumentName, parseDocumentReference } from "./names.js";
+import {
+  assertDocumentName,
+  DOCUMENT_NAME_PATTERN,
+  documentNameFrom,
+  isDocumentName,
+  parseDocumentReference,
+  SLUG_PATTERN,
+} from "./names.js";
 
 describe("assertDocumentName", () => {
   it.each(["a", "9", "ab", "a-b", "a--b", "nightly-etl", "0-0", "a".repeat(63), `a${"-".repeat(61)}z`])(
@@ -48,5 +55,27 @@ describe("documentNameFrom", () => {
     expect(documentNameFrom("***")).toBe("");
     for (const text of ["A b", "-x-", "a".repeat(70)])
       expect(isDocumentName(documentNameFrom(text))).toBe(true);
+  });
+});
+
+describe("the exported patterns", () => {
+  it.each(["process", "docker-container", "k8s", "a1-b2"])("SLUG_PATTERN accepts '%s'", (slug) => {
+    expect(SLUG_PATTERN.test(slug)).toBe(true);
+  });
+
+  it.each(["", "Docker", "a_b", "-a", "a-", "a--b", "a/b"])("SLUG_PATTERN rejects '%s'", (slug) => {
+    expect(SLUG_PATTERN.test(slug)).toBe(false);
+  });
+
+  it("DOCUMENT_NAME_PATTERN is the rule assertDocumentName enforces", () => {
+    for (const name of ["a", "nightly-etl", "a--b", "a".repeat(63), "a".repeat(64), "-a", "A"]) {
+      let valid = true;
+      try {
+        assertDocumentName(name);
+      } catch {
+        valid = false;
+      }
+      expect(DOCUMENT_NAME_PATTERN.test(name)).toBe(valid);
+    }
   });
 });

@@ -1,11 +1,17 @@
 import { InfrablocksError } from "./errors.js";
 import { slugify } from "./slugify.js";
 
-const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Block type slugs: lowercase letters and digits in words joined by single dashes (`docker-container`). */
+export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Saved document names: 1 to 63 lowercase letters, digits and dashes, alphanumeric at both ends. */
+export const DOCUMENT_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const REFERENCE_PATTERN = new RegExp(`^(?<slug>${SLUG_PATTERN.source.slice(1, -1)})/(?<name>[^/]+)$`);
 
 /** Whether a text follows the rules of document names (see {@link assertDocumentName}). */
 export function isDocumentName(name: string): boolean {
-  return NAME_PATTERN.test(name);
+  return DOCUMENT_NAME_PATTERN.test(name);
 }
 
 /**
@@ -28,6 +34,6 @@ export function assertDocumentName(name: string): void {
 
 /** Splits `<slug>/<name>`; anything else is not a reference to a saved document. */
 export function parseDocumentReference(reference: string): { slug: string; name: string } | undefined {
-  const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\/([^/]+)$/.exec(reference);
-  return match ? { slug: match[1] as string, name: match[2] as string } : undefined;
+  const groups = REFERENCE_PATTERN.exec(reference)?.groups;
+  return groups ? { slug: groups.slug as string, name: groups.name as string } : undefined;
 }

@@ -4,10 +4,8 @@ import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { InfrablocksError } from "./errors.js";
-import { assertDocumentName } from "./names.js";
+import { assertDocumentName, SLUG_PATTERN } from "./names.js";
 import { isProcessRunning } from "./runs.js";
-
-const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export interface StoredDocumentInfo {
   slug: string;

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { InfrablocksError } from "@infrablocks/core";
-import Docker from "dockerode";
-import { DEFAULT_SOCKET, type DockerHost, resolveDockerEngine } from "./docker-host.js";
+import type Docker from "dockerode";
+import { DEFAULT_SOCKET, DEFAULT_SOURCE, type DockerHost, resolveDockerEngine } from "./docker-host.js";
 import { engineMessage, isConnectionError, unreachableError } from "./engine-errors.js";
 import { sshBridge } from "./ssh-bridge.js";
 
@@ -19,8 +19,10 @@ export interface Engine {
 const VERSION_TIMEOUT_MS = 15_000;
 
 /** A client for the engine the docker CLI would use; nothing is sent yet. */
-export function engineClient(env: NodeJS.ProcessEnv = process.env): Engine {
+export async function engineClient(env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
   const host = resolveDockerEngine(env, defaultSocket());
+  // dockerode and its transports take most of a second to load: only a command that talks to an engine pays.
+  const { default: Docker } = await import("dockerode");
   if (host.ssh) {
     const bridge = sshBridge(host.endpoint, host.ssh);
     // docker-modem and engineRequest accept a socket path that is a function answering a promise.
@@ -44,6 +46,15 @@ export function engineClient(env: NodeJS.ProcessEnv = process.env): Engine {
     ...(host.tls ? tlsFiles(host.certPath ?? env.DOCKER_CERT_PATH) : {}),
   });
   return { docker, host };
+}
+
+/**
+ * Whether there is an engine to ask at all: one is configured (DOCKER_HOST, a Docker context), or the
+ * default socket exists. Decided without loading dockerode.
+ */
+export function engineConfigured(env: NodeJS.ProcessEnv = process.env, fallback = defaultSocket()): boolean {
+  const host = resolveDockerEngine(env, fallback);
+  return host.source !== DEFAULT_SOURCE || existsSync(host.socketPath as string);
 }
 
 // An engine's version does not change under a running process; asking once per endpoint spares every

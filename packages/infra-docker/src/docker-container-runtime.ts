@@ -34,7 +34,13 @@ import {
   previewDocument,
 } from "./container-settings.js";
 import { awaitExit, type ExitWatch, watchExit } from "./container-wait.js";
-import { type Engine, engineClient, engineVersion, supportsHostGateway } from "./docker-client.js";
+import {
+  type Engine,
+  engineClient,
+  engineConfigured,
+  engineVersion,
+  supportsHostGateway,
+} from "./docker-client.js";
 import type { DockerContainerBlock } from "./docker-container-block.js";
 import { engineMessage, isConnectionError, statusOf, unreachableError } from "./engine-errors.js";
 import { exitMessage } from "./exit-message.js";
@@ -64,7 +70,7 @@ const LIVE_STATES = new Set(["created", "running", "paused", "restarting"]);
 async function run(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
   const command = requireCommand(SLUG, config.command);
   assertValidCombinations(config);
-  const engine = engineClient();
+  const engine = await engineClient();
   const version = await engineVersion(engine);
   const plan = planContainer(config, command, {
     baseEnvironment: runEnvironment(context),
@@ -121,7 +127,7 @@ async function preview(config: DockerContainerBlock, context: PreviewContext): P
 
 async function kill(_config: DockerContainerBlock, identifier: string, context: KillContext): Promise<void> {
   const { endpoint, containerId } = parseContainerIdentifier(identifier);
-  const engine = engineClient();
+  const engine = await engineClient();
   const short = containerId.slice(0, 12);
   if (endpoint !== engine.host.endpoint) {
     throw new InfrablocksError(
@@ -160,7 +166,7 @@ async function kill(_config: DockerContainerBlock, identifier: string, context: 
 }
 
 async function attach(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
-  const engine = engineClient();
+  const engine = await engineClient();
   await engineVersion(engine);
   const redactor = runRedactor(
     config,
@@ -229,10 +235,12 @@ async function attach(config: DockerContainerBlock, context: RunContext): Promis
 
 /** The containers of runs on DOCKER_HOST's engine (the only one a block reaches) that have not ended. */
 async function listRuns(
-  _config: DockerContainerBlock | undefined,
+  config: DockerContainerBlock | undefined,
   _context: ListRunsContext,
 ): Promise<RunInfo[]> {
-  const engine = engineClient();
+  // For ps (no block), no engine configured and no default socket means nothing to list, and no note.
+  if (!config && !engineConfigured()) return [];
+  const engine = await engineClient();
   await engineVersion(engine);
   let found: Docker.ContainerInfo[];
   try {

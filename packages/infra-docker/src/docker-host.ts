@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { InfrablocksError } from "@infrablocks/core";
 
 export const DEFAULT_SOCKET = "/var/run/docker.sock";
+/** The `source` of the engine when nothing names one. */
+export const DEFAULT_SOURCE = "the default socket";
 
 /** Where the engine is, read from DOCKER_HOST the way the docker CLI reads it. */
 export interface DockerHost {
@@ -85,7 +87,7 @@ export function resolveDockerHost(env: NodeJS.ProcessEnv, defaultSocket = DEFAUL
       endpoint: `unix://${defaultSocket}`,
       socketPath: defaultSocket,
       tls: false,
-      source: "the default socket",
+      source: DEFAULT_SOURCE,
     };
   }
   const source = `DOCKER_HOST=${value}`;

@@ -1,4 +1,9 @@
-import { exportBlockSchema } from "@infrablocks/core";
+import { existsSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exportBlockSchema, driverContext } from "@infrablocks/core";
+import { DEFAULT_SOCKET } from "./docker-host.js";
 import { describe, expect, it, vi } from "vitest";
 
 const loaded = vi.hoisted(() => ({ dockerode: false }));
@@ -8,12 +13,32 @@ vi.mock("dockerode", async (importOriginal) => {
 });
 
 describe("@infrablocks/infra-docker", () => {
-  it("loads its block type without dockerode, and dockerode only with the runtime", async () => {
+  it("loads its block type and runtime without dockerode, and dockerode only to talk to an engine", async () => {
     const { blockTypes, dockerContainerBlockType } = await import("@infrablocks/infra-docker");
     expect(blockTypes).toEqual([dockerContainerBlockType]);
     expect(loaded.dockerode).toBe(false);
-    await dockerContainerBlockType.loadInfrastructure?.();
-    expect(loaded.dockerode).toBe(true);
+    const infrastructure = await dockerContainerBlockType.loadInfrastructure?.();
+    expect(loaded.dockerode).toBe(false);
+
+    // `ps` where no engine is configured and no default socket exists: nothing to list, no SDK loaded.
+    const home = await mkdtemp(join(tmpdir(), "ib-no-docker-"));
+    vi.stubEnv("HOME", home);
+    vi.stubEnv("DOCKER_HOST", "");
+    vi.stubEnv("DOCKER_CONTEXT", "");
+    vi.stubEnv("DOCKER_CONFIG", join(home, ".docker"));
+    const log = { info: () => {}, warn: () => {}, error: () => {} };
+    const context = driverContext({ log, baseEnvironment: {}, stateFolder: home });
+    if (existsSync(DEFAULT_SOCKET)) {
+      // This machine has an engine at the default socket: name a missing one through DOCKER_HOST,
+      // which is configured, so it is asked (and fails) rather than skipped.
+      vi.stubEnv("DOCKER_HOST", `unix://${join(home, "docker.sock")}`);
+      await expect(infrastructure?.listRuns?.(undefined, context)).rejects.toThrow(/docker\.sock/);
+      expect(loaded.dockerode).toBe(true);
+    } else {
+      expect(await infrastructure?.listRuns?.(undefined, context)).toEqual([]);
+      expect(loaded.dockerode).toBe(false);
+    }
+    vi.unstubAllEnvs();
   });
 
   it("exports the contract's schema: every field described, the registry password secret", async () => {

@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { request as httpsRequest } from "node:https";
 import { existsSync } from "node:fs";
 import { InfrablocksError, Redactor, stringifyYaml } from "@infrablocks/core";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 
 import { isRecord } from "./is-record.js";
 import { kubeconfigObject } from "./kubeconfig.js";
@@ -72,12 +72,14 @@ export class KubeClient {
    * A client from the block's cluster config; without one, the in-cluster service account when
    * running in a pod, else `KUBECONFIG` or `~/.kube/config`.
    */
-  static create(
+  static async create(
     clusterConfig: KubernetesClusterConfigBlock | undefined,
     secrets: readonly string[],
-  ): KubeClient {
+  ): Promise<KubeClient> {
     const redactor = new Redactor();
     redactor.add(...secrets);
+    // The SDK is large (seconds to load on a slow machine): only a command that talks to a cluster pays for it.
+    const { KubeConfig } = await import("@kubernetes/client-node");
     const config = new KubeConfig();
     try {
       if (clusterConfig) {

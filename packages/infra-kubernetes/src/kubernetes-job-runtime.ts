@@ -54,7 +54,7 @@ async function run(config: KubernetesJobBlock, context: RunContext): Promise<Run
       { blockType: SLUG, issues: ["image: required to run"] },
     );
   }
-  const client = clientFor(config);
+  const client = await clientFor(config);
   // Read before creating, so that the identifier is reported the moment the job exists.
   const ids = await clusterIds(client, context.baseEnvironment, context.log);
   let job: Job;
@@ -73,7 +73,7 @@ async function run(config: KubernetesJobBlock, context: RunContext): Promise<Run
 async function attach(config: KubernetesJobBlock, context: RunContext): Promise<RunResult> {
   const runId = assertRunId(context.runId);
   const namespace = effectiveNamespace(config);
-  const client = clientFor(config);
+  const client = await clientFor(config);
   const jobs = await runJobs(client, jobsPath(namespace), `${RUN_ID_LABEL}=${runId}`);
   // A re-used run id names several jobs: the newest is the run that can still be live.
   const job = jobs.sort((a, b) =>
@@ -100,7 +100,9 @@ async function listRuns(
   config: KubernetesJobBlock | undefined,
   context: ListRunsContext,
 ): Promise<RunInfo[]> {
-  const client = config ? clientFor(config) : defaultClient();
+  const client = config ? await clientFor(config) : await defaultClient();
+  // No cluster configured: `ps` has nowhere to look, which is no failure and needs no note.
+  if (!client) return [];
   const path = config ? jobsPath(effectiveNamespace(config)) : "/apis/batch/v1/jobs";
   // A job being deleted has been ended already, by kill or sweep.
   const jobs = (await runJobs(client, path, RUN_ID_LABEL)).filter(
@@ -139,7 +141,7 @@ async function kill(config: KubernetesJobBlock, identifier: string, context: Kil
   }
   let client: KubeClient;
   try {
-    client = clientFor(config);
+    client = await clientFor(config);
   } catch (error) {
     outOfReach(error);
   }
@@ -195,16 +197,12 @@ async function runJobs(client: KubeClient, path: string, labelSelector: string):
   }
 }
 
-/** The client `ps` uses: in-cluster, else the default kubeconfig, which must exist (no localhost guess). */
-function defaultClient(): KubeClient {
-  const path = defaultKubeconfigPath();
-  if (!process.env.KUBERNETES_SERVICE_HOST && !existsSync(path)) {
-    throw new InfrablocksError(
-      "INFRASTRUCTURE_NOT_AVAILABLE",
-      `No Kubernetes cluster is configured (no kubeconfig at ${path}).`,
-      { blockType: SLUG },
-    );
-  }
+/**
+ * The client `ps` uses: in-cluster, else the default kubeconfig; none when neither exists (no
+ * localhost guess), decided before the SDK is loaded.
+ */
+async function defaultClient(): Promise<KubeClient | undefined> {
+  if (!process.env.KUBERNETES_SERVICE_HOST && !existsSync(defaultKubeconfigPath())) return undefined;
   return KubeClient.create(undefined, []);
 }
 
@@ -217,6 +215,6 @@ function outOfReach(error: unknown): never {
   throw error;
 }
 
-function clientFor(config: KubernetesJobBlock): KubeClient {
+function clientFor(config: KubernetesJobBlock): Promise<KubeClient> {
   return KubeClient.create(config.clusterConfig, secretValues(kubernetesJobBlockType, config));
 }

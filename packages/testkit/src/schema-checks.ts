@@ -5,6 +5,7 @@ import {
   isSecretField,
   nestedBlockTypeOf,
   RUN_INFRASTRUCTURE,
+  SLUG_PATTERN,
   secretFieldPaths,
 } from "@infrablocks/core";
 import { Ajv } from "ajv";
@@ -13,7 +14,6 @@ import { fail, withType } from "./support.js";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 const CHECKSUM = /^sha256:[0-9a-f]{64}$/;
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 type JsonObject = Record<string, unknown>;
 
@@ -24,7 +24,8 @@ export function schemaChecks(options: ConformanceOptions): ConformanceCheck[] {
       name: "the block type has a slug, title, description, version, package and sorted capabilities",
       async run() {
         const problems: string[] = [];
-        if (!SLUG.test(blockType.slug)) problems.push(`slug '${blockType.slug}' is not lowercase-dashed`);
+        if (!SLUG_PATTERN.test(blockType.slug))
+          problems.push(`slug '${blockType.slug}' is not lowercase-dashed`);
         for (const key of ["title", "description", "version", "package"] as const) {
           if (!blockType[key]?.trim()) problems.push(`${key} is empty`);
         }

@@ -12,21 +12,25 @@ import { table } from "../table.js";
 
 /** `ps`: the live runs of every installed type that tracks runs, on the default engine and cluster. */
 export async function psCommand(session: Session, options: { json?: boolean }): Promise<number> {
-  const runs: RunInfo[] = [];
-  for (const slug of session.registry.slugs()) {
-    const blockType = await session.registry.get(slug);
-    if (!blockType.capabilities.includes(RUN_INFRASTRUCTURE)) continue;
-    try {
-      const infrastructure = await loadInfrastructure(blockType);
-      runs.push(...((await infrastructure.listRuns?.(undefined, session.driverContext(slug))) ?? []));
-    } catch (error) {
-      // No engine or cluster here is a normal state of affairs, not a failure of ps.
-      session.writeErr(`note: ${slug} runs are not listed: ${(error as Error).message}`);
-    }
-  }
+  // In parallel: each driver loads its SDK and asks its engine or cluster, and none waits for another.
+  const listings = await Promise.all(
+    session.registry.slugs().map(async (slug): Promise<RunInfo[]> => {
+      const blockType = await session.registry.get(slug);
+      if (!blockType.capabilities.includes(RUN_INFRASTRUCTURE)) return [];
+      try {
+        const infrastructure = await loadInfrastructure(blockType);
+        return (await infrastructure.listRuns?.(undefined, session.driverContext(slug))) ?? [];
+      } catch (error) {
+        // An engine or cluster that is configured but fails is worth a word; ps itself has not failed.
+        session.writeErr(`note: ${slug} runs are not listed: ${(error as Error).message}`);
+        return [];
+      }
+    }),
+  );
+  const runs = listings.flat();
   runs.sort((a, b) => (a.startedAt ?? "").localeCompare(b.startedAt ?? ""));
   if (options.json) {
-    session.writeOut(JSON.stringify(runs.map(jsonRun)));
+    session.writeOut(JSON.stringify(runs.map(jsonRun), null, 2));
   } else if (runs.length === 0) {
     session.writeErr("No live runs.");
   } else {
@@ -89,7 +93,11 @@ export async function sweepCommand(
   );
   if (options.json) {
     session.writeOut(
-      JSON.stringify(orphans.map((run, index) => ({ ...jsonRun(run), outcome: outcomes[index] as string }))),
+      JSON.stringify(
+        orphans.map((run, index) => ({ ...jsonRun(run), outcome: outcomes[index] as string })),
+        null,
+        2,
+      ),
     );
   } else if (orphans.length === 0) {
     session.writeErr(`No orphaned ${block.blockType.slug} runs to end.`);

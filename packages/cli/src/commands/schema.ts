@@ -1,17 +1,15 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { InfrablocksError } from "@infrablocks/core";
-import { committedSchema, installedPlugins } from "../driver-packages.js";
+import { type BlockJsonSchema, InfrablocksError } from "@infrablocks/core";
+import { installedSchemas } from "../drivers.js";
 import type { Session } from "../session.js";
-
-type Schema = Record<string, unknown>;
 
 export async function schemaCommand(
   openSession: () => Promise<Session>,
   slug: string | undefined,
   options: { out?: string },
 ): Promise<number> {
-  const schemas = await installedSchemas(openSession, slug);
+  const schemas = await installedSchemas(async () => (await openSession()).registry, { only: slug });
   if (options.out) {
     await writeSchemas(options.out, schemas);
     process.stderr.write(`Wrote ${Object.keys(schemas).length} schemas and index.json to ${options.out}\n`);
@@ -21,7 +19,7 @@ export async function schemaCommand(
   return 0;
 }
 
-async function writeSchemas(folder: string, schemas: Record<string, Schema>): Promise<void> {
+async function writeSchemas(folder: string, schemas: Record<string, BlockJsonSchema>): Promise<void> {
   try {
     await mkdir(folder, { recursive: true });
     for (const [typeSlug, schema] of Object.entries(schemas)) {
@@ -42,29 +40,4 @@ async function writeSchemas(folder: string, schemas: Record<string, Schema>): Pr
       { cause: error },
     );
   }
-}
-
-/**
- * The exported schemas of the installed types (or of one), keyed by slug. A driver's committed schema
- * file is used when it ships one; otherwise the type is loaded and exported.
- */
-export async function installedSchemas(
-  openSession: () => Promise<Session>,
-  only?: string,
-): Promise<Record<string, Schema>> {
-  const schemas: Record<string, Schema> = {};
-  const known = installedPlugins()
-    .blockTypes.map((entry) => entry.slug)
-    .sort();
-  for (const slug of only ? known.filter((candidate) => candidate === only) : known) {
-    schemas[slug] = (await committedSchema(slug)) ?? (await exported(openSession, slug));
-  }
-  if (only && !schemas[only]) schemas[only] = await exported(openSession, only);
-  return schemas;
-}
-
-async function exported(openSession: () => Promise<Session>, slug: string): Promise<Schema> {
-  const session = await openSession();
-  const { exportBlockSchema } = await import("@infrablocks/core");
-  return exportBlockSchema(await session.registry.get(slug)) as unknown as Schema;
 }

@@ -1,18 +1,17 @@
 import type { Session } from "../session.js";
 import { table } from "../table.js";
-import { installedPlugins } from "../driver-packages.js";
-import { installedSchemas } from "./schema.js";
+import { installedDrivers, installedSchemas } from "../drivers.js";
 
 export async function typesCommand(
   openSession: () => Promise<Session>,
   options: { json?: boolean },
 ): Promise<number> {
-  const schemas = await installedSchemas(openSession);
+  const schemas = await installedSchemas(async () => (await openSession()).registry);
   const types = Object.entries(schemas).map(([slug, schema]) => ({
     slug,
     title: String(schema.title),
     capabilities: schema.capabilities as string[],
-    package: installedPlugins().blockTypes.find((entry) => entry.slug === slug)?.package ?? "",
+    package: installedDrivers().blockTypes.find((entry) => entry.slug === slug)?.package ?? "",
   }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(types, null, 2)}\n`);

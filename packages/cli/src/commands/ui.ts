@@ -5,7 +5,7 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BlockJsonSchema, exportBlockSchema } from "@infrablocks/core";
+import { installedSchemas } from "../drivers.js";
 import type { Session } from "../session.js";
 
 /** Loopback only: the page is a local tool, and no other machine should reach it. */
@@ -35,7 +35,12 @@ export async function uiCommand(
     session.log.error(root.problem);
     return 1;
   }
-  const index = `${JSON.stringify(await installedSchemas(session), null, 2)}\n`;
+  // One broken driver should not take the forms of the others down.
+  const schemas = await installedSchemas(async () => session.registry, {
+    onUnusable: (_slug, packageName, error) =>
+      session.log.warn(`${packageName} is installed but unusable: ${error.message}`),
+  });
+  const index = `${JSON.stringify(schemas, null, 2)}\n`;
 
   const server = createServer((request, response) => {
     if (request.method !== "GET" && request.method !== "HEAD")
@@ -88,22 +93,6 @@ function webDistDirectory(): string | { problem: string } {
     return { problem: `@infrablocks/web is not built (no ${join(dist, "index.html")}): run pnpm build.` };
   }
   return dist;
-}
-
-/** Every installed type's exported schema, keyed by slug, as `infrablocks schema --out` writes index.json. */
-async function installedSchemas(session: Session): Promise<Record<string, BlockJsonSchema>> {
-  const schemas: Record<string, BlockJsonSchema> = {};
-  for (const slug of session.registry.slugs()) {
-    try {
-      schemas[slug] = exportBlockSchema(await session.registry.get(slug));
-    } catch (error) {
-      // One broken driver should not take the forms of the others down; `types` warns the same way.
-      session.log.warn(
-        `${session.registry.packageOf(slug)} is installed but unusable: ${(error as Error).message}`,
-      );
-    }
-  }
-  return schemas;
 }
 
 async function serveFile(root: string, pathname: string, response: ServerResponse): Promise<void> {

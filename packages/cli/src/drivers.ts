@@ -1,11 +1,23 @@
 import { readdirSync, readFileSync, realpathSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type BlockType, type BlockTypeEntry, InfrablocksError } from "@infrablocks/core";
+import {
+  type BlockJsonSchema,
+  BlockRegistry,
+  type BlockType,
+  type BlockTypeEntry,
+  exportBlockSchema,
+  InfrablocksError,
+  SLUG_PATTERN,
+} from "@infrablocks/core";
+
+// Finding the installed drivers: the packages whose package.json has an `infrablocks` field (the
+// built-in drivers declare it too), the registry they make, and the schemas they ship.
 
 /** The `infrablocks` field of a driver package's package.json. */
-export interface PluginManifest {
+export interface DriverManifest {
   /** The slugs of the block types the package's entry exports in its `blockTypes`. */
   blockTypes: string[];
   /** The module that exports `blockTypes`, relative to the package folder, e.g. "./dist/index.js". */
@@ -18,13 +30,13 @@ export interface DiscoveredBlockType extends BlockTypeEntry {
   folder: string;
 }
 
-export interface DiscoveredPlugins {
+export interface DiscoveredDrivers {
   blockTypes: DiscoveredBlockType[];
   /** One line per installed package whose `infrablocks` field is unusable; that package is skipped. */
   warnings: string[];
 }
 
-export interface PluginDiscoveryOptions {
+export interface DriverDiscoveryOptions {
   /**
    * Folders to search from, in order of precedence: each one's `node_modules`, then those of its
    * parent folders. @default [process.cwd(), the CLI's own package folder]
@@ -34,7 +46,6 @@ export interface PluginDiscoveryOptions {
   coreFolder?: string;
 }
 
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const CLI_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
@@ -43,7 +54,7 @@ const CLI_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  * nearest copy of a package wins, as Node's resolution would pick it; two different packages that
  * claim one slug are a DUPLICATE_BLOCK_TYPE error naming both. Nothing is imported here.
  */
-export function discoverPlugins(options: PluginDiscoveryOptions = {}): DiscoveredPlugins {
+export function discoverDrivers(options: DriverDiscoveryOptions = {}): DiscoveredDrivers {
   const coreFolder = options.coreFolder ?? coreFolderFrom(join(CLI_FOLDER, "package.json"));
   const seenPackages = new Set<string>();
   const bySlug = new Map<string, DiscoveredBlockType>();
@@ -78,6 +89,68 @@ export function discoverPlugins(options: PluginDiscoveryOptions = {}): Discovere
     }
   }
   return { blockTypes: [...bySlug.values()], warnings };
+}
+
+let discovered: DiscoveredDrivers | undefined;
+
+/** The drivers installed where the CLI runs: scanned once per command; nothing is imported. */
+export function installedDrivers(): DiscoveredDrivers {
+  discovered ??= discoverDrivers();
+  return discovered;
+}
+
+/** A registry of the installed block types; each driver is imported only when its type is used. */
+export function installedBlockTypes(warn: (message: string) => void): BlockRegistry {
+  const { blockTypes, warnings } = installedDrivers();
+  for (const warning of warnings) warn(warning);
+  return new BlockRegistry(blockTypes);
+}
+
+export interface InstalledSchemasOptions {
+  /** Only this slug (an unknown one is an UNKNOWN_BLOCK_TYPE error). */
+  only?: string;
+  /** Called for a type whose driver cannot be loaded; without it, such a type is an error. */
+  onUnusable?: (slug: string, packageName: string | undefined, error: Error) => void;
+}
+
+/**
+ * The exported schemas of the installed types (or of one), keyed by slug in slug order, as
+ * `schema --out` writes index.json. A driver's committed `schemas/<slug>.json` is read when it ships
+ * one (its tests keep it equal to what `exportBlockSchema` produces), sparing zod and the driver;
+ * otherwise the type is loaded from `registry` and exported.
+ */
+export async function installedSchemas(
+  registry: () => Promise<BlockRegistry>,
+  options: InstalledSchemasOptions = {},
+): Promise<Record<string, BlockJsonSchema>> {
+  const { only, onUnusable } = options;
+  const known = installedDrivers()
+    .blockTypes.map((entry) => entry.slug)
+    .sort();
+  const slugs = only ? [only] : known;
+  const schemas: Record<string, BlockJsonSchema> = {};
+  for (const slug of slugs) {
+    try {
+      schemas[slug] = (await committedSchema(slug)) ?? exportBlockSchema(await (await registry()).get(slug));
+    } catch (error) {
+      if (!onUnusable) throw error;
+      onUnusable(slug, (await registry()).packageOf(slug), error as Error);
+    }
+  }
+  return schemas;
+}
+
+/** The schema a driver package ships in `schemas/<slug>.json`, if it ships one. */
+async function committedSchema(slug: string): Promise<BlockJsonSchema | undefined> {
+  const driver = installedDrivers().blockTypes.find((entry) => entry.slug === slug);
+  if (!driver) return undefined;
+  try {
+    return JSON.parse(
+      await readFile(join(driver.folder, "schemas", `${slug}.json`), "utf8"),
+    ) as BlockJsonSchema;
+  } catch {
+    return undefined;
+  }
 }
 
 // --- Internal helpers ---
@@ -133,7 +206,7 @@ function readPackageJson(folder: string): Record<string, unknown> | undefined {
 }
 
 /** The manifest, or what is wrong with it. */
-function parseManifest(value: unknown, folder: string): PluginManifest | string {
+function parseManifest(value: unknown, folder: string): DriverManifest | string {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return 'must be an object like { "blockTypes": ["my-type"], "entry": "./dist/index.js" }';
   }
@@ -141,7 +214,7 @@ function parseManifest(value: unknown, folder: string): PluginManifest | string 
   if (!Array.isArray(blockTypes) || blockTypes.length === 0) {
     return "blockTypes must be a non-empty list of block type slugs";
   }
-  const badSlug = blockTypes.find((slug) => typeof slug !== "string" || !SLUG.test(slug));
+  const badSlug = blockTypes.find((slug) => typeof slug !== "string" || !SLUG_PATTERN.test(slug));
   if (badSlug !== undefined) {
     return `blockTypes holds ${JSON.stringify(badSlug)}, not a slug (lowercase letters, digits and dashes)`;
   }

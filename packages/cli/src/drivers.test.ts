@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BlockRegistry, isInfrablocksError } from "@infrablocks/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { discoverPlugins } from "./plugin-discovery.js";
+import { discoverDrivers } from "./drivers.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 const CORE = join(REPO, "packages/core");
@@ -30,7 +30,7 @@ const driver = (name: string, blockTypes: unknown, entry: unknown = "./index.js"
   infrablocks: { blockTypes, entry },
 });
 
-describe("plugin discovery", () => {
+describe("driver discovery", () => {
   let root: string;
   let project: string;
 
@@ -63,7 +63,7 @@ describe("plugin discovery", () => {
   });
 
   it("finds drivers by their package.json field, scoped ones and those up the tree, nearest copy first", () => {
-    const found = discoverPlugins({ from: [join(project, "sub/dir")], coreFolder: CORE });
+    const found = discoverDrivers({ from: [join(project, "sub/dir")], coreFolder: CORE });
     const summary = found.blockTypes.map((entry) => [entry.slug, entry.package, entry.folder]);
     expect(summary).toEqual([
       ["scoped-a", "@acme/scoped-driver", join(project, "node_modules/@acme/scoped-driver")],
@@ -74,7 +74,7 @@ describe("plugin discovery", () => {
   });
 
   it("skips packages with an unusable field, saying which and why", () => {
-    const { warnings } = discoverPlugins({ from: [project], coreFolder: CORE });
+    const { warnings } = discoverDrivers({ from: [project], coreFolder: CORE });
     expect(warnings).toEqual([
       expect.stringMatching(
         /^broken-driver \(.*\): package.json#infrablocks blockTypes must be a non-empty list/,
@@ -87,7 +87,7 @@ describe("plugin discovery", () => {
   });
 
   it("imports a driver's entry only when its type is first used, through a BlockRegistry", async () => {
-    const registry = new BlockRegistry(discoverPlugins({ from: [project], coreFolder: CORE }).blockTypes);
+    const registry = new BlockRegistry(discoverDrivers({ from: [project], coreFolder: CORE }).blockTypes);
     expect(globalThis.infrablocksLoadedEntries ?? []).not.toContain("near-driver");
     expect(registry.packageOf("far-type")).toBe("far-driver");
     const blockType = await registry.get("near-type");
@@ -97,7 +97,7 @@ describe("plugin discovery", () => {
   });
 
   it("names the package when its entry lacks a declared type", async () => {
-    const [scopedB] = discoverPlugins({ from: [project], coreFolder: CORE }).blockTypes.filter(
+    const [scopedB] = discoverDrivers({ from: [project], coreFolder: CORE }).blockTypes.filter(
       (entry) => entry.slug === "scoped-b",
     );
     const error = await scopedB?.load().catch((caught: unknown) => caught);
@@ -116,7 +116,7 @@ describe("plugin discovery", () => {
       version: "0.0.1",
       exports: { "./package.json": "./package.json" },
     });
-    const [entry] = discoverPlugins({ from: [other], coreFolder: CORE }).blockTypes;
+    const [entry] = discoverDrivers({ from: [other], coreFolder: CORE }).blockTypes;
     const error = await entry?.load().catch((caught: unknown) => caught);
     expect(isInfrablocksError(error, "DRIVER_DEPENDENCY_MISSING")).toBe(true);
     expect((error as Error).message).toMatch(
@@ -130,7 +130,7 @@ describe("plugin discovery", () => {
     await writePackage(join(clash, "node_modules/second-driver"), driver("second-driver", ["shared-type"]));
     let caught: unknown;
     try {
-      discoverPlugins({ from: [clash], coreFolder: CORE });
+      discoverDrivers({ from: [clash], coreFolder: CORE });
     } catch (error) {
       caught = error;
     }
@@ -144,7 +144,7 @@ describe("plugin discovery", () => {
     const home = await realpath(await mkdtemp(join(tmpdir(), "ib-plugins-example-")));
     await mkdir(join(home, "node_modules"));
     await symlink(join(REPO, "examples/ssh-command"), join(home, "node_modules/infrablocks-ssh-command"));
-    const found = discoverPlugins({ from: [home], coreFolder: CORE });
+    const found = discoverDrivers({ from: [home], coreFolder: CORE });
     expect(found.warnings).toEqual([]);
     expect(found.blockTypes.map((entry) => [entry.slug, entry.package])).toEqual([
       ["ssh-command", "infrablocks-ssh-command"],
@@ -155,7 +155,7 @@ describe("plugin discovery", () => {
     const before = process.cwd();
     process.chdir(join(project, "sub/dir"));
     try {
-      expect(discoverPlugins().blockTypes.map((entry) => entry.slug)).toContain("near-type");
+      expect(discoverDrivers().blockTypes.map((entry) => entry.slug)).toContain("near-type");
     } finally {
       process.chdir(before);
     }
