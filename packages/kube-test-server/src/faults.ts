@@ -8,6 +8,8 @@ export interface KubeFaults {
   goneEventOnNextWatches(count: number): void;
   /** Follow log streams are cut (socket ended) after this many bytes, at most `times` times (default: no limit). */
   cutLogStreamsAfterBytes(bytes: number | null, times?: number): void;
+  /** Follow log streams are cut as `cut` says (see {@link LogCut}); null turns it off. */
+  cutLogStreams(cut: LogCut | null): void;
   /** Pod phase Failed, reason "Evicted", containers killed, no exit code in the container status. */
   evictPod(namespace: string, name: string, message?: string): Promise<void>;
   /** While on, the scheduler leaves new pods Pending and Unschedulable; turning it off schedules them. */
@@ -21,6 +23,47 @@ export interface KubeFaults {
   }): void;
   /** GET /api/v1/namespaces/kube-system answers 403 Forbidden, as without RBAC for namespaces. */
   forbidClusterUidRead(on: boolean): void;
+}
+
+/**
+ * How follow log streams (`follow=true`; other log reads are left whole) are cut, as a proxy or load
+ * balancer with a byte or idle limit cuts them. The cut falls wherever the byte count does: mid-line,
+ * inside a timestamp, between lines.
+ */
+export interface LogCut {
+  /** Bytes per stream: a fixed count, or drawn for each stream from [min, max] by a PRNG seeded with `seed`. */
+  bytes: number | { seed: number; min: number; max: number };
+  /**
+   * "bytes" (default): a stream ends after `bytes`. "end": a stream ends when the container has ended
+   * and its log is sent, `bytes` short of the log's end (the stream's last bytes are held back and lost).
+   */
+  at?: "bytes" | "end";
+  /**
+   * "clean" (default): the answer ends properly (the chunked terminator is sent), so the client cannot
+   * tell the cut from the log's end. "drop": the connection closes without the terminator.
+   */
+  end?: "clean" | "drop";
+  /** At most this many streams are cut (default: every one). */
+  times?: number;
+}
+
+/** The cut of one follow stream. */
+export interface StreamCut {
+  bytes: number;
+  at: "bytes" | "end";
+  clean: boolean;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same cuts. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 interface FailureRule {
@@ -42,7 +85,7 @@ export class FaultState implements KubeFaults {
   clusterUidForbidden = false;
   private goneWatches = 0;
   private goneEventWatches = 0;
-  private logCutBytes: number | null = null;
+  private logCut: { cut: Required<Omit<LogCut, "bytes">>; bytes: () => number } | null = null;
   private logCutsLeft = 0;
   private readonly failureRules: FailureRule[] = [];
 
@@ -61,8 +104,28 @@ export class FaultState implements KubeFaults {
   }
 
   cutLogStreamsAfterBytes(bytes: number | null, times = Number.POSITIVE_INFINITY): void {
-    this.logCutBytes = bytes;
-    this.logCutsLeft = bytes === null ? 0 : times;
+    this.cutLogStreams(bytes === null ? null : { bytes, times, end: "drop" });
+  }
+
+  cutLogStreams(cut: LogCut | null): void {
+    if (cut === null) {
+      this.logCut = null;
+      this.logCutsLeft = 0;
+      return;
+    }
+    const { bytes } = cut;
+    let draw: () => number;
+    if (typeof bytes === "number") {
+      draw = () => bytes;
+    } else {
+      const random = seededRandom(bytes.seed);
+      draw = () => bytes.min + Math.floor(random() * (bytes.max - bytes.min + 1));
+    }
+    this.logCut = {
+      cut: { at: cut.at ?? "bytes", end: cut.end ?? "clean", times: cut.times ?? Number.POSITIVE_INFINITY },
+      bytes: draw,
+    };
+    this.logCutsLeft = this.logCut.cut.times;
   }
 
   evictPod(
@@ -108,11 +171,12 @@ export class FaultState implements KubeFaults {
     return true;
   }
 
-  /** The byte count after which this new follow stream is cut, or null; each call uses up one cut. */
-  takeLogCut(): number | null {
-    if (this.logCutBytes === null || this.logCutsLeft <= 0) return null;
+  /** How this new follow stream is cut, or null; each call uses up one cut. */
+  takeLogCut(): StreamCut | null {
+    if (this.logCut === null || this.logCutsLeft <= 0) return null;
     this.logCutsLeft--;
-    return this.logCutBytes;
+    const { cut, bytes } = this.logCut;
+    return { bytes: bytes(), at: cut.at, clean: cut.end === "clean" };
   }
 
   takeFailure(method: string, path: string): { status: 500 | 429 | 503; retryAfterSeconds?: number } | null {
