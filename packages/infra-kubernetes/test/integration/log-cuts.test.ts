@@ -1,0 +1,63 @@
+import type { LogCut } from "@infrablocks/kube-test-server";
+import { describe, expect, it } from "vitest";
+import {
+  capture,
+  clusterAvailable,
+  infrastructure,
+  jobBlock,
+  REAL_CLUSTER,
+  startCluster,
+} from "./helpers.js";
+
+const LINES = 500;
+/** 500 lines over about 5 s: ten lines, then a tenth of a second's pause. */
+const COMMAND = [
+  "sh",
+  "-c",
+  `i=1; while [ $i -le ${LINES} ]; do echo "log-line-$i"; [ $((i % 10)) -eq 0 ] && usleep 100000; i=$((i+1)); done`,
+];
+const EXPECTED = Array.from({ length: LINES }, (_, i) => `log-line-${i + 1}\n`).join("");
+
+/** Each case gets a test server of its own (faults are per server), so that the cases run at once. */
+const CASES: [string, LogCut][] = [
+  ...[1, 37, 150, 4096].map((bytes): [string, LogCut] => [
+    `every follow stream ends after ${bytes} bytes`,
+    { bytes },
+  ]),
+  ...[1, 2].map((seed): [string, LogCut] => [
+    `every follow stream ends after 1-400 bytes (seed ${seed})`,
+    { bytes: { seed, min: 1, max: 400 } },
+  ]),
+  [
+    "every follow stream is dropped after 1-400 bytes (seed 3)",
+    { bytes: { seed: 3, min: 1, max: 400 }, end: "drop" },
+  ],
+  ...[1, 37, 150, 4096].map((bytes): [string, LogCut] => [
+    `every follow stream ends ${bytes} bytes short once the container ended`,
+    { bytes, at: "end" },
+  ]),
+];
+
+describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job log following under cuts", () => {
+  it.concurrent.each(CASES)(
+    "writes 500 lines exactly once, in order, no blank line, when %s",
+    async (_, cut) => {
+      const cluster = await startCluster();
+      try {
+        const server = cluster.server as NonNullable<typeof cluster.server>;
+        server.faults.cutLogStreams(cut);
+        const run = capture();
+        const result = await infrastructure.run(jobBlock(cluster, { command: COMMAND }), run.context);
+        expect(result.statusCode).toBe(0);
+        expect(run.stdout()).toBe(EXPECTED);
+        expect(run.messages.filter((message) => message.startsWith("warn"))).toEqual([]);
+        const logRequests = server.requests.filter((request) => request.path.endsWith("/log")).length;
+        // Cuts pace the follower's rounds (a quarter of a second or more each): no request storm.
+        expect(logRequests).toBeLessThan(120);
+      } finally {
+        await cluster.stop();
+      }
+    },
+    90_000,
+  );
+});
