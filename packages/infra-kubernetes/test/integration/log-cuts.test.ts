@@ -60,4 +60,27 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job log 
     },
     90_000,
   );
+
+  const TAIL_CASES: [string, LogCut | null][] = [
+    ["nothing is cut", null],
+    ["every follow stream ends after 30 bytes", { bytes: 30 }],
+    ["every follow stream ends 3 bytes short once the container ended", { bytes: 3, at: "end" }],
+  ];
+  it.concurrent.each(TAIL_CASES)(
+    "writes the command's empty lines, and its last line without a newline as it is, when %s",
+    async (_, cut) => {
+      const cluster = await startCluster();
+      try {
+        (cluster.server as NonNullable<typeof cluster.server>).faults.cutLogStreams(cut);
+        const run = capture();
+        const command = ["sh", "-c", "printf 'a\\n\\nb\\n'; usleep 300000; printf 'the end'"];
+        const result = await infrastructure.run(jobBlock(cluster, { command }), run.context);
+        expect(result.statusCode).toBe(0);
+        expect(run.stdout()).toBe("a\n\nb\nthe end");
+      } finally {
+        await cluster.stop();
+      }
+    },
+    60_000,
+  );
 });
