@@ -112,6 +112,8 @@ export async function serveLogs(
 
   ex.head(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
   const res = ex.res;
+  // As the apiserver does: a follow of a quiet container answers at once, not at its first line.
+  res.flushHeaders();
   const cut = options.follow ? faults.takeLogCut() : null;
   const cutAfter = cut?.at === "bytes" ? cut.bytes : Number.POSITIVE_INFINITY;
   const heldBack = cut?.at === "end" ? cut.bytes : 0;
