@@ -2,6 +2,26 @@
 export interface KubeFaults {
   /** End every watch response this many ms after it opens (a clean chunked end); null turns it off. */
   closeWatchesAfterMs(ms: number | null): void;
+  /**
+   * End every watch at a random point: after a lifetime drawn for each watch from [minMs, maxMs] by a
+   * PRNG seeded with `seed` (a clean chunked end, as when the apiserver's request timeout fires); null
+   * turns it off.
+   */
+  closeWatchesRandomly(opts: { seed: number; minMs: number; maxMs: number } | null): void;
+  /**
+   * Bursts of failures: any matching request starts a burst with probability `chance` (a PRNG seeded
+   * with `seed` decides), and a burst answers that request and the next `length - 1` matching ones
+   * with one of `statuses` (drawn per burst); null turns it off.
+   */
+  failInBursts(
+    opts: {
+      seed: number;
+      chance: number;
+      length: number;
+      statuses: (500 | 429 | 503)[];
+      match?: (method: string, path: string) => boolean;
+    } | null,
+  ): void;
   /** The next `count` watch requests get HTTP 410 Gone (Status reason "Expired"). */
   goneOnNextWatches(count: number): void;
   /** The next `count` watches receive one ERROR event holding a 410 Expired Status, then end. */
@@ -81,6 +101,16 @@ export interface FaultHooks {
 /** The fault switches, read by the router, the watch and log handlers and the scheduler. */
 export class FaultState implements KubeFaults {
   watchLifetimeMs: number | null = null;
+  private randomWatchLifetime: (() => number) | null = null;
+  private bursts: {
+    random: () => number;
+    chance: number;
+    length: number;
+    statuses: (500 | 429 | 503)[];
+    match: (method: string, path: string) => boolean;
+    status: 500 | 429 | 503;
+    left: number;
+  } | null = null;
   podsPending = false;
   clusterUidForbidden = false;
   private goneWatches = 0;
@@ -93,6 +123,45 @@ export class FaultState implements KubeFaults {
 
   closeWatchesAfterMs(ms: number | null): void {
     this.watchLifetimeMs = ms;
+  }
+
+  closeWatchesRandomly(opts: { seed: number; minMs: number; maxMs: number } | null): void {
+    if (opts === null) {
+      this.randomWatchLifetime = null;
+      return;
+    }
+    const random = seededRandom(opts.seed);
+    this.randomWatchLifetime = () => opts.minMs + Math.floor(random() * (opts.maxMs - opts.minMs + 1));
+  }
+
+  /** How long this new watch may stay open, by the faults: a fixed or a drawn lifetime, or null. */
+  takeWatchLifetime(): number | null {
+    const drawn = this.randomWatchLifetime?.() ?? null;
+    if (drawn === null) return this.watchLifetimeMs;
+    return this.watchLifetimeMs === null ? drawn : Math.min(drawn, this.watchLifetimeMs);
+  }
+
+  failInBursts(
+    opts: {
+      seed: number;
+      chance: number;
+      length: number;
+      statuses: (500 | 429 | 503)[];
+      match?: (method: string, path: string) => boolean;
+    } | null,
+  ): void {
+    this.bursts =
+      opts === null
+        ? null
+        : {
+            random: seededRandom(opts.seed),
+            chance: opts.chance,
+            length: opts.length,
+            statuses: opts.statuses,
+            match: opts.match ?? (() => true),
+            status: opts.statuses[0] ?? 500,
+            left: 0,
+          };
   }
 
   goneOnNextWatches(count: number): void {
@@ -180,6 +249,17 @@ export class FaultState implements KubeFaults {
   }
 
   takeFailure(method: string, path: string): { status: 500 | 429 | 503; retryAfterSeconds?: number } | null {
+    const bursts = this.bursts;
+    if (bursts?.match(method, path)) {
+      if (bursts.left === 0 && bursts.random() < bursts.chance) {
+        bursts.left = bursts.length;
+        bursts.status = bursts.statuses[Math.floor(bursts.random() * bursts.statuses.length)] ?? 500;
+      }
+      if (bursts.left > 0) {
+        bursts.left--;
+        return { status: bursts.status };
+      }
+    }
     const rule = this.failureRules.find((r) => r.remaining > 0 && r.match(method, path));
     if (!rule) return null;
     rule.remaining--;

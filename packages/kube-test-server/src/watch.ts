@@ -77,7 +77,8 @@ export function serveWatch(
   res.on("close", finish);
 
   const lifetimes = [(request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000];
-  if (faults.watchLifetimeMs !== null) lifetimes.push(faults.watchLifetimeMs);
+  const faultLifetime = faults.takeWatchLifetime();
+  if (faultLifetime !== null) lifetimes.push(faultLifetime);
   timers.push(setTimeout(finish, Math.min(...lifetimes)));
   if (request.allowBookmarks) {
     const type = RESOURCES[request.resource];
