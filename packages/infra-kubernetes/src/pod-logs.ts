@@ -58,7 +58,8 @@ export async function followPodLogs(options: FollowOptions): Promise<void> {
     if (result.kind === "gone") return false;
     if (result.kind === "waiting") return follow && "waiting";
     if (result.kind === "failed") {
-      if (follow) {
+      // After the end the exit code is all that is left to report; a warning would only add noise.
+      if (!options.ended()) {
         options.log.warn(
           `Logs of pod '${options.pod}' can no longer be streamed (${options.client.describe(result.error)}); the job keeps running and its exit code is still reported.`,
         );
