@@ -22,6 +22,11 @@ export interface KubeFaults {
       match?: (method: string, path: string) => boolean;
     } | null,
   ): void;
+  /**
+   * A container's exit shows in its pod's status this many ms late (a real kubelet notices exits on
+   * its next relist, a second or more); its log has ended meanwhile. null turns it off.
+   */
+  delayPodStatus(ms: number | null): void;
   /** The next `count` watch requests get HTTP 410 Gone (Status reason "Expired"). */
   goneOnNextWatches(count: number): void;
   /** The next `count` watches receive one ERROR event holding a 410 Expired Status, then end. */
@@ -101,6 +106,7 @@ export interface FaultHooks {
 /** The fault switches, read by the router, the watch and log handlers and the scheduler. */
 export class FaultState implements KubeFaults {
   watchLifetimeMs: number | null = null;
+  podStatusDelayMs: number | null = null;
   private randomWatchLifetime: (() => number) | null = null;
   private bursts: {
     random: () => number;
@@ -162,6 +168,10 @@ export class FaultState implements KubeFaults {
             status: opts.statuses[0] ?? 500,
             left: 0,
           };
+  }
+
+  delayPodStatus(ms: number | null): void {
+    this.podStatusDelayMs = ms;
   }
 
   goneOnNextWatches(count: number): void {

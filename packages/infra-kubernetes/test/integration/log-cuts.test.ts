@@ -83,4 +83,28 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job log 
     },
     60_000,
   );
+
+  const LATE_CASES: [string, LogCut | null][] = [
+    ["nothing is cut", null],
+    ["every follow stream ends after 150 bytes", { bytes: 150 }],
+  ];
+  it.concurrent.each(LATE_CASES)(
+    "writes 500 lines exactly once when the pod reports the container's exit 3 s after its log ended and %s",
+    async (_, cut) => {
+      const cluster = await startCluster();
+      try {
+        const server = cluster.server as NonNullable<typeof cluster.server>;
+        server.faults.delayPodStatus(3_000);
+        server.faults.cutLogStreams(cut);
+        const run = capture();
+        const result = await infrastructure.run(jobBlock(cluster, { command: COMMAND }), run.context);
+        expect(result.statusCode).toBe(0);
+        expect(run.stdout()).toBe(EXPECTED);
+        expect(run.messages.filter((message) => message.startsWith("warn"))).toEqual([]);
+      } finally {
+        await cluster.stop();
+      }
+    },
+    90_000,
+  );
 });
