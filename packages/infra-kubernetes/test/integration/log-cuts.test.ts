@@ -36,6 +36,10 @@ const CASES: [string, LogCut][] = [
     `every follow stream ends ${bytes} bytes short once the container ended`,
     { bytes, at: "end" },
   ]),
+  [
+    "every follow stream is dropped 150 bytes short once the container ended",
+    { bytes: 150, at: "end", end: "drop" },
+  ],
 ];
 
 describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job log following under cuts", () => {
