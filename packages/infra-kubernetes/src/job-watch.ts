@@ -64,9 +64,15 @@ class JobRun {
   #podStarted = false;
   #pullTimer: NodeJS.Timeout | undefined;
   #logs: Promise<void> = Promise.resolve();
+  /** Resolves once the pods have been listed, so that the logs of a job found finished are not skipped. */
+  readonly #podsListed: Promise<void>;
+  #markPodsListed: () => void = () => undefined;
 
   constructor(options: JobWatchOptions) {
     this.#options = options;
+    this.#podsListed = new Promise((resolve) => {
+      this.#markPodsListed = resolve;
+    });
     this.#outcome = new Promise((resolve) => {
       this.#settle = resolve;
     });
@@ -100,6 +106,7 @@ class JobRun {
           this.#pods.clear();
           for (const pod of pods) this.#pods.set(pod.metadata.name, pod);
           this.#podsChanged();
+          this.#markPodsListed();
         },
         onEvent: (type, pod) => {
           if (type === "DELETED") this.#pods.delete(pod.metadata.name);
@@ -107,9 +114,11 @@ class JobRun {
           this.#podsChanged();
         },
         signal,
-      }).catch((error) =>
-        this.#settle({ kind: "error", what: `Could not watch the pods of job '${name}'`, error }),
-      ),
+      })
+        .catch((error) =>
+          this.#settle({ kind: "error", what: `Could not watch the pods of job '${name}'`, error }),
+        )
+        .finally(() => this.#markPodsListed()),
     ];
 
     const outcome = await this.#outcome;
@@ -264,7 +273,10 @@ class JobRun {
     const late = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), LOG_DRAIN_MS);
     });
-    const tooLate = await Promise.race([this.#logs.then(() => false), late]);
+    // A job found finished (attach after the end) may settle before its pods are listed: their logs
+    // are followed only from then on.
+    const drained = this.#podsListed.then(() => this.#logs).then(() => false);
+    const tooLate = await Promise.race([drained, late]);
     clearTimeout(timer);
     if (tooLate) this.#options.log.warn(`Job '${this.#options.name}' finished before all its logs arrived.`);
   }

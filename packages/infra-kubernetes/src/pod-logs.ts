@@ -1,10 +1,9 @@
 import type { IncomingMessage } from "node:http";
 import type { Writable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import type { Logger } from "@infrablocks/core";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
 import { podLogPath } from "./kube-types.js";
-import { LogDeduplicator } from "./log-timestamps.js";
+import { LogLines } from "./log-lines.js";
 import { pause, retryDelayMs } from "./retry.js";
 
 export interface FollowOptions {
@@ -21,123 +20,145 @@ export interface FollowOptions {
   log: Logger;
 }
 
-/** Streams that end without bringing a new line before the follower gives up on the logs. */
-const MAX_FRUITLESS_STREAMS = 10;
+/** How long a stream that ended at a line's end waits for the pod to report its container ended. */
+const END_WAIT_MS = 1_000;
+/** How long a stream that was cut (mid-line, or with an error) waits before catching up: cuts pace the rounds. */
+const ROUND_MS = 250;
+/** The longest pause between rounds that bring nothing new while the container runs. */
+const MAX_QUIET_PAUSE_MS = 4_000;
+/** Reads after the container ended that fail before the follower gives up on the logs. */
+const MAX_FAILED_CLOSING_READS = 10;
 
 /**
- * Writes one container's log to `output`, line by line, without gaps or repeats. The stream is
- * requested with timestamps; when it ends early (a dropped connection, log rotation, an idle
- * timeout) it is requested again from the last timestamp and the lines already written are dropped.
- * A clean end only proves the log complete when the request began after the container had ended,
- * so the follower finishes with one such request. Resolves when done, when the pod is gone, or when
- * `signal` aborts; never rejects (logs are best effort, the exit code comes from the Job).
+ * Writes one container's log to `output`, line by line, without gaps or repeats, whatever the server
+ * does: a response may end, cleanly or not, at any byte, any number of times. Lines are requested with
+ * timestamps; every new request resumes at the last complete line's `sinceTime` (which the apiserver
+ * passes on in whole seconds) and the lines already written are dropped by their timestamps. A line
+ * cut short is not written until a later response brings it whole.
+ *
+ * While the container runs, a follow stream that ends early is followed by one read that does not
+ * follow (it brings everything up to now, however short the follow streams are cut), then a new
+ * follow stream. After the container ended, reads go on until one brings nothing new; only then is
+ * the log known complete and an unterminated last line written. With nothing cut, a container costs
+ * two requests, however long it runs. Resolves when done, when the pod is gone, or when `signal`
+ * aborts; never rejects (logs are best effort, the exit code comes from the Job).
  */
 export async function followPodLogs(options: FollowOptions): Promise<void> {
-  const { client, signal } = options;
-  const deduplicator = new LogDeduplicator();
-  let fruitless = 0;
+  const { signal } = options;
+  const lines = new LogLines((text) => options.output.write(text));
+  let partial = "";
   let waits = 0;
-  while (!signal.aborted) {
-    const endedAtStart = options.ended();
-    deduplicator.restart();
-    let response: IncomingMessage;
-    try {
-      response = await client.stream(podLogPath(options.namespace, options.pod), {
-        query: {
-          container: options.container,
-          follow: true,
-          timestamps: true,
-          sinceTime: deduplicator.sinceTime,
-        },
-        signal,
-      });
-    } catch (error) {
-      if (signal.aborted || (error instanceof KubeApiError && error.status === 404)) return;
-      // 400 while the container is still being created; there is nothing to read yet.
-      if (error instanceof KubeApiError && error.status === 400 && !endedAtStart) {
-        await options.nextChange(retryDelayMs(waits++));
-        continue;
-      }
-      if (!endedAtStart) {
+  let quiet = 0;
+  let failed = 0;
+  /** Reads once: whether it brought anything new; "waiting" before the container started; false to stop. */
+  const read = async (
+    follow: boolean,
+  ): Promise<{ progress: boolean; clean: boolean } | "waiting" | false> => {
+    const result = await readLog(options, lines, follow);
+    if (result.kind === "gone") return false;
+    if (result.kind === "waiting") return follow && "waiting";
+    if (result.kind === "failed") {
+      // After the end the exit code is all that is left to report; a warning would only add noise.
+      if (!options.ended()) {
         options.log.warn(
-          `Logs of pod '${options.pod}' can no longer be streamed (${client.describe(error)}); the job keeps running and its exit code is still reported.`,
+          `Logs of pod '${options.pod}' can no longer be streamed (${options.client.describe(result.error)}); the job keeps running and its exit code is still reported.`,
         );
       }
-      return;
+      return false;
     }
-    const { clean, lines } = await copyLines(response, deduplicator, options.output, signal);
-    if (clean && endedAtStart) return;
-    fruitless = lines > 0 ? 0 : fruitless + 1;
-    if (fruitless >= MAX_FRUITLESS_STREAMS) {
-      options.log.warn(
-        `Logs of pod '${options.pod}' stopped arriving; the job's exit code is still reported.`,
-      );
-      return;
+    const progress = result.lines > 0 || result.partial !== partial;
+    partial = result.partial;
+    return { progress, clean: result.clean };
+  };
+
+  while (!signal.aborted) {
+    if (options.ended()) {
+      const closing = await read(false);
+      if (!closing || closing === "waiting") return;
+      if (closing.progress) {
+        failed = 0;
+      } else if (closing.clean) {
+        // A whole read after the end that brings nothing new: the log is complete.
+        lines.finish(partial);
+        return;
+      } else if (++failed >= MAX_FAILED_CLOSING_READS) {
+        options.log.warn(
+          `Logs of pod '${options.pod}' stopped arriving; the job's exit code is still reported.`,
+        );
+        return;
+      } else {
+        await pause(retryDelayMs(failed - 1), signal).catch(() => undefined);
+      }
+      continue;
     }
-    if (clean) {
-      // Most likely the container just ended: wait until the pod says so, then read the rest once.
-      // A stream that ended for another reason (log rotation, an idle timeout) resumes after the wait.
-      await waitForEnd(options);
-    } else if (lines === 0) {
-      await pause(retryDelayMs(fruitless - 1), signal).catch(() => undefined);
+    const followed = await read(true);
+    if (!followed) return;
+    if (followed === "waiting") {
+      await options.nextChange(retryDelayMs(waits++));
+      continue;
     }
+    // The container may just have ended, or the stream was cut: give the pod a moment to tell.
+    await waitForEnd(options, followed.clean && partial === "" ? END_WAIT_MS : ROUND_MS);
+    if (options.ended() || signal.aborted) continue;
+    const caughtUp = await read(false);
+    if (!caughtUp || caughtUp === "waiting") return;
+    quiet = followed.progress || caughtUp.progress ? 0 : quiet + 1;
+    if (quiet > 0) await options.nextChange(Math.min(MAX_QUIET_PAUSE_MS, ROUND_MS * 2 ** quiet));
   }
 }
 
-/** How long a cleanly ended stream waits for the pod to report its container ended before resuming. */
-const END_WAIT_MS = 5_000;
-
-async function waitForEnd(options: FollowOptions): Promise<void> {
-  const deadline = Date.now() + END_WAIT_MS;
+async function waitForEnd(options: FollowOptions, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
   while (!options.ended() && !options.signal.aborted && Date.now() < deadline) {
     await options.nextChange(deadline - Date.now());
   }
 }
 
-/** Copies one log response to the output; `clean` tells a finished response from a dropped one. */
-function copyLines(
-  response: IncomingMessage,
-  deduplicator: LogDeduplicator,
-  output: Writable,
-  signal: AbortSignal,
-): Promise<{ clean: boolean; lines: number }> {
+type LogRead =
+  | { kind: "read"; clean: boolean; lines: number; partial: string }
+  | { kind: "gone" }
+  | { kind: "waiting" }
+  | { kind: "failed"; error: unknown };
+
+/** One log request from the last complete line on, its new lines written. */
+async function readLog(options: FollowOptions, lines: LogLines, follow: boolean): Promise<LogRead> {
+  const { signal } = options;
+  lines.begin();
+  let response: IncomingMessage;
+  try {
+    response = await options.client.stream(podLogPath(options.namespace, options.pod), {
+      query: {
+        container: options.container,
+        follow: follow || undefined,
+        timestamps: true,
+        sinceTime: lines.sinceTime,
+      },
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted || (error instanceof KubeApiError && error.status === 404)) return { kind: "gone" };
+    // 400 while the container is still being created; there is nothing to read yet.
+    if (error instanceof KubeApiError && error.status === 400) return { kind: "waiting" };
+    return { kind: "failed", error };
+  }
   return new Promise((resolve) => {
-    const decoder = new StringDecoder("utf8");
-    let pending = "";
-    let lines = 0;
     let ended = false;
-    const write = (line: string) => {
-      const space = line.indexOf(" ");
-      const timestamp = space >= 0 ? line.slice(0, space) : line;
-      if (!deduplicator.accept(timestamp)) return;
-      lines++;
-      if (!output.write(`${space >= 0 ? line.slice(space + 1) : ""}\n`)) {
-        // Honour a slow consumer rather than buffer a whole log in memory.
-        response.pause();
-        output.once("drain", () => response.resume());
-      }
-    };
     const onAbort = () => response.destroy();
     signal.addEventListener("abort", onAbort, { once: true });
     response.on("data", (chunk: Buffer) => {
-      pending += decoder.write(chunk);
-      let newline = pending.indexOf("\n");
-      while (newline >= 0) {
-        write(pending.slice(0, newline));
-        pending = pending.slice(newline + 1);
-        newline = pending.indexOf("\n");
+      if (!lines.push(chunk)) {
+        // Honour a slow consumer rather than buffer a whole log in memory.
+        response.pause();
+        options.output.once("drain", () => response.resume());
       }
     });
     response.on("end", () => {
       ended = true;
-      // A last line without a newline is complete once the response ended properly.
-      pending += decoder.end();
-      if (pending !== "") write(pending);
     });
     response.on("error", () => undefined);
     response.on("close", () => {
       signal.removeEventListener("abort", onAbort);
-      resolve({ clean: ended && !signal.aborted, lines });
+      resolve({ kind: "read", clean: ended && !signal.aborted, ...lines.end() });
     });
   });
 }

@@ -89,6 +89,8 @@ export class Kubelet {
     private readonly recorder: EventRecorder,
     private readonly serverId: string,
     private readonly podsHeldPending: () => boolean,
+    /** How long a container's exit takes to show in its pod's status (a fault), or null. */
+    private readonly statusDelayMs: () => number | null = () => null,
   ) {
     this.unsubscribe = store.subscribe((event) => {
       if (event.resource !== "pods") return;
@@ -390,6 +392,8 @@ export class Kubelet {
           },
         },
       };
+      const delay = this.statusDelayMs();
+      if (delay !== null) await this.sleep(run, delay);
       // An evicted pod's status is written once, by evict(), without exit codes.
       if (run.evictionMessage === undefined) this.writeStatus(run);
       recorded();

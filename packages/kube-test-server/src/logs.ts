@@ -14,6 +14,8 @@ const WAITING_TEXT: Record<string, string> = {
   ErrImageNeverPull: "image can't be pulled",
 };
 
+const NANOS_PER_SECOND = 1_000_000_000n;
+
 interface LogOptions {
   follow: boolean;
   timestamps: boolean;
@@ -30,8 +32,10 @@ function logOptions(ex: Exchange): LogOptions {
   }
   let sinceNanos: bigint | undefined;
   if (sinceTime) {
-    sinceNanos = rfc3339ToNanos(sinceTime);
-    if (sinceNanos === undefined) throw badRequest(`sinceTime: invalid value ${JSON.stringify(sinceTime)}`);
+    const at = rfc3339ToNanos(sinceTime);
+    if (at === undefined) throw badRequest(`sinceTime: invalid value ${JSON.stringify(sinceTime)}`);
+    // The apiserver passes sinceTime on to the kubelet as RFC 3339 without a fraction: whole seconds.
+    sinceNanos = at - (((at % NANOS_PER_SECOND) + NANOS_PER_SECOND) % NANOS_PER_SECOND);
   } else if (sinceSeconds !== undefined) {
     if (sinceSeconds < 1) throw badRequest("sinceSeconds: must be greater than 0");
     sinceNanos = BigInt(Date.now() - sinceSeconds * 1000) * 1_000_000n;
@@ -108,18 +112,42 @@ export async function serveLogs(
 
   ex.head(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
   const res = ex.res;
-  const cutAfter = options.follow ? faults.takeLogCut() : null;
-  const budget = Math.min(
-    options.limitBytes ?? Number.POSITIVE_INFINITY,
-    cutAfter ?? Number.POSITIVE_INFINITY,
-  );
+  // As the apiserver does: a follow of a quiet container answers at once, not at its first line.
+  res.flushHeaders();
+  const cut = options.follow ? faults.takeLogCut() : null;
+  const cutAfter = cut?.at === "bytes" ? cut.bytes : Number.POSITIVE_INFINITY;
+  const heldBack = cut?.at === "end" ? cut.bytes : 0;
+  const limit = options.limitBytes ?? Number.POSITIVE_INFINITY;
+  const budget = Math.min(limit, cutAfter);
   let written = 0;
-  let cut = false;
+  let held = Buffer.alloc(0);
+  let wasCut = false;
   const frames = new FrameReader();
   const stream = Buffer.isBuffer(source) ? undefined : source;
 
+  /** Ends the answer as the fault says: a clean end, or the connection dropped without the chunked terminator. */
+  const endCut = () => {
+    wasCut = true;
+    if (cut?.clean) res.end();
+    else res.socket?.end();
+  };
+  /** Sends what a fault holding back the last bytes lets through. */
+  const send = (bytes: Buffer) => {
+    if (heldBack === 0) {
+      res.write(bytes);
+      return;
+    }
+    held = Buffer.concat([held, bytes]);
+    if (held.length > heldBack) {
+      res.write(held.subarray(0, held.length - heldBack));
+      held = held.subarray(held.length - heldBack);
+    }
+  };
+
   /** Returns false once the answer is over (limit reached or stream cut). */
   const emit = (chunk: Buffer): boolean => {
+    // Data already on its way after the answer ended is dropped.
+    if (wasCut || res.writableEnded) return false;
     for (const frame of frames.push(chunk)) {
       const [ts, text] = splitTimestamp(frame);
       if (options.sinceNanos !== undefined) {
@@ -129,23 +157,14 @@ export async function serveLogs(
       const line = options.timestamps ? Buffer.concat([Buffer.from(`${kubeletTimestamp(ts)} `), text]) : text;
       const room = budget - written;
       if (line.length < room) {
-        res.write(line);
+        send(line);
         written += line.length;
         continue;
       }
-      res.write(line.subarray(0, room));
+      send(line.subarray(0, room));
       written += room;
-      if (
-        cutAfter !== null &&
-        written >= cutAfter &&
-        written < (options.limitBytes ?? Number.POSITIVE_INFINITY)
-      ) {
-        // The fault: the connection drops mid-stream, without the chunked terminator.
-        cut = true;
-        res.socket?.end();
-      } else {
-        res.end();
-      }
+      if (written >= cutAfter && written < limit) endCut();
+      else res.end();
       return false;
     }
     return true;
@@ -159,7 +178,11 @@ export async function serveLogs(
   await new Promise<void>((resolve) => {
     const finish = () => {
       stream.destroy();
-      if (!cut && !res.writableEnded && !res.destroyed) res.end();
+      if (!wasCut && !res.writableEnded && !res.destroyed) {
+        // Held-back bytes are never sent: the stream is cut short of the log's end.
+        if (heldBack > 0 && held.length > 0) endCut();
+        else res.end();
+      }
       resolve();
     };
     stream.on("data", (chunk: Buffer) => {

@@ -77,7 +77,14 @@ export async function startKubeTestServer(opts: StartKubeTestServerOptions = {})
       if (!on) kubelet.scheduleHeldPods();
     },
   });
-  const kubelet = new Kubelet(store, docker, recorder, serverId, () => faults.podsPending);
+  const kubelet = new Kubelet(
+    store,
+    docker,
+    recorder,
+    serverId,
+    () => faults.podsPending,
+    () => faults.podStatusDelayMs,
+  );
   const controller = new JobController(store, deleter, recorder);
 
   const requests: RequestRecord[] = [];

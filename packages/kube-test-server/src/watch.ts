@@ -41,6 +41,8 @@ export function serveWatch(
 
   ex.head(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
   const res = ex.res;
+  // The apiserver flushes the head at once; clients (client-go's reflector, so `kubectl wait`) block on it.
+  res.flushHeaders();
   const send = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
   const matches = (resource: ResourceName, object: StoreEvent["object"]) =>
     resource === request.resource &&
@@ -75,7 +77,8 @@ export function serveWatch(
   res.on("close", finish);
 
   const lifetimes = [(request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000];
-  if (faults.watchLifetimeMs !== null) lifetimes.push(faults.watchLifetimeMs);
+  const faultLifetime = faults.takeWatchLifetime();
+  if (faultLifetime !== null) lifetimes.push(faultLifetime);
   timers.push(setTimeout(finish, Math.min(...lifetimes)));
   if (request.allowBookmarks) {
     const type = RESOURCES[request.resource];

@@ -46,6 +46,18 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
     expect(run.stdout()).toBe("failing\n");
   });
 
+  it("attaches to a run whose job already ended: its whole log, then its exit code", async () => {
+    const block = jobBlock(cluster, { command: ["sh", "-c", "seq 1 5; exit 3"] });
+    const first = capture();
+    expect((await infrastructure.run(block, first.context)).statusCode).toBe(3);
+    const again = capture();
+    again.context.runId = first.context.runId;
+    const attach = infrastructure.attach as NonNullable<typeof infrastructure.attach>;
+    // The job settles before its pods are listed; the log must not be skipped (nor written after the return).
+    expect((await attach(block, again.context)).statusCode).toBe(3);
+    expect(again.stdout()).toBe(numberedLines(5));
+  });
+
   it("retries a failing pod up to backoffLimit and reports the newest pod's exit code", async () => {
     const run = capture();
     const result = await infrastructure.run(

@@ -51,9 +51,16 @@ describe.runIf(runSuite)("pods, logs and kubelet faults on Docker", () => {
     expect(texts.filter((t) => t?.startsWith("line-"))).toEqual(["line-1", "line-2", "line-3"]);
     expect(texts.filter((t) => t?.startsWith("err-"))).toEqual(["err-1", "err-2", "err-3"]);
     const second = lines.find((l) => l.endsWith(" line-2")) ?? "";
-    const since = await readLog(c.kc, NS, name, "main", { sinceTime: TIMESTAMPED.exec(second)?.[1] ?? "" });
-    expect(since.split("\n").filter((l) => l.startsWith("line-"))).toEqual(["line-2", "line-3"]);
-    expect(since).not.toContain("-1\n");
+    const secondAt = TIMESTAMPED.exec(second)?.[1] ?? "";
+    // As through a real apiserver, which passes sinceTime on in whole seconds: every line from the
+    // start of that second on.
+    const since = await readLog(c.kc, NS, name, "main", { sinceTime: secondAt, timestamps: true });
+    const wholeSecond = Date.parse(secondAt.replace(/\.\d+Z$/, "Z"));
+    const expected = lines.filter(
+      (l) => Date.parse((TIMESTAMPED.exec(l)?.[1] ?? "").replace(/\.\d+Z$/, "Z")) >= wholeSecond,
+    );
+    expect(since.trimEnd().split("\n")).toEqual(expected);
+    expect(expected).toContain(second);
     expect((await readLog(c.kc, NS, name, "main", { tailLines: 2 })).split("\n").sort()).toEqual([
       "",
       "err-3",
@@ -114,7 +121,25 @@ describe.runIf(runSuite)("pods, logs and kubelet faults on Docker", () => {
     // Non-follow reads are never cut.
     server.faults.cutLogStreamsAfterBytes(4);
     expect(await readLog(c.kc, NS, pod.metadata?.name ?? "", "main", {})).toBe("0123456789\ntail\n");
-    server.faults.cutLogStreamsAfterBytes(null);
+    // Clean cuts end the answer properly; seeded cuts repeat with the seed.
+    server.faults.cutLogStreams({ bytes: 6 });
+    expect(await rawStream(server, path)).toEqual({ text: "012345", complete: true });
+    const seeded = async () => {
+      server.faults.cutLogStreams({ bytes: { seed: 7, min: 1, max: 15 } });
+      return [await rawStream(server, path), await rawStream(server, path), await rawStream(server, path)];
+    };
+    const first = await seeded();
+    expect(await seeded()).toEqual(first);
+    for (const { text, complete } of first) {
+      expect(complete).toBe(true);
+      expect("0123456789\ntail\n".startsWith(text) && text.length >= 1 && text.length <= 15).toBe(true);
+    }
+    // A cut at the end: the stream holds back its last bytes and loses them when the log is over.
+    server.faults.cutLogStreams({ bytes: 3, at: "end" });
+    expect(await rawStream(server, path)).toEqual({ text: "0123456789\nta", complete: true });
+    server.faults.cutLogStreams({ bytes: 3, at: "end", end: "drop" });
+    expect(await rawStream(server, path)).toEqual({ text: "0123456789\nta", complete: false });
+    server.faults.cutLogStreams(null);
   });
 
   it("evicts a pod through the fault: Failed/Evicted with no exit code, and the job retries", async () => {

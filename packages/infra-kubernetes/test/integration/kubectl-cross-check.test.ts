@@ -1,0 +1,81 @@
+/**
+ * The test server checked against a client we did not write: kubectl creates the Job manifest that
+ * `preview` prints, follows its logs, waits for it to complete and deletes it in the foreground.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  clusterAvailable,
+  infrastructure,
+  jobBlock,
+  REAL_CLUSTER,
+  startCluster,
+  type TestCluster,
+} from "./helpers.js";
+
+const run = promisify(execFile);
+const KUBECTL = process.env.INFRABLOCKS_KUBECTL ?? "kubectl";
+const kubectlAvailable = await run(KUBECTL, ["version", "--client"]).then(
+  () => true,
+  () => false,
+);
+
+describe.runIf(!REAL_CLUSTER && kubectlAvailable && (await clusterAvailable()))(
+  "kubectl against the test server",
+  () => {
+    let cluster: TestCluster;
+    let dir: string;
+    let kubeconfig: string;
+    beforeAll(async () => {
+      cluster = await startCluster();
+      dir = await mkdtemp(join(tmpdir(), "infrablocks-kubectl-"));
+      kubeconfig = join(dir, "kubeconfig.yaml");
+      await writeFile(kubeconfig, cluster.kubeconfigYaml, { mode: 0o600 });
+    }, 120_000);
+    afterAll(async () => {
+      await cluster?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    const kubectl = async (...args: string[]): Promise<string> => {
+      const { stdout } = await run(KUBECTL, args, {
+        env: { ...process.env, KUBECONFIG: kubeconfig },
+        timeout: 60_000,
+      });
+      return stdout;
+    };
+
+    it("creates the previewed Job, follows its logs, waits for completion and deletes it in the foreground", async () => {
+      const block = jobBlock(cluster, {
+        command: ["sh", "-c", "for i in 1 2 3 4 5; do echo kubectl-line-$i; usleep 200000; done"],
+      });
+      const manifest = join(dir, "job.yaml");
+      await writeFile(manifest, await infrastructure.preview(block, { baseEnvironment: {} }));
+      // The test server has no OpenAPI document, which kubectl's own schema validation needs.
+      const created = (await kubectl("create", "-f", manifest, "-o", "name", "--validate=false")).trim();
+      expect(created).toMatch(/^job\.batch\/infrablocks-job-[a-z0-9-]+$/);
+
+      const started = Date.now();
+      expect(await kubectl("logs", "-f", created, "--pod-running-timeout=30s")).toBe(
+        [1, 2, 3, 4, 5].map((i) => `kubectl-line-${i}\n`).join(""),
+      );
+      expect(await kubectl("wait", "--for=condition=complete", created, "--timeout=30s")).toBe(
+        `${created} condition met\n`,
+      );
+      // A watch that answers at once: `kubectl wait` is not held up by the server (it took 10 s when
+      // the test server sent a watch's head only with its first event).
+      expect(Date.now() - started).toBeLessThan(10_000);
+
+      const name = created.slice("job.batch/".length);
+      expect(await kubectl("delete", created, "--cascade=foreground", "--timeout=30s")).toBe(
+        `job.batch "${name}" deleted\n`,
+      );
+      expect(await kubectl("get", "jobs,pods", "-l", `job-name=${name}`, "-o", "name")).toBe("");
+      expect(await kubectl("get", "jobs", "-o", "name")).not.toContain(name);
+    }, 90_000);
+  },
+);
