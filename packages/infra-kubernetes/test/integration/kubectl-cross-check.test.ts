@@ -1,3 +1,4 @@
+import { driverContext } from "@infrablocks/core";
 /**
  * The test server checked against a client we did not write: kubectl creates the Job manifest that
  * `preview` prints, follows its logs, waits for it to complete and deletes it in the foreground.
@@ -54,7 +55,7 @@ describe.runIf(!REAL_CLUSTER && kubectlAvailable && (await clusterAvailable()))(
         command: ["sh", "-c", "for i in 1 2 3 4 5; do echo kubectl-line-$i; usleep 200000; done"],
       });
       const manifest = join(dir, "job.yaml");
-      await writeFile(manifest, await infrastructure.preview(block, { baseEnvironment: {} }));
+      await writeFile(manifest, await infrastructure.preview(block, driverContext({ baseEnvironment: {} })));
       // The test server has no OpenAPI document, which kubectl's own schema validation needs.
       const created = (await kubectl("create", "-f", manifest, "-o", "name", "--validate=false")).trim();
       expect(created).toMatch(/^job\.batch\/infrablocks-job-[a-z0-9-]+$/);
