@@ -24,6 +24,10 @@ const kubectlAvailable = await run(KUBECTL, ["version", "--client"]).then(
   () => true,
   () => false,
 );
+// CI sets it: there, a missing kubectl fails the run instead of skipping the cross-check.
+if (!kubectlAvailable && process.env.INFRABLOCKS_REQUIRE_KUBECTL === "1") {
+  throw new Error(`INFRABLOCKS_REQUIRE_KUBECTL=1 but '${KUBECTL} version --client' fails.`);
+}
 
 describe.runIf(!REAL_CLUSTER && kubectlAvailable && (await clusterAvailable()))(
   "kubectl against the test server",
