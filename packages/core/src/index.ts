@@ -90,9 +90,8 @@ export {
   titleFromName,
 } from "./schema-export.js";
 export { maskedSecretPaths, maskedSecretProblem, restoreMaskedSecrets } from "./masked-secrets.js";
+export { isSecretVariableName, MASK } from "./mask.js";
 export {
-  isSecretVariableName,
-  MASK,
   maskDocument,
   maskEnvironment,
   Redactor,

@@ -1,4 +1,4 @@
-import { type BlockJsonSchema, toRjsfUiSchema, uiHintsFor } from "@infrablocks/core";
+import { type BlockJsonSchema, toRjsfUiSchema, uiHintsFor } from "@infrablocks/core/browser";
 import type { FieldPathList, RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useMemo, useState } from "react";
 import { type BlockDocument, formSchemaFor, nestedModes, withValueAt } from "./block-document.js";

@@ -1,4 +1,4 @@
-import { NESTED_BLOCK_FIELD } from "@infrablocks/core";
+import { NESTED_BLOCK_FIELD } from "@infrablocks/core/browser";
 import Form from "@rjsf/core";
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import type { BlockDocument } from "./block-document.js";

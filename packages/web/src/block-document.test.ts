@@ -1,15 +1,7 @@
-import type { BlockJsonSchema } from "@infrablocks/core";
+import { type BlockJsonSchema, MASK } from "@infrablocks/core/browser";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import {
-  formSchemaFor,
-  MASK,
-  maskSecrets,
-  nestedModes,
-  toJson,
-  toYaml,
-  withValueAt,
-} from "./block-document.js";
+import { formSchemaFor, maskSecrets, nestedModes, toJson, toYaml, withValueAt } from "./block-document.js";
 
 // The shape `infrablocks schema` exports, cut down to what these helpers read.
 const registry = {

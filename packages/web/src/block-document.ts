@@ -1,4 +1,4 @@
-import type { BlockJsonSchema } from "@infrablocks/core";
+import { type BlockJsonSchema, DOCUMENT_NAME_PATTERN, MASK } from "@infrablocks/core/browser";
 import { stringify } from "yaml";
 
 export type BlockDocument = { type: string; [field: string]: unknown };
@@ -7,11 +7,8 @@ type JsonObject = { [key: string]: unknown };
 /** How a nested block field is filled: left out, written inline, or `{ "$ref": "<slug>/<name>" }`. */
 export type NestedMode = "unset" | "inline" | "reference";
 
-/** What the CLI prints for a secret; the page shows the same. */
-export const MASK = "********";
-
-// The store's names (core's names.ts): 1 to 63 lowercase letters, digits and dashes, alphanumeric at both ends.
-const NAME_PATTERN = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+// The store's naming rule, unanchored, to follow `<slug>/` in a reference.
+const NAME_PATTERN = DOCUMENT_NAME_PATTERN.source.slice(1, -1);
 
 /** An inline block always carries its `type`; a reference never does, even before its name is typed. */
 export function nestedModeOf(value: unknown): NestedMode {
