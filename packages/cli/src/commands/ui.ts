@@ -23,8 +23,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * Serves the form page (built from `@infrablocks/web`, shipped in dist/web) and, as `/index.json`, the schemas of the installed block
- * types, on 127.0.0.1 until Ctrl-C. Prints the URL on stdout.
+ * Serves the form page (built from `@infrablocks/web`, shipped in the CLI's dist/web) and, as
+ * `/index.json`, the schemas of the installed block types, on 127.0.0.1 until Ctrl-C. Prints the URL on stdout.
  */
 export async function uiCommand(
   session: Session,
