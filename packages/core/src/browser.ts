@@ -3,7 +3,7 @@
 
 export { MASK, isSecretVariableName } from "./mask.js";
 export { DOCUMENT_NAME_PATTERN, SLUG_PATTERN } from "./names.js";
-export type { BlockJsonSchema, BlockSchemaReference } from "./schema-export.js";
+export type { BlockJsonSchema, BlockSchemaReference } from "./block-json-schema.js";
 export {
   enumLabel,
   NESTED_BLOCK_FIELD,
