@@ -83,16 +83,11 @@ export {
   runnerAlive,
   runnerIdentity,
 } from "./runs.js";
-export {
-  type BlockJsonSchema,
-  type BlockSchemaReference,
-  exportBlockSchema,
-  titleFromName,
-} from "./schema-export.js";
+export type { BlockJsonSchema, BlockSchemaReference } from "./block-json-schema.js";
+export { exportBlockSchema, titleFromName } from "./schema-export.js";
 export { maskedSecretPaths, maskedSecretProblem, restoreMaskedSecrets } from "./masked-secrets.js";
+export { isSecretVariableName, MASK } from "./mask.js";
 export {
-  isSecretVariableName,
-  MASK,
   maskDocument,
   maskEnvironment,
   Redactor,
