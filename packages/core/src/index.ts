@@ -3,7 +3,10 @@ export { z } from "zod";
 export {
   type BlockCheck,
   type BlockConfig,
+  type BlockConfigOf,
+  type BlockInput,
   type BlockProblem,
+  type BlockReference,
   type BlockFields,
   type BlockSchema,
   type BlockType,
@@ -96,6 +99,7 @@ export {
   maskDocument,
   maskEnvironment,
   Redactor,
+  secretEnvironmentValues,
   secretValues,
 } from "./secrets.js";
 export { type SlugifyOptions, slugify } from "./slugify.js";
