@@ -75,6 +75,15 @@ export {
 } from "./prefect-import.js";
 export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
 export {
+  type BlockCallOptions,
+  type KillBlockOptions,
+  killBlock,
+  type PreviewBlockOptions,
+  previewBlock,
+  type RunBlockOptions,
+  runBlock,
+} from "./run-block.js";
+export {
   isProcessRunning,
   assertRunId,
   isSameProcess,
