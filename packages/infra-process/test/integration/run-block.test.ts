@@ -149,20 +149,23 @@ describe("runBlock", () => {
 describe("killBlock and previewBlock", () => {
   it("kills a run by the identifier runBlock reported, through the block's masked logger", async () => {
     const warnings: string[] = [];
-    const input: ProcessBlockInput = { command: ["sh", "-c", "trap '' TERM; sleep 30"] };
+    // The shell ignores TERM, so the kill needs its SIGKILL after the grace period (and logs so).
+    const input: ProcessBlockInput = { command: ["sh", "-c", "trap '' TERM; echo ready; sleep 30"] };
+    const output = captured();
+    let started: (identifier: string) => void = () => undefined;
+    const identifier = new Promise<string>((resolve) => (started = resolve));
     let killed: Promise<void> | undefined;
-    const result = await runBlock(processBlockType, input, {
-      onStarted: (identifier) => {
-        // Give the shell a moment to set its trap, so the kill needs its SIGKILL.
-        killed = new Promise((done) => setTimeout(done, 300)).then(() =>
-          killBlock(processBlockType, input, identifier, {
-            graceSeconds: 1,
-            log: { ...quietLog, warn: (message) => warnings.push(message) },
-          }),
-        );
-      },
+    output.stdout.on("data", () => {
+      killed ??= identifier.then((reported) =>
+        killBlock(processBlockType, input, reported, {
+          graceSeconds: 1,
+          log: { ...quietLog, warn: (message) => warnings.push(message) },
+        }),
+      );
     });
+    const result = await runBlock(processBlockType, input, { stdout: output.stdout, onStarted: started });
     await killed;
+    expect(output.out()).toBe("ready\n");
     expect(result.statusCode).toBe(-9);
     expect(warnings).toEqual([expect.stringMatching(/outlived its 1s grace period; sending SIGKILL/)]);
   });
