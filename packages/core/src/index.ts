@@ -3,7 +3,10 @@ export { z } from "zod";
 export {
   type BlockCheck,
   type BlockConfig,
+  type BlockConfigOf,
+  type BlockInput,
   type BlockProblem,
+  type BlockReference,
   type BlockFields,
   type BlockSchema,
   type BlockType,
@@ -72,6 +75,15 @@ export {
 } from "./prefect-import.js";
 export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
 export {
+  type BlockCallOptions,
+  type KillBlockOptions,
+  killBlock,
+  type PreviewBlockOptions,
+  previewBlock,
+  type RunBlockOptions,
+  runBlock,
+} from "./run-block.js";
+export {
   isProcessRunning,
   assertRunId,
   isSameProcess,
@@ -91,6 +103,7 @@ export {
   maskDocument,
   maskEnvironment,
   Redactor,
+  secretEnvironmentValues,
   secretValues,
 } from "./secrets.js";
 export { type SlugifyOptions, slugify } from "./slugify.js";

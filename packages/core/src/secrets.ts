@@ -9,6 +9,14 @@ export function maskEnvironment(env: Readonly<Record<string, string>>): Record<s
   );
 }
 
+/** Values of the variables whose names mark them secret (…KEY, …TOKEN, …SECRET, …PASSWORD), for a {@link Redactor}. */
+export function secretEnvironmentValues(env: unknown): string[] {
+  if (env === null || typeof env !== "object") return [];
+  return Object.entries(env).flatMap(([name, value]) =>
+    typeof value === "string" && isSecretVariableName(name) ? [value] : [],
+  );
+}
+
 /** A deep copy of a block document with every secret field masked; `$ref`s are left as they are. */
 export function maskDocument<T>(blockType: BlockType, document: T): T {
   const copy = structuredClone(document);
