@@ -15,7 +15,6 @@ import {
   resolveBlock,
   type SourceDocument,
   secretEnvironmentValues,
-  secretValues,
 } from "@infrablocks/core";
 import { installedBlockTypes } from "./drivers.js";
 
@@ -26,6 +25,8 @@ export class Session {
 
   constructor() {
     Session.current = this;
+    // The base environment reaches every infrastructure: its secret-named values are masked from the start.
+    this.redactor.add(...secretEnvironmentValues(this.baseEnvironment));
   }
 
   readonly store = new DocumentStore();
@@ -124,24 +125,16 @@ export class Session {
     source: string,
     siblings: readonly Pick<SourceDocument, "document" | "name">[] = [],
   ): Promise<ResolvedBlock> {
-    // Learn the secrets before validating, so that even an error about this document cannot echo one.
-    if (typeof document.type === "string" && this.registry.has(document.type)) {
-      this.redactor.add(...secretValues(await this.registry.get(document.type), document));
-    }
-    this.redactor.add(
-      ...secretEnvironmentValues(document.env),
-      ...secretEnvironmentValues(this.baseEnvironment),
-    );
-    const block = await resolveBlock(
+    // Secrets are learned as each document is read, before validation, so no error can echo one.
+    return resolveBlock(
       this.registry,
       document,
       async (slug, name) =>
         siblings.find((entry) => entry.name === name && entry.document.type === slug)?.document ??
         this.store.load(slug, name),
       source,
+      { onSecrets: (values) => this.redactor.add(...values) },
     );
-    this.redactor.add(...secretValues(block.blockType, block.document));
-    return block;
   }
 }
 

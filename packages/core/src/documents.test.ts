@@ -569,3 +569,27 @@ describe("a block type's own checks", () => {
     expect(invalidIssues(error)).toEqual(["limits.high: must be at least low"]);
   });
 });
+
+describe("resolveBlock's onSecrets", () => {
+  it("reports each document's secrets as it is read, a $ref'd one's too, before any validation fails", async () => {
+    const registry = new BlockRegistry([registryType, containerType]);
+    const learned: string[] = [];
+    const saved = { type: "test-registry", username: "u", password: "saved-pass-4711", registryUrl: "r" };
+    const error = await resolveBlock(
+      registry,
+      {
+        type: "test-container",
+        image: 7,
+        imageRegistry: { $ref: "test-registry/private" },
+        env: { API_TOKEN: "env-token-0815", PLAIN: "not-secret" },
+      },
+      async () => saved,
+      "doc.yaml",
+      { onSecrets: (values) => learned.push(...values) },
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InfrablocksError);
+    expect((error as Error).message).toContain("image");
+    expect(learned).toEqual(expect.arrayContaining(["saved-pass-4711", "env-token-0815"]));
+    expect(learned).not.toContain("not-secret");
+  });
+});

@@ -4,6 +4,7 @@ import { type BlockConfigOf, type BlockType, blockFields, nestedBlockTypeOf } fr
 import { InfrablocksError, isInfrablocksError } from "./errors.js";
 import { issueSentence } from "./issue-messages.js";
 import { maskedSecretPaths, maskedSecretProblem } from "./masked-secrets.js";
+import { secretEnvironmentValues, secretValues } from "./secrets.js";
 import { isDocumentName, parseDocumentReference } from "./names.js";
 import type { BlockRegistry } from "./registry.js";
 
@@ -27,6 +28,15 @@ export type ResolvedBlock<TBlockType extends BlockType = BlockType> = TBlockType
       config: BlockConfigOf<TBlockType>;
     }
   : never;
+
+export interface ResolveOptions {
+  /**
+   * Called with the secret values of each document as it is read (the document itself, then each
+   * `$ref`'d one), before anything is validated: a caller that masks output learns them once, and
+   * in time for even an error about the document not to echo one.
+   */
+  onSecrets?(values: string[]): void;
+}
 
 /** Loads a saved document by slug and name (throws `DOCUMENT_NOT_FOUND` when there is none). */
 export type SavedDocumentLoader = (slug: string, name: string) => Promise<Record<string, unknown>>;
@@ -114,13 +124,17 @@ export async function resolveBlock<TBlockType extends BlockType>(
   document: Record<string, unknown>,
   loadSaved: SavedDocumentLoader,
   source = "document",
+  options: ResolveOptions = {},
 ): Promise<ResolvedBlock<TBlockType>> {
   const slug = document.type;
   if (typeof slug !== "string" || slug === "") {
     throw invalid(source, [`type: required; one of ${registry.slugs().join(", ")}`]);
   }
   const blockType = await registry.get(slug);
-  const resolved = await resolveReferences(blockType, document, loadSaved, "", [source]);
+  const learn = (type: BlockType, read: Record<string, unknown>) =>
+    options.onSecrets?.([...secretValues(type, read), ...secretEnvironmentValues(read.env)]);
+  learn(blockType, document);
+  const resolved = await resolveReferences(blockType, document, loadSaved, "", [source], learn);
   const masked = maskedSecretPaths(blockType, resolved);
   if (masked.length > 0) throw invalid(source, masked.map(maskedSecretProblem), slug);
   const parsed = blockType.schema.safeParse(resolved);
@@ -294,6 +308,7 @@ async function resolveReferences(
   loadSaved: SavedDocumentLoader,
   path: string,
   chain: string[],
+  learn: (type: BlockType, read: Record<string, unknown>) => void,
 ): Promise<Record<string, unknown>> {
   const nestedFields = nestedFieldsOf(blockType);
   // Most types hold no nested block: their documents need no copy.
@@ -322,9 +337,10 @@ async function resolveReferences(
           cause: error,
         });
       });
+      learn(nested, inline);
       fieldChain = [...chain, key];
     }
-    resolved[name] = await resolveReferences(nested, inline, loadSaved, `${fieldPath}.`, fieldChain);
+    resolved[name] = await resolveReferences(nested, inline, loadSaved, `${fieldPath}.`, fieldChain, learn);
   }
   return resolved;
 }

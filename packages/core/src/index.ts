@@ -28,6 +28,7 @@ export {
   parseDocumentsText,
   parseDocumentText,
   parseYamlValue,
+  type ResolveOptions,
   type ResolvedBlock,
   resolveBlock,
   type SavedDocumentLoader,

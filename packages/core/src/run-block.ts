@@ -13,7 +13,7 @@ import type {
 } from "./infrastructure.js";
 import { loadInfrastructure } from "./infrastructure-loader.js";
 import { BlockRegistry } from "./registry.js";
-import { Redactor, secretEnvironmentValues, secretValues } from "./secrets.js";
+import { Redactor, secretEnvironmentValues } from "./secrets.js";
 import { DocumentStore } from "./store.js";
 
 /** How a library call reads its document; every other option is a context field, defaulted. */
@@ -98,11 +98,7 @@ async function withBlock<TContext extends Partial<DriverContext>, TResult>(
   const environment = overrides.baseEnvironment ?? baseEnvironment();
   // A `type` of another slug stays, to be refused by name.
   const document: Record<string, unknown> = { type: blockType.slug, ...(input as Record<string, unknown>) };
-  redactor.add(
-    ...secretValues(blockType, document),
-    ...secretEnvironmentValues(document.env),
-    ...secretEnvironmentValues(environment),
-  );
+  redactor.add(...secretEnvironmentValues(environment));
   const callerRedact = overrides.redact ?? ((text: string) => text);
   const redact = (text: string) => callerRedact(redactor.redact(text));
   try {
@@ -111,8 +107,8 @@ async function withBlock<TContext extends Partial<DriverContext>, TResult>(
       document,
       loadSaved ?? defaultLoader(),
       source,
+      { onSecrets: (values) => redactor.add(...values) },
     );
-    redactor.add(...secretValues(blockType, block.document));
     const infrastructure = await loadInfrastructure(blockType);
     const log = maskedLogger(overrides.log ?? stderrLogger, redact);
     return await action({

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import {
   assertRunId,
-  baseEnvironment,
   type Infrastructure,
   InfrablocksError,
   type KillContext,
