@@ -3,7 +3,7 @@
 // server's kubeconfig next to that kubeconfig (a temporary directory, owner-only). Needs `pnpm build` first.
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { ensureBusyboxImage, startKubeTestServer } from "@infrablocks/kube-test-server";
+import { ensureBusyboxImage, startKubeTestServer } from "@infrablocks/test-support";
 import { stringify } from "yaml";
 
 const server = await startKubeTestServer();
