@@ -1,15 +1,9 @@
-import {
-  BlockRegistry,
-  loadInfrastructure,
-  type ResolvedBlock,
-  resolveBlock,
-  driverContext,
-} from "@infrablocks/core";
+import { BlockRegistry, loadInfrastructure, resolveBlock, driverContext } from "@infrablocks/core";
 import { describe, expect, it } from "vitest";
-import { type SshCommandBlock, sshCommandBlockType } from "./index.js";
+import { sshCommandBlockType } from "./index.js";
 
 async function preview(fields: Record<string, unknown>, baseEnvironment: Record<string, string> = {}) {
-  const resolved = (await resolveBlock(
+  const resolved = await resolveBlock(
     new BlockRegistry([sshCommandBlockType]),
     {
       type: "ssh-command",
@@ -21,7 +15,7 @@ async function preview(fields: Record<string, unknown>, baseEnvironment: Record<
     async () => {
       throw new Error("no saved documents here");
     },
-  )) as ResolvedBlock<SshCommandBlock>;
+  );
   return (await loadInfrastructure(sshCommandBlockType)).preview(
     resolved.config,
     driverContext({ baseEnvironment }),

@@ -2,6 +2,7 @@
 // @infrablocks/core) and nothing else, so listing types, validating and exporting schemas stay cheap.
 import {
   type BlockConfig,
+  type BlockInput,
   defineBlockType,
   type Infrastructure,
   infrastructureFields,
@@ -81,3 +82,6 @@ export const sshCommandBlockType = defineBlockType({
   loadInfrastructure: async (): Promise<Infrastructure<SshCommandBlock>> =>
     (await import("./ssh-command-runtime.js")).sshCommandInfrastructure,
 });
+
+/** A `ssh-command` document as written in TypeScript: defaulted fields (and `type`) optional. */
+export type SshCommandBlockInput = BlockInput<typeof sshCommandBlockType>;

@@ -6,7 +6,6 @@ import {
   DocumentStore,
   type DriverContext,
   InfrablocksError,
-  isSecretVariableName,
   type Logger,
   type ProgressOutput,
   parseDocumentReference,
@@ -15,6 +14,7 @@ import {
   type ResolvedBlock,
   resolveBlock,
   type SourceDocument,
+  secretEnvironmentValues,
   secretValues,
 } from "@infrablocks/core";
 import { installedBlockTypes } from "./drivers.js";
@@ -143,14 +143,6 @@ export class Session {
     this.redactor.add(...secretValues(block.blockType, block.document));
     return block;
   }
-}
-
-/** Values of variables whose names mark them secret (…KEY, …TOKEN, …SECRET, …PASSWORD). */
-function secretEnvironmentValues(env: unknown): string[] {
-  if (env === null || typeof env !== "object") return [];
-  return Object.entries(env).flatMap(([name, value]) =>
-    typeof value === "string" && isSecretVariableName(name) ? [value] : [],
-  );
 }
 
 async function readStdin(): Promise<string> {

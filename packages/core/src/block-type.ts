@@ -22,6 +22,25 @@ export type BlockConfig<TSlug extends string, TFields extends BlockFields> = z.o
 >;
 
 /**
+ * What a document of a block type is written as (`z.input` of its schema): defaulted fields and
+ * `type` optional, a nested block inline or as a `$ref`. `BlockInput<typeof processBlockType>`; a
+ * union of block types gives the union of their inputs.
+ */
+export type BlockInput<TBlockType extends BlockType> = TBlockType extends BlockType
+  ? z.input<TBlockType["schema"]>
+  : never;
+
+/** The parsed config of a block type (`z.output` of its schema): what its infrastructure receives. */
+export type BlockConfigOf<TBlockType extends BlockType> = TBlockType extends BlockType
+  ? z.output<TBlockType["schema"]>
+  : never;
+
+/** A nested block written as a saved document of its type: `{ $ref: "docker-registry/team" }`. */
+export interface BlockReference<TSlug extends string = string> {
+  $ref: `${TSlug}/${string}`;
+}
+
+/**
  * A block type: a slug, metadata for UIs, and a strict zod schema that is the single source of truth
  * for validation and for the exported JSON schema. See `processBlockType` in
  * `@infrablocks/infra-process` for a reference implementation.
@@ -136,11 +155,20 @@ export function secret<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
   return marked;
 }
 
-/** A field holding another block, written inline with its own `type` or as `{ "$ref": "<slug>/<name>" }`. */
-export function nestedBlock<TConfig>(blockType: BlockType<TConfig>, meta: FieldMeta): z.ZodType<TConfig> {
-  const marked = (blockType.schema as z.ZodType<TConfig>).meta(meta);
-  nestedBlockMarks.set(marked, blockType as BlockType);
-  return marked;
+/**
+ * A field holding another block, written inline with its own `type` or as `{ "$ref": "<slug>/<name>" }`.
+ * Its input type admits the `$ref`, which document resolution replaces before the schema parses it.
+ */
+export function nestedBlock<TBlockType extends BlockType>(
+  blockType: TBlockType,
+  meta: FieldMeta,
+): z.ZodType<BlockConfigOf<TBlockType>, BlockInput<TBlockType> | BlockReference<TBlockType["slug"]>> {
+  const marked = blockType.schema.meta(meta);
+  nestedBlockMarks.set(marked, blockType);
+  return marked as z.ZodType<
+    BlockConfigOf<TBlockType>,
+    BlockInput<TBlockType> | BlockReference<TBlockType["slug"]>
+  >;
 }
 
 /** Strips optional, nullable and default wrappers to reach the schema that carries a field's marks. */

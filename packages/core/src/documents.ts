@@ -1,6 +1,6 @@
 import { type Document as YamlDocument, isScalar, parseAllDocuments, visit } from "yaml";
 import type { z } from "zod";
-import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
+import { type BlockConfigOf, type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
 import { InfrablocksError, isInfrablocksError } from "./errors.js";
 import { issueSentence } from "./issue-messages.js";
 import { maskedSecretPaths, maskedSecretProblem } from "./masked-secrets.js";
@@ -14,12 +14,19 @@ export const DOCUMENT_LIMITS = {
   maxAliases: 100,
 } as const;
 
-/** A validated block: its type, the document with every `$ref` resolved, and the parsed config. */
-export interface ResolvedBlock<TConfig = unknown> {
-  blockType: BlockType<TConfig>;
-  document: Record<string, unknown>;
-  config: TConfig;
-}
+/**
+ * A validated block: its slug, its type, the document with every `$ref` resolved, and the parsed
+ * config. For a union of block types, a union discriminated by `slug`: `if (block.slug === "process")`
+ * narrows `blockType` and `config` together.
+ */
+export type ResolvedBlock<TBlockType extends BlockType = BlockType> = TBlockType extends BlockType
+  ? {
+      slug: TBlockType["slug"];
+      blockType: TBlockType;
+      document: Record<string, unknown>;
+      config: BlockConfigOf<TBlockType>;
+    }
+  : never;
 
 /** Loads a saved document by slug and name (throws `DOCUMENT_NOT_FOUND` when there is none). */
 export type SavedDocumentLoader = (slug: string, name: string) => Promise<Record<string, unknown>>;
@@ -102,12 +109,12 @@ export function parseDocumentsText(text: string, source: string): SourceDocument
  * Checks a document against its block type: picks the type by `type`, resolves nested `$ref`s
  * through `loadSaved`, and validates every field. Every problem names its field path.
  */
-export async function resolveBlock(
-  registry: BlockRegistry,
+export async function resolveBlock<TBlockType extends BlockType>(
+  registry: BlockRegistry<TBlockType>,
   document: Record<string, unknown>,
   loadSaved: SavedDocumentLoader,
   source = "document",
-): Promise<ResolvedBlock> {
+): Promise<ResolvedBlock<TBlockType>> {
   const slug = document.type;
   if (typeof slug !== "string" || slug === "") {
     throw invalid(source, [`type: required; one of ${registry.slugs().join(", ")}`]);
@@ -126,7 +133,7 @@ export async function resolveBlock(
   }
   const problems = checkBlock(blockType, parsed.data, "");
   if (problems.length > 0) throw invalid(source, problems, slug);
-  return { blockType, document: resolved, config: parsed.data };
+  return { slug, blockType, document: resolved, config: parsed.data } as unknown as ResolvedBlock<TBlockType>;
 }
 
 /** Runs the type's own checks and those of every nested block, as `path: message` lines. */

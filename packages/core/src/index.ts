@@ -3,7 +3,10 @@ export { z } from "zod";
 export {
   type BlockCheck,
   type BlockConfig,
+  type BlockConfigOf,
+  type BlockInput,
   type BlockProblem,
+  type BlockReference,
   type BlockFields,
   type BlockSchema,
   type BlockType,
@@ -72,6 +75,15 @@ export {
 } from "./prefect-import.js";
 export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
 export {
+  type BlockCallOptions,
+  type KillBlockOptions,
+  killBlock,
+  type PreviewBlockOptions,
+  previewBlock,
+  type RunBlockOptions,
+  runBlock,
+} from "./run-block.js";
+export {
   isProcessRunning,
   assertRunId,
   isSameProcess,
@@ -83,19 +95,15 @@ export {
   runnerAlive,
   runnerIdentity,
 } from "./runs.js";
-export {
-  type BlockJsonSchema,
-  type BlockSchemaReference,
-  exportBlockSchema,
-  titleFromName,
-} from "./schema-export.js";
+export type { BlockJsonSchema, BlockSchemaReference } from "./block-json-schema.js";
+export { exportBlockSchema, titleFromName } from "./schema-export.js";
 export { maskedSecretPaths, maskedSecretProblem, restoreMaskedSecrets } from "./masked-secrets.js";
+export { isSecretVariableName, MASK } from "./mask.js";
 export {
-  isSecretVariableName,
-  MASK,
   maskDocument,
   maskEnvironment,
   Redactor,
+  secretEnvironmentValues,
   secretValues,
 } from "./secrets.js";
 export { type SlugifyOptions, slugify } from "./slugify.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type BlockType, blockFields, isSecretField, nestedBlockTypeOf, unwrapField } from "./block-type.js";
-import { isSecretVariableName, MASK } from "./secrets.js";
+import { isSecretVariableName, MASK } from "./mask.js";
 
 /**
  * Dotted paths of every place in a document that holds exactly the mask `show` prints in place of a

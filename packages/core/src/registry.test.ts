@@ -33,7 +33,7 @@ describe("BlockRegistry", () => {
   });
 
   it("refuses a second type for one slug, naming both packages", () => {
-    const registry = new BlockRegistry([registryType]);
+    const registry = new BlockRegistry<BlockType>([registryType]);
     const error = (() => {
       try {
         registry.register(lazyEntry("test-registry", registryType, "@other/pkg").entry);

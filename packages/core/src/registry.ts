@@ -2,26 +2,29 @@ import type { BlockType } from "./block-type.js";
 import { InfrablocksError } from "./errors.js";
 
 /** A block type known by slug and package, loaded on first use. */
-export interface BlockTypeEntry {
-  slug: string;
+export interface BlockTypeEntry<TBlockType extends BlockType = BlockType> {
+  slug: TBlockType["slug"];
   /** The npm package that defines the type. */
   package: string;
-  load(): Promise<BlockType>;
+  load(): Promise<TBlockType>;
 }
 
 /**
  * Block types by slug. Registration is explicit: a second type for one slug is an error unless the
  * caller asks to replace it, and a type's module is imported only when that type is first used.
+ * Built from known block types (`new BlockRegistry([processBlockType])`), it is typed by them:
+ * `get`, `all` and `resolveBlock` return the union of those types (and configs), discriminated by slug.
  */
-export class BlockRegistry {
+export class BlockRegistry<out TBlockType extends BlockType = BlockType> {
   readonly #entries = new Map<string, BlockTypeEntry>();
   readonly #loaded = new Map<string, Promise<BlockType>>();
 
-  constructor(entries: Iterable<BlockTypeEntry | BlockType> = []) {
+  constructor(entries: Iterable<TBlockType | BlockTypeEntry<TBlockType>> = []) {
     for (const entry of entries) this.register(entry);
   }
 
-  register(entry: BlockTypeEntry | BlockType, options: { replace?: boolean } = {}): void {
+  /** Adds a type of the registry's own union; a registry typed by its types takes no others. */
+  register(entry: TBlockType | BlockTypeEntry<TBlockType>, options: { replace?: boolean } = {}): void {
     const existing = this.#entries.get(entry.slug);
     if (existing && !options.replace) {
       throw new InfrablocksError(
@@ -31,7 +34,9 @@ export class BlockRegistry {
     }
     this.#entries.set(
       entry.slug,
-      "schema" in entry ? { slug: entry.slug, package: entry.package, load: async () => entry } : entry,
+      "schema" in entry
+        ? { slug: entry.slug, package: entry.package, load: async () => entry }
+        : (entry as BlockTypeEntry),
     );
     this.#loaded.delete(entry.slug);
   }
@@ -49,7 +54,7 @@ export class BlockRegistry {
     return this.#entries.get(slug)?.package;
   }
 
-  async get(slug: string): Promise<BlockType> {
+  async get(slug: string): Promise<TBlockType> {
     const entry = this.#entries.get(slug);
     if (!entry) {
       const installed = this.slugs();
@@ -71,10 +76,10 @@ export class BlockRegistry {
       });
       this.#loaded.set(slug, loading);
     }
-    return loading;
+    return loading as Promise<TBlockType>;
   }
 
-  async all(): Promise<BlockType[]> {
+  async all(): Promise<TBlockType[]> {
     return Promise.all(this.slugs().map((slug) => this.get(slug)));
   }
 }

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { stringify as toYaml } from "yaml";
-import {
-  isSecretVariableName,
-  MASK,
-  maskDocument,
-  maskEnvironment,
-  Redactor,
-  secretValues,
-} from "./secrets.js";
+import { isSecretVariableName, MASK } from "./mask.js";
+import { maskDocument, maskEnvironment, Redactor, secretValues } from "./secrets.js";
 import {
   clusterConfigType,
   containerType,

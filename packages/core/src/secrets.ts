@@ -1,21 +1,19 @@
 import { parse as parseYaml } from "yaml";
 import { type BlockType, secretFieldPaths } from "./block-type.js";
-
-/** How every masked secret prints. */
-export const MASK = "********";
-
-const SECRET_NAME_PARTS = ["KEY", "TOKEN", "SECRET", "PASSWORD"];
-
-/** Whether an environment variable's name marks its value as secret in previews. */
-export function isSecretVariableName(name: string): boolean {
-  const upper = name.toUpperCase();
-  return SECRET_NAME_PARTS.some((part) => upper.includes(part));
-}
+import { isSecretVariableName, MASK } from "./mask.js";
 
 /** The environment with the values of secret-looking variables masked, for previews. */
 export function maskEnvironment(env: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).map(([name, value]) => [name, isSecretVariableName(name) ? MASK : value]),
+  );
+}
+
+/** Values of the variables whose names mark them secret (…KEY, …TOKEN, …SECRET, …PASSWORD), for a {@link Redactor}. */
+export function secretEnvironmentValues(env: unknown): string[] {
+  if (env === null || typeof env !== "object") return [];
+  return Object.entries(env).flatMap(([name, value]) =>
+    typeof value === "string" && isSecretVariableName(name) ? [value] : [],
   );
 }
 

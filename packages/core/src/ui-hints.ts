@@ -1,4 +1,4 @@
-import type { BlockJsonSchema } from "./schema-export.js";
+import type { BlockJsonSchema } from "./block-json-schema.js";
 
 // Works on the exported JSON alone (no zod), so a UI can call it on a schema it fetched; it imports
 // nothing at run time, so bundling it for a browser brings in nothing else from core.

@@ -1,4 +1,11 @@
-import { type BlockConfig, DOCKER_LOGIN, defineBlockType, secret, z } from "@infrablocks/core";
+import {
+  type BlockConfig,
+  type BlockInput,
+  DOCKER_LOGIN,
+  defineBlockType,
+  secret,
+  z,
+} from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
 import { dockerRegistryFromPrefect } from "./prefect-import.js";
 import { isRegistryAddress } from "./registry-address.js";
@@ -36,3 +43,6 @@ export const dockerRegistryBlockType = defineBlockType({
   fields: dockerRegistryFields,
   fromPrefect: dockerRegistryFromPrefect,
 });
+
+/** A `docker-registry` document as written in TypeScript: defaulted fields (and `type`) optional. */
+export type DockerRegistryBlockInput = BlockInput<typeof dockerRegistryBlockType>;

@@ -1,6 +1,10 @@
 import { dockerRegistryBlockType } from "./docker-registry-block.js";
 
-export { type DockerRegistryBlock, dockerRegistryBlockType } from "./docker-registry-block.js";
+export {
+  type DockerRegistryBlock,
+  type DockerRegistryBlockInput,
+  dockerRegistryBlockType,
+} from "./docker-registry-block.js";
 export { type DockerConfigCredentials, dockerConfigCredentials } from "./docker-config.js";
 export {
   type EngineClient,

@@ -1,5 +1,6 @@
 import {
   type BlockConfig,
+  type BlockInput,
   defineBlockType,
   type Infrastructure,
   infrastructureFields,
@@ -125,3 +126,6 @@ export const dockerContainerBlockType = defineBlockType({
   loadInfrastructure: async (): Promise<Infrastructure<DockerContainerBlock>> =>
     (await import("./docker-container-runtime.js")).dockerContainerInfrastructure,
 });
+
+/** A `docker-container` document as written in TypeScript: defaulted fields (and `type`) optional. */
+export type DockerContainerBlockInput = BlockInput<typeof dockerContainerBlockType>;

@@ -6,9 +6,14 @@ export { baseJobManifest, MAIN_CONTAINER } from "./job-manifest.js";
 export { clusterConfigFromFile } from "./kubeconfig.js";
 export {
   type KubernetesClusterConfigBlock,
+  type KubernetesClusterConfigBlockInput,
   kubernetesClusterConfigBlockType,
 } from "./kubernetes-cluster-config-block.js";
-export { type KubernetesJobBlock, kubernetesJobBlockType } from "./kubernetes-job-block.js";
+export {
+  type KubernetesJobBlock,
+  type KubernetesJobBlockInput,
+  kubernetesJobBlockType,
+} from "./kubernetes-job-block.js";
 
 /** The block types this package defines, for registries. */
 export const blockTypes = [kubernetesJobBlockType, kubernetesClusterConfigBlockType] as const;

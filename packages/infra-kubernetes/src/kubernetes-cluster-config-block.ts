@@ -1,4 +1,4 @@
-import { type BlockConfig, defineBlockType, secret, z } from "@infrablocks/core";
+import { type BlockConfig, type BlockInput, defineBlockType, secret, z } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
 import { clusterConfigFromPrefect } from "./prefect-import.js";
 import { contextProblem, kubeconfigObject } from "./kubeconfig.js";
@@ -47,3 +47,6 @@ export const kubernetesClusterConfigBlockType = {
     if (problem) context.addIssue({ code: "custom", path: ["contextName"], message: problem });
   }),
 };
+
+/** A `kubernetes-cluster-config` document as written in TypeScript: defaulted fields (and `type`) optional. */
+export type KubernetesClusterConfigBlockInput = BlockInput<typeof kubernetesClusterConfigBlockType>;

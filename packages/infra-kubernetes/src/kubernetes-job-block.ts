@@ -1,5 +1,6 @@
 import {
   type BlockConfig,
+  type BlockInput,
   type BlockProblem,
   defineBlockType,
   type Infrastructure,
@@ -223,3 +224,6 @@ export const kubernetesJobBlockType = {
     }
   }),
 };
+
+/** A `kubernetes-job` document as written in TypeScript: defaulted fields (and `type`) optional. */
+export type KubernetesJobBlockInput = BlockInput<typeof kubernetesJobBlockType>;

@@ -9,11 +9,13 @@ export function tailFiles(
   return { current: join(folder, stream), previous: join(folder, `${stream}.1`) };
 }
 
+const BATCH_MS = 100;
+
 /**
  * Keeps the most recent output of one stream on disk, as Docker's json-file logs do with `max-size`
  * and `max-file=2`: the current file grows to `fileCap` bytes, then becomes the previous one and a
  * new current file starts. So the two files hold at least the last `fileCap` bytes and never more
- * than `2 × fileCap`. Writes are batched and never awaited by the producer: the command must not
+ * than `2 × fileCap`. Writes are batched (what arrived in the last 100 ms) and never awaited by the producer: the command must not
  * wait on the disk, and what a slow or full disk cannot take in time is dropped from the front
  * (it would have rotated out anyway).
  */
@@ -25,6 +27,7 @@ export class OutputTail {
   #fd: number | undefined;
   #size = 0;
   #writing = false;
+  #timer: NodeJS.Timeout | undefined;
   #failed = false;
   #idle: (() => void)[] = [];
 
@@ -41,11 +44,23 @@ export class OutputTail {
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
     this.#trimPending();
-    if (!this.#writing) this.#flush();
+    // Batches of a tenth of a second: a fast command's output mostly rotates out in memory, and
+    // only what is still recent when the batch is due costs a disk write.
+    if (!this.#writing && this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#flush();
+      }, BATCH_MS);
+    }
   }
 
-  /** Resolves once everything queued so far is on disk (or the disk refused it). */
+  /** Writes what is queued now, and resolves once it is on disk (or the disk refused it). */
   settled(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#flush();
+    }
     if (!this.#writing) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
@@ -76,7 +91,15 @@ export class OutputTail {
     const batch = Buffer.concat(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
-    this.#writeBatch(batch, () => this.#flush());
+    this.#writeBatch(batch, () => {
+      // Someone waits in settled(): write the rest at once. Otherwise the next batch is due later.
+      if (this.#idle.length > 0 || this.#pendingBytes === 0) return this.#flush();
+      this.#writing = false;
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.#flush();
+      }, BATCH_MS);
+    });
   }
 
   /** Fills the current file up to the cap, rotates, and goes on with the rest. */

@@ -1,5 +1,6 @@
 import {
   type BlockConfig,
+  type BlockInput,
   defineBlockType,
   type Infrastructure,
   infrastructureFields,
@@ -45,3 +46,6 @@ export const processBlockType = defineBlockType({
   loadInfrastructure: async (): Promise<Infrastructure<ProcessBlock>> =>
     (await import("./process-runtime.js")).processInfrastructure,
 });
+
+/** A `process` document as written in TypeScript: defaulted fields (and `type`) optional. */
+export type ProcessBlockInput = BlockInput<typeof processBlockType>;

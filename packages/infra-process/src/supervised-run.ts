@@ -5,8 +5,7 @@ import { readFile } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { constants, hostname } from "node:os";
 import { join } from "node:path";
-import { PassThrough, type Readable, type Writable } from "node:stream";
-import { finished } from "node:stream/promises";
+import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import {
   InfrablocksError,
@@ -27,6 +26,7 @@ import { type RecordedRun, RunRegistry } from "./run-registry.js";
 import type { ProcessBlock } from "./process-block.js";
 import {
   EXIT_FILE,
+  RELEASE,
   type RecordedExit,
   type SupervisorEvent,
   type SupervisorRequest,
@@ -81,11 +81,6 @@ export async function supervisedRun(
     const closed = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
       supervisor.on("close", (code, signal) => done([code, signal])),
     );
-    // Destinations without a file descriptor (a library caller's streams) are fed through pipes. Node
-    // drops what a child's extra pipe held unread when the child ends: they are read from the start,
-    // and held back until the run is reported started.
-    const [, , , , stdoutPipe, stderrPipe] = supervisor.stdio as unknown as (Readable | null)[];
-    const held = [stdoutPipe, stderrPipe].map((pipe) => pipe?.pipe(new PassThrough()));
     const control = supervisor.stdio[3] as Socket;
     const request: SupervisorRequest = {
       ...command,
@@ -120,10 +115,13 @@ export async function supervisedRun(
       startedAt: new Date().toISOString(),
     });
     context.onStarted(identifier);
-    held[0]?.pipe(context.stdout, { end: false });
-    held[1]?.pipe(context.stderr, { end: false });
+    // Destinations without a file descriptor (a library caller's streams) are fed through pipes, read
+    // from before the release: no output can come earlier.
+    const [, , , , stdoutPipe, stderrPipe] = supervisor.stdio as unknown as (Readable | null)[];
+    stdoutPipe?.pipe(context.stdout, { end: false });
+    stderrPipe?.pipe(context.stderr, { end: false });
+    control.write(RELEASE);
     const [code, signal] = await closed;
-    await Promise.all(held.map((stream) => stream && finished(stream)));
     const recorded = await readExit(folder);
     if (recorded) return processResult(identifier, recorded.statusCode, recorded.signal);
     // The supervisor itself was ended (kill's SIGKILL reaches the whole group): the command shared its fate.

@@ -1,9 +1,14 @@
 /**
  * How a runner and the supervisor of its `process` run (supervisor.ts) talk, on the supervisor's
  * fd 3, a socket pair: the runner writes one JSON line, a {@link SupervisorRequest}; the supervisor
- * answers with JSON lines, {@link SupervisorEvent}s. The end of the channel tells the supervisor that
- * its runner is gone.
+ * answers with JSON lines, {@link SupervisorEvent}s. Once the runner has recorded the run, it writes
+ * {@link RELEASE}, and only then does the supervisor pass the command's output on. The end of the
+ * channel tells the supervisor that its runner is gone (and releases the output to the tail).
  */
+
+/** The runner's second and last line: the run is recorded; output may flow. */
+export const RELEASE = "recorded\n";
+
 export interface SupervisorRequest {
   executable: string;
   args: string[];

@@ -29,7 +29,13 @@ async function main(): Promise<void> {
   // its end. The command itself starts with default dispositions (libuv resets them in the child).
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => undefined);
   const control = new Socket({ fd: 3, readable: true, writable: true });
-  const request = await readRequest(control);
+  // Until the runner has recorded the run, the command's output waits in its pipes: no byte of it
+  // reaches anyone before the run can be found again (ps, attach).
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const request = await readRequest(control, () => release());
   let runnerGone = false;
   const tell = (event: SupervisorEvent) => {
     if (!runnerGone) control.write(`${JSON.stringify(event)}\n`);
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
       const tail = new OutputTail(request.folder, name, fileCap);
       tails.push(tail);
       const onReaderGone = () => name === "stdout" && tell({ event: "reader-gone" });
-      relays.push(relay(source, openDestination(destination), tail, onReaderGone));
+      relays.push(relay(source, openDestination(destination), tail, onReaderGone, released));
     }
   }
   // The runner died or let go: from now on the tail alone takes the output.
@@ -99,7 +105,13 @@ interface Relay {
  * keep up pauses the command (backpressure); one that fails (`EPIPE`, a closed terminal) or a runner
  * that is gone stops the forwarding, not the reading.
  */
-function relay(source: Readable, destination: Writable, tail: OutputTail, onReaderGone: () => void): Relay {
+function relay(
+  source: Readable,
+  destination: Writable,
+  tail: OutputTail,
+  onReaderGone: () => void,
+  released: Promise<void>,
+): Relay {
   let forwarding = true;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
@@ -120,10 +132,14 @@ function relay(source: Readable, destination: Writable, tail: OutputTail, onRead
   destination.on("drain", () => {
     if (forwarding) source.resume();
   });
+  // Paused until the release, the command's output stays in its pipe. The listener is there from the
+  // start: Node discards the unread output of a child that ends with no one listening.
+  source.pause();
   source.on("data", (chunk: Buffer) => {
     tail.write(chunk);
     if (forwarding && !destination.write(chunk)) source.pause();
   });
+  released.then(() => source.resume());
   // Never end() the destination: on a socket pair (what Node gives a child for a pipe), its shutdown
   // would end the stream for every holder, the runner too. Waiting for the last write is enough.
   source.on("end", () => {
@@ -141,7 +157,7 @@ function openDestination(fd: number): Writable {
   return createWriteStream("", { fd });
 }
 
-function readRequest(control: Socket): Promise<SupervisorRequest> {
+function readRequest(control: Socket, onRelease: () => void): Promise<SupervisorRequest> {
   return new Promise((resolve, reject) => {
     let text = "";
     const onData = (chunk: Buffer) => {
@@ -149,9 +165,17 @@ function readRequest(control: Socket): Promise<SupervisorRequest> {
       const newline = text.indexOf("\n");
       if (newline < 0) return;
       control.off("data", onData).off("end", onEnd);
-      // Later bytes are none; the stream is read on only so that its end says the runner is gone.
-      control.on("data", () => undefined);
+      // What follows is the release (see supervisor-protocol.ts); the stream is read on after it
+      // only so that its end says the runner is gone.
+      let released = text.length > newline + 1;
+      const release = () => {
+        if (released) return;
+        released = true;
+        onRelease();
+      };
+      control.on("data", release).once("end", release).once("close", release);
       resolve(JSON.parse(text.slice(0, newline)) as SupervisorRequest);
+      if (released) onRelease();
     };
     const onEnd = () => reject(new Error("The runner closed the channel before sending the command."));
     control.on("data", onData).once("end", onEnd);

@@ -1,4 +1,4 @@
-import type { BlockJsonSchema } from "@infrablocks/core";
+import type { BlockJsonSchema } from "@infrablocks/core/browser";
 import { useEffect, useState } from "react";
 import { BlockEditor } from "./BlockEditor.js";
 

@@ -1,15 +1,24 @@
-import { type BlockJsonSchema, toRjsfUiSchema, uiHintsFor } from "@infrablocks/core";
-import type { FieldPathList, RJSFSchema, UiSchema } from "@rjsf/utils";
+import { type BlockJsonSchema, MASK, toRjsfUiSchema } from "@infrablocks/core/browser";
+import type { ErrorSchema, FieldPathList, RJSFSchema, UiSchema } from "@rjsf/utils";
 import { useMemo, useState } from "react";
-import { type BlockDocument, formSchemaFor, nestedModes, withValueAt } from "./block-document.js";
+import {
+  type BlockDocument,
+  errorsAt,
+  formSchemaFor,
+  maskedPaths,
+  nestedModes,
+  secretPathsOf,
+  withValueAt,
+} from "./block-document.js";
 import { BlockForm } from "./BlockForm.js";
 import { DocumentOutput } from "./DocumentOutput.js";
 import { validator } from "./validator.js";
 
+const MASKED_SECRET = `${MASK} is the mask infrablocks prints in place of a secret, not a secret: type the real value (infrablocks show SLUG/NAME --reveal prints a saved one).`;
+
 /** One block type: its form beside the document it produces. */
 export function BlockEditor({ schema }: { schema: BlockJsonSchema }) {
   const [document, setDocument] = useState<BlockDocument>({ type: schema.block_type_slug });
-  const { secrets } = useMemo(() => uiHintsFor(schema), [schema]);
   const uiSchema = useMemo(
     // The heading above names the type; the document panel takes the place of a submit button.
     () =>
@@ -34,8 +43,17 @@ export function BlockEditor({ schema }: { schema: BlockJsonSchema }) {
     }),
     [],
   );
+  const secretPaths = secretPathsOf(schema, document);
+  // The mask stands for a value the page never had: a document holding it must not leave the page.
+  const masked = maskedPaths(document, secretPaths);
+  // Keyed by the paths, like the form's schema, so that rjsf gets a new error schema only when they change.
+  const maskedKey = JSON.stringify(masked);
+  const maskErrors = useMemo(
+    () => errorsAt(JSON.parse(maskedKey), MASKED_SECRET) as ErrorSchema,
+    [maskedKey],
+  );
   // Counted here rather than taken from the form, which reports errors only once the user has typed.
-  const errorCount = validator.validateFormData(document, formSchema).errors.length;
+  const errorCount = validator.validateFormData(document, formSchema).errors.length + masked.length;
 
   return (
     <main>
@@ -48,9 +66,15 @@ export function BlockEditor({ schema }: { schema: BlockJsonSchema }) {
           document={document}
           onChange={setDocument}
           context={context}
+          extraErrors={maskErrors}
         />
       </section>
-      <DocumentOutput document={document} secretPaths={secrets} errorCount={errorCount} />
+      <DocumentOutput
+        document={document}
+        secretPaths={secretPaths}
+        maskedPaths={masked}
+        errorCount={errorCount}
+      />
     </main>
   );
 }

@@ -1,6 +1,6 @@
-import { NESTED_BLOCK_FIELD } from "@infrablocks/core";
+import { NESTED_BLOCK_FIELD } from "@infrablocks/core/browser";
 import Form from "@rjsf/core";
-import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import type { ErrorSchema, RJSFSchema, UiSchema } from "@rjsf/utils";
 import type { BlockDocument } from "./block-document.js";
 import { type NestedBlockContext, NestedBlockField } from "./NestedBlockField.js";
 import { SecretWidget } from "./SecretWidget.js";
@@ -22,10 +22,12 @@ export interface BlockFormProps {
   document: BlockDocument;
   onChange: (document: BlockDocument) => void;
   context: NestedBlockContext;
+  /** Problems the schema cannot express (a secret holding the mask), shown on their fields. */
+  extraErrors: ErrorSchema;
 }
 
 /** rjsf's form, set up for block documents: live validation, the nested block field, secret inputs. */
-export function BlockForm({ schema, uiSchema, document, onChange, context }: BlockFormProps) {
+export function BlockForm({ schema, uiSchema, document, onChange, context, extraErrors }: BlockFormProps) {
   return (
     <Form
       schema={schema}
@@ -35,6 +37,7 @@ export function BlockForm({ schema, uiSchema, document, onChange, context }: Blo
       fields={fields}
       widgets={widgets}
       formContext={context}
+      extraErrors={extraErrors}
       liveValidate="onChange"
       showErrorList={false}
       noHtml5Validate

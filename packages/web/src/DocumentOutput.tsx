@@ -10,15 +10,18 @@ type Format = keyof typeof FORMATS;
 export interface DocumentOutputProps {
   document: BlockDocument;
   secretPaths: readonly string[];
+  /** Secrets holding the mask: Copy and Download are off until they hold real values. */
+  maskedPaths: readonly string[];
   errorCount: number;
 }
 
 /** The block document as YAML or JSON: shown with its secrets masked, copied and downloaded whole. */
-export function DocumentOutput({ document, secretPaths, errorCount }: DocumentOutputProps) {
+export function DocumentOutput({ document, secretPaths, maskedPaths, errorCount }: DocumentOutputProps) {
   const [format, setFormat] = useState<Format>("yaml");
   // The text last copied: "Copied" shows until the document or the format changes.
   const [copiedText, setCopiedText] = useState<string>();
   const { render, type } = FORMATS[format];
+  const blocked = maskedPaths.length > 0;
   const text = render(document);
 
   const copy = async () => {
@@ -50,10 +53,10 @@ export function DocumentOutput({ document, secretPaths, errorCount }: DocumentOu
             </button>
           ))}
         </div>
-        <button type="button" onClick={copy}>
+        <button type="button" onClick={copy} disabled={blocked}>
           {copiedText === text ? "Copied" : "Copy"}
         </button>
-        <button type="button" onClick={download}>
+        <button type="button" onClick={download} disabled={blocked}>
           Download
         </button>
       </div>
@@ -63,6 +66,12 @@ export function DocumentOutput({ document, secretPaths, errorCount }: DocumentOu
           : `${errorCount} problem${errorCount === 1 ? "" : "s"} to fix`}
       </p>
       <pre>{render(maskSecrets(document, secretPaths))}</pre>
+      {blocked ? (
+        <p className="hint masked" role="alert">
+          {maskedPaths.join(", ")} {maskedPaths.length === 1 ? "holds" : "hold"} the mask, not a secret: type
+          the real value to copy or download the document.
+        </p>
+      ) : null}
       {secretPaths.length > 0 ? (
         <p className="hint">Secrets are masked here; Copy and Download give the full document.</p>
       ) : null}

@@ -1,11 +1,13 @@
-import type { BlockJsonSchema } from "@infrablocks/core";
+import { type BlockJsonSchema, MASK } from "@infrablocks/core/browser";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
+  errorsAt,
   formSchemaFor,
-  MASK,
+  maskedPaths,
   maskSecrets,
   nestedModes,
+  secretPathsOf,
   toJson,
   toYaml,
   withValueAt,
@@ -107,6 +109,72 @@ describe("maskSecrets", () => {
   it("leaves absent secrets and references alone", () => {
     const document = { type: "docker-container", imageRegistry: { $ref: "docker-registry/team" } };
     expect(maskSecrets(document, container.secret_fields)).toEqual(document);
+  });
+});
+
+// The container and its nested registry with an `env` map each, as the infrastructure types have.
+const env = { title: "Env", type: "object", additionalProperties: { type: ["string", "null"] } };
+const withEnv = (schema: BlockJsonSchema) =>
+  ({ ...schema, properties: { ...schema.properties, env } }) as unknown as BlockJsonSchema;
+const containerWithEnv = withEnv({
+  ...container,
+  properties: { ...container.properties, imageRegistry: withEnv(registry as unknown as BlockJsonSchema) },
+} as unknown as BlockJsonSchema);
+
+describe("secretPathsOf", () => {
+  it("adds the env values whose names mark them secret, as `show` masks them, nested blocks' included", () => {
+    const document = {
+      type: "docker-container",
+      env: { API_TOKEN: "t", HOME: "/root", db_password: "p" },
+      imageRegistry: { type: "docker-registry", env: { SSH_KEY: "k", LANG: "C" } },
+    };
+    expect(secretPathsOf(containerWithEnv, document)).toEqual([
+      "imageRegistry.password",
+      "headers.*",
+      "env.API_TOKEN",
+      "env.db_password",
+      "imageRegistry.env.SSH_KEY",
+    ]);
+    expect(maskSecrets(document, secretPathsOf(containerWithEnv, document))).toMatchObject({
+      env: { API_TOKEN: MASK, HOME: "/root", db_password: MASK },
+      imageRegistry: { env: { SSH_KEY: MASK, LANG: "C" } },
+    });
+  });
+
+  it("looks into no nested block given as a reference", () => {
+    const document = { type: "docker-container", imageRegistry: { $ref: "docker-registry/team" } };
+    expect(secretPathsOf(containerWithEnv, document)).toEqual(container.secret_fields);
+  });
+});
+
+describe("maskedPaths", () => {
+  it("finds every secret that holds exactly the mask, map values included", () => {
+    const document = {
+      type: "docker-container",
+      env: { API_TOKEN: MASK, PLAIN: MASK, OTHER_TOKEN: `${MASK}x` },
+      imageRegistry: { type: "docker-registry", password: MASK },
+      headers: { a: "1", b: MASK },
+    };
+    expect(maskedPaths(document, secretPathsOf(containerWithEnv, document))).toEqual([
+      "imageRegistry.password",
+      "headers.b",
+      "env.API_TOKEN",
+    ]);
+  });
+
+  it("finds nothing in a document whose secrets are real or absent", () => {
+    const document = { type: "docker-container", imageRegistry: { type: "docker-registry", password: "pw" } };
+    expect(maskedPaths(document, container.secret_fields)).toEqual([]);
+    expect(maskedPaths({ type: "docker-container" }, container.secret_fields)).toEqual([]);
+  });
+});
+
+describe("errorsAt", () => {
+  it("puts the message on each field, in rjsf's error schema shape", () => {
+    expect(errorsAt(["imageRegistry.password", "env.API_TOKEN", "env.DB_KEY"], "no")).toEqual({
+      imageRegistry: { password: { __errors: ["no"] } },
+      env: { API_TOKEN: { __errors: ["no"] }, DB_KEY: { __errors: ["no"] } },
+    });
   });
 });
 

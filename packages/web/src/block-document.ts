@@ -1,4 +1,9 @@
-import type { BlockJsonSchema } from "@infrablocks/core";
+import {
+  type BlockJsonSchema,
+  DOCUMENT_NAME_PATTERN,
+  isSecretVariableName,
+  MASK,
+} from "@infrablocks/core/browser";
 import { stringify } from "yaml";
 
 export type BlockDocument = { type: string; [field: string]: unknown };
@@ -7,11 +12,8 @@ type JsonObject = { [key: string]: unknown };
 /** How a nested block field is filled: left out, written inline, or `{ "$ref": "<slug>/<name>" }`. */
 export type NestedMode = "unset" | "inline" | "reference";
 
-/** What the CLI prints for a secret; the page shows the same. */
-export const MASK = "********";
-
-// The store's names (core's names.ts): 1 to 63 lowercase letters, digits and dashes, alphanumeric at both ends.
-const NAME_PATTERN = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+// The store's naming rule, unanchored, to follow `<slug>/` in a reference.
+const NAME_PATTERN = DOCUMENT_NAME_PATTERN.source.slice(1, -1);
 
 /** An inline block always carries its `type`; a reference never does, even before its name is typed. */
 export function nestedModeOf(value: unknown): NestedMode {
@@ -60,6 +62,60 @@ export function formSchemaFor(
           : { ...label, type: "object" };
   }
   return { ...schema, properties };
+}
+
+/**
+ * What the CLI's `show` masks in this document: the schema's `secret_fields`, and each `env` value whose
+ * name marks it secret (`API_TOKEN`), in inline nested blocks too.
+ */
+export function secretPathsOf(schema: BlockJsonSchema, document: unknown, prefix = ""): string[] {
+  const paths = prefix === "" ? [...schema.secret_fields] : [];
+  if (!isObject(document)) return paths;
+  if ("env" in schema.properties && isObject(document.env)) {
+    for (const name of Object.keys(document.env)) {
+      if (isSecretVariableName(name)) paths.push(`${prefix}env.${name}`);
+    }
+  }
+  for (const field of Object.keys(schema.block_schema_references)) {
+    if (nestedModeOf(document[field]) === "inline") {
+      paths.push(...secretPathsOf(nestedSchema(schema, field), document[field], `${prefix}${field}.`));
+    }
+  }
+  return paths;
+}
+
+/**
+ * The secrets that hold exactly {@link MASK}, by dotted path. The mask stands for a value the page does not
+ * have, so a document holding it is refused by the CLI (unless `save --overwrite` keeps a stored value).
+ */
+export function maskedPaths(document: unknown, secretPaths: readonly string[]): string[] {
+  const found = new Set<string>();
+  const walk = (value: unknown, [head, ...rest]: string[], at: string[]): void => {
+    if (head === undefined) {
+      if (value === MASK) found.add(at.join("."));
+      return;
+    }
+    if (!isObject(value)) return;
+    for (const key of head === "*" ? Object.keys(value) : [head]) {
+      if (Object.hasOwn(value, key)) walk(value[key], rest, [...at, key]);
+    }
+  };
+  for (const path of secretPaths) walk(document, path.split("."), []);
+  return [...found];
+}
+
+/** An rjsf error schema that puts `message` on the field at each dotted path. */
+export function errorsAt(paths: readonly string[], message: string): JsonObject {
+  const errors: JsonObject = {};
+  for (const path of paths) {
+    let node = errors;
+    for (const key of path.split(".")) {
+      if (!isObject(node[key])) node[key] = {};
+      node = node[key] as JsonObject;
+    }
+    node.__errors = [message];
+  }
+  return errors;
 }
 
 /** A copy of the document with every secret replaced by {@link MASK}, for showing on the page. */

@@ -6,7 +6,6 @@ import {
   isInfrablocksError,
   loadInfrastructure,
   newRunId,
-  type ResolvedBlock,
   type RunContext,
   resolveBlock,
   killContext,
@@ -34,9 +33,9 @@ async function block(fields: Record<string, unknown>): Promise<SshCommandBlock> 
     knownHosts: sshd.knownHosts,
     ...fields,
   };
-  const resolved = (await resolveBlock(new BlockRegistry([sshCommandBlockType]), document, async () => {
+  const resolved = await resolveBlock(new BlockRegistry([sshCommandBlockType]), document, async () => {
     throw new Error("no saved documents here");
-  })) as ResolvedBlock<SshCommandBlock>;
+  });
   return resolved.config;
 }
 

@@ -23,8 +23,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * Serves the form page of `@infrablocks/web` and, as `/index.json`, the schemas of the installed block
- * types, on 127.0.0.1 until Ctrl-C. Prints the URL on stdout.
+ * Serves the form page (built from `@infrablocks/web`, shipped in the CLI's dist/web) and, as
+ * `/index.json`, the schemas of the installed block types, on 127.0.0.1 until Ctrl-C. Prints the URL on stdout.
  */
 export async function uiCommand(
   session: Session,
@@ -80,17 +80,17 @@ export async function uiCommand(
 
 // --- Internal helpers ---
 
-/** The built page, found through the package so that it works from the workspace and from an install. */
+/**
+ * The built page, which the CLI's build copies into its own dist/web; found through the CLI's package so
+ * that it works from the workspace, a global link and an install alike.
+ */
 function webDistDirectory(): string | { problem: string } {
-  let packageJson: string;
-  try {
-    packageJson = fileURLToPath(import.meta.resolve("@infrablocks/web/package.json"));
-  } catch {
-    return { problem: "The ui command needs @infrablocks/web: install it beside @infrablocks/cli." };
-  }
-  const dist = join(dirname(packageJson), "dist");
+  const packageJson = fileURLToPath(import.meta.resolve("@infrablocks/cli/package.json"));
+  const dist = join(dirname(packageJson), "dist", "web");
   if (!existsSync(join(dist, "index.html"))) {
-    return { problem: `@infrablocks/web is not built (no ${join(dist, "index.html")}): run pnpm build.` };
+    return {
+      problem: `The form page is missing (no ${join(dist, "index.html")}): rebuild the CLI with pnpm build, or reinstall @infrablocks/cli.`,
+    };
   }
   return dist;
 }

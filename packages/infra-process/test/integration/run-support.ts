@@ -3,7 +3,6 @@ import {
   BlockRegistry,
   loadInfrastructure,
   newRunId,
-  type ResolvedBlock,
   type RunContext,
   resolveBlock,
 } from "@infrablocks/core";
@@ -14,9 +13,9 @@ export const quietLog = { info() {}, warn() {}, error() {} };
 /** Validates a process document the way the CLI does. */
 export async function processBlock(document: Record<string, unknown>): Promise<ProcessBlock> {
   const registry = new BlockRegistry([processBlockType]);
-  const block = (await resolveBlock(registry, { type: "process", ...document }, async () => {
+  const block = await resolveBlock(registry, { type: "process", ...document }, async () => {
     throw new Error("no saved documents in these tests");
-  })) as ResolvedBlock<ProcessBlock>;
+  });
   return block.config;
 }
 

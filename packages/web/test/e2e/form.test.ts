@@ -154,6 +154,24 @@ describe.skipIf(!hasBrowser && !REQUIRE_BROWSER)("the form page served by `infra
     expect(await page.locator("pre").textContent()).toMatch(/"?password"?: "\*{8}"/);
   });
 
+  it("refuses a secret that holds the mask: the field says why, and Copy and Download stay off", async () => {
+    // The document of the first test is still on the page.
+    const input = page.locator("#root_imageRegistry_password");
+    await input.fill("********");
+    await expect.poll(() => status(page)).toBe("1 problem to fix");
+    expect(await page.getByRole("alert").textContent()).toContain("imageRegistry.password holds the mask");
+    expect(await page.locator("form").textContent()).toContain(
+      "******** is the mask infrablocks prints in place of a secret, not a secret",
+    );
+    for (const name of ["Copy", "Download"]) {
+      expect(await page.getByRole("button", { name }).isDisabled(), name).toBe(true);
+    }
+    await input.fill(PASSWORD);
+    await expect.poll(() => status(page)).toBe("Matches the schema");
+    expect(await page.getByRole("alert").count()).toBe(0);
+    expect(parse(await download(page))).toMatchObject({ imageRegistry: { password: PASSWORD } });
+  });
+
   it("references a saved docker-registry by name instead", async () => {
     const saved = await runCli(
       ["save", "-", "--name", "team"],
