@@ -5,6 +5,6 @@ export default defineConfig({
   resolve: { conditions: ["@infrablocks/source"] },
   ssr: { resolve: { conditions: ["@infrablocks/source"] } },
   test: {
-    projects: ["packages/*", "examples/ssh-command"],
+    projects: ["packages/*", "dev/*", "examples/ssh-command"],
   },
 });

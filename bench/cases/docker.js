@@ -12,7 +12,7 @@ const exec = promisify(execFile);
 const SOCKET = (process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock").replace(/^unix:\/\//, "");
 
 export async function dockerCases() {
-  const { ensureBusyboxImage } = await import(`${ROOT}/packages/kube-test-server/dist/index.js`);
+  const { ensureBusyboxImage } = await import(`${ROOT}/dev/kube-test-server/dist/index.js`);
   const image = await ensureBusyboxImage();
   const core = await importPackage("core");
   const { dockerContainerBlockType } = await importPackage("infra-docker");

@@ -3,7 +3,7 @@ import { importPackage, quietContext, ROOT } from "../packages.js";
 
 export async function kubernetesCases() {
   const { startKubeTestServer, ensureBusyboxImage } = await import(
-    `${ROOT}/packages/kube-test-server/dist/index.js`
+    `${ROOT}/dev/kube-test-server/dist/index.js`
   );
   const image = await ensureBusyboxImage();
   const core = await importPackage("core");

@@ -1,7 +1,7 @@
+import { SSHD_SKIP_REASON, sshdAvailable, startSshd, type TestSshd } from "@infrablocks/test-support";
 import { testBlockType } from "@infrablocks/testkit";
 import { afterAll, beforeAll } from "vitest";
 import { sshCommandBlockType } from "../src/index.js";
-import { SKIP_REASON, sshdAvailable, startSshd, type TestSshd } from "./sshd.js";
 
 const available = sshdAvailable();
 let sshd: TestSshd;
@@ -47,5 +47,5 @@ testBlockType({
         graceSeconds: 2,
         timeoutMs: 20_000,
       }
-    : SKIP_REASON,
+    : SSHD_SKIP_REASON,
 });

@@ -1,6 +1,6 @@
 import { isInfrablocksError } from "@infrablocks/core";
+import { type FakeEngine, startFakeEngine } from "@infrablocks/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeEngine, startFakeEngine } from "../test/support/fake-engine.js";
 import { dockerRegistryBlockType } from "./docker-registry-block.js";
 import { loginToRegistry } from "./login.js";
 

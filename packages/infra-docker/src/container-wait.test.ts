@@ -1,6 +1,6 @@
 import { isInfrablocksError } from "@infrablocks/core";
+import { type FakeEngine, startFakeEngine } from "@infrablocks/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeEngine, startFakeEngine } from "../../docker-registry/test/support/fake-engine.js";
 import { awaitExit, watchExit } from "./container-wait.js";
 
 const ID = "ab".repeat(32);

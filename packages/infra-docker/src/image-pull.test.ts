@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
 import { isInfrablocksError } from "@infrablocks/core";
 import { registryAuth } from "@infrablocks/docker-registry";
+import { type FakeEngine, startFakeEngine } from "@infrablocks/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeEngine, startFakeEngine } from "../../docker-registry/test/support/fake-engine.js";
 import { parseImageReference } from "./image-reference.js";
 import { pullImage } from "./image-pull.js";
 

@@ -1,7 +1,6 @@
+import { BUSYBOX_IMAGE, dockerAvailable, ensureBusyboxImage } from "@infrablocks/test-support";
 import { testBlockType } from "@infrablocks/testkit";
-import { dockerAvailable } from "@infrablocks/test-support";
 import { afterAll, beforeAll } from "vitest";
-import { BUSYBOX_IMAGE, ensureBusyboxImage } from "../../docker-registry/test/support/busybox-image.js";
 import { dockerContainerBlockType } from "../src/index.js";
 import { removeTestContainers, TEST_LABEL } from "./support/run-block.js";
 

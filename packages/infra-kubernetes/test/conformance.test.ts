@@ -1,5 +1,9 @@
-import { ensureBusyboxImage, type KubeTestServer, startKubeTestServer } from "@infrablocks/kube-test-server";
-import { dockerAvailable } from "@infrablocks/test-support";
+import {
+  dockerAvailable,
+  ensureBusyboxImage,
+  type KubeTestServer,
+  startKubeTestServer,
+} from "@infrablocks/test-support";
 import { testBlockType } from "@infrablocks/testkit";
 import { afterAll, beforeAll } from "vitest";
 import { kubernetesClusterConfigBlockType, kubernetesJobBlockType } from "../src/index.js";

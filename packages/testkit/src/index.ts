@@ -6,6 +6,7 @@ export type {
   DocumentFields,
   RunnableOptions,
 } from "./options.js";
+export { schemaDriftSuite } from "./schema-drift.js";
 export { ConformanceError } from "./support.js";
 export { testBlockType } from "./test-block-type.js";
 export {

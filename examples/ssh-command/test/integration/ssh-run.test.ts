@@ -10,9 +10,9 @@ import {
   resolveBlock,
   killContext,
 } from "@infrablocks/core";
+import { SSHD_SKIP_REASON, sshdAvailable, startSshd, type TestSshd } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SshCommandBlock, sshCommandBlockType } from "../../src/index.js";
-import { SKIP_REASON, sshdAvailable, startSshd, type TestSshd } from "../sshd.js";
 
 const available = sshdAvailable();
 let sshd: TestSshd;
@@ -86,7 +86,7 @@ function running(pid: number): boolean {
 }
 
 describe.skipIf(!available)(
-  `ssh-command against a real sshd${available ? "" : ` (skipped: ${SKIP_REASON})`}`,
+  `ssh-command against a real sshd${available ? "" : ` (skipped: ${SSHD_SKIP_REASON})`}`,
   () => {
     it("streams stdout and stderr apart, without the pid line, and reports <user>@<host>:<port>:<pid>", async () => {
       const run = capture();

@@ -2,13 +2,13 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BUSYBOX_IMAGE } from "../../../docker-registry/test/support/busybox-image.js";
 import {
+  BUSYBOX_IMAGE,
+  dockerAvailable,
   type LocalRegistry,
   startLocalRegistry,
-} from "../../../docker-registry/test/support/local-registry.js";
-import { dockerAvailable } from "../../../test-support/src/index.js";
+} from "@infrablocks/test-support";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BIN, REPO, cli, freshHome } from "./cli-support.js";
 import { dockerApi, writeDocument } from "./runs-support.js";
 

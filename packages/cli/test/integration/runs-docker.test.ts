@@ -1,6 +1,5 @@
+import { dockerAvailable, ensureBusyboxImage } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBusyboxImage } from "../../../kube-test-server/src/index.js";
-import { dockerAvailable } from "../../../test-support/src/index.js";
 import { freshHome } from "./cli-support.js";
 import {
   checkOrphanLifecycle,

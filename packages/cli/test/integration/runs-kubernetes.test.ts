@@ -1,11 +1,11 @@
 import { request } from "node:https";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  dockerAvailable,
   ensureBusyboxImage,
   type KubeTestServer,
   startKubeTestServer,
-} from "../../../kube-test-server/src/index.js";
-import { dockerAvailable } from "../../../test-support/src/index.js";
+} from "@infrablocks/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshHome } from "./cli-support.js";
 import { checkOrphanLifecycle, EXIT_STATUS, LINES, tickingCommand, writeDocument } from "./runs-support.js";
 

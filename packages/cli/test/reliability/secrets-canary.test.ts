@@ -9,13 +9,14 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  dockerAvailable,
+  type KubeTestServer,
   type LocalRegistry,
+  startKubeTestServer,
   startLocalRegistry,
-} from "../../../docker-registry/test/support/local-registry.js";
-import { type KubeTestServer, startKubeTestServer } from "../../../kube-test-server/src/index.js";
-import { dockerAvailable } from "../../../test-support/src/index.js";
+} from "@infrablocks/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, cli, freshHome } from "../integration/cli-support.js";
 
 const CANARIES = {

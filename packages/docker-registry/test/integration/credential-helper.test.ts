@@ -1,10 +1,10 @@
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { type PassStore, startPassStore } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { askCredentialHelper } from "../../src/credential-helper.js";
 import { dockerConfigCredentials } from "../../src/docker-config.js";
-import { type PassStore, startPassStore } from "../support/pass-helper.js";
 
 function decode(header: string): Record<string, string> {
   return JSON.parse(Buffer.from(header, "base64url").toString("utf8"));

@@ -2,11 +2,10 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { isInfrablocksError } from "@infrablocks/core";
-import { dockerAvailable } from "@infrablocks/test-support";
+import { dockerAvailable, type LocalRegistry, startLocalRegistry } from "@infrablocks/test-support";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerRegistryBlockType, loginToRegistry } from "../../src/index.js";
-import { type LocalRegistry, startLocalRegistry } from "../support/local-registry.js";
 
 const docker = await dockerAvailable();
 

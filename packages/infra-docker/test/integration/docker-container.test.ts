@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { isInfrablocksError, killContext } from "@infrablocks/core";
-import { dockerAvailable } from "@infrablocks/test-support";
+import { BUSYBOX_IMAGE, dockerAvailable, ensureBusyboxImage } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUSYBOX_IMAGE, ensureBusyboxImage } from "../../../docker-registry/test/support/busybox-image.js";
 import {
   containerExists,
   docker,

@@ -4,9 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { isInfrablocksError } from "@infrablocks/core";
-import { dockerAvailable } from "@infrablocks/test-support";
+import { BUSYBOX_IMAGE, dockerAvailable, ensureBusyboxImage } from "@infrablocks/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BUSYBOX_IMAGE, ensureBusyboxImage } from "../../../docker-registry/test/support/busybox-image.js";
 import { dockerContainer, removeTestContainers, runBlock } from "../support/run-block.js";
 
 const run = promisify(execFile);

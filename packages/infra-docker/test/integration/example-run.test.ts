@@ -3,12 +3,8 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { dockerAvailable } from "@infrablocks/test-support";
+import { dockerAvailable, type LocalRegistry, startLocalRegistry } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type LocalRegistry,
-  startLocalRegistry,
-} from "../../../docker-registry/test/support/local-registry.js";
 
 const REPO = join(import.meta.dirname, "../../../..");
 const run = promisify(execFile);

@@ -2,13 +2,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isInfrablocksError } from "@infrablocks/core";
-import { dockerAvailable } from "@infrablocks/test-support";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  dockerAvailable,
   type LocalRegistry,
+  type PassStore,
   startLocalRegistry,
-} from "../../../docker-registry/test/support/local-registry.js";
-import { type PassStore, startPassStore } from "../../../docker-registry/test/support/pass-helper.js";
+  startPassStore,
+} from "@infrablocks/test-support";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { docker, dockerContainer, removeTestContainers, runBlock } from "../support/run-block.js";
 
 const available = await dockerAvailable();

@@ -2,10 +2,15 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isInfrablocksError, killContext } from "@infrablocks/core";
-import { dockerAvailable } from "@infrablocks/test-support";
+import {
+  BUSYBOX_IMAGE,
+  dockerAvailable,
+  ensureBusyboxImage,
+  sshdAvailable,
+  startSshd,
+  type TestSshd,
+} from "@infrablocks/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { sshdAvailable, startSshd, type TestSshd } from "../../../../examples/ssh-command/test/sshd.js";
-import { BUSYBOX_IMAGE, ensureBusyboxImage } from "../../../docker-registry/test/support/busybox-image.js";
 import {
   docker,
   dockerContainer,

@@ -3,9 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { dockerAvailable } from "@infrablocks/test-support";
+import { BUSYBOX_IMAGE, dockerAvailable, ensureBusyboxImage } from "@infrablocks/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BUSYBOX_IMAGE, ensureBusyboxImage } from "../../../docker-registry/test/support/busybox-image.js";
 import { dockerContainer, runBlock } from "../support/run-block.js";
 import { startTlsEngine, type TlsEngine } from "../support/tls-engine.js";
 

@@ -1,7 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ensureBusyboxImage } from "@infrablocks/kube-test-server";
-import { dockerAvailable } from "@infrablocks/test-support";
+import { dockerAvailable, ensureBusyboxImage } from "@infrablocks/test-support";
 import { describe, expect, it } from "vitest";
 import { dockerContainer, runBlock, waitUntilRunning } from "../support/run-block.js";
 

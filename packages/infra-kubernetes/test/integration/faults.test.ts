@@ -1,16 +1,7 @@
 import { killContext } from "@infrablocks/core";
+import { clusterAvailable, REAL_CLUSTER, startCluster, type TestCluster } from "@infrablocks/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  capture,
-  clusterAvailable,
-  infrastructure,
-  jobBlock,
-  numberedLines,
-  REAL_CLUSTER,
-  startCluster,
-  type TestCluster,
-  until,
-} from "./helpers.js";
+import { capture, infrastructure, jobBlock, numberedLines, until } from "./helpers.js";
 
 /** A job printing `count` numbered lines, `pauseMs` apart, so that faults land while it runs. */
 function countingCommand(count: number, pauseMs: number): string[] {

@@ -1,51 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { PassThrough } from "node:stream";
 import { newRunId, type RunContext } from "@infrablocks/core";
-import { ensureBusyboxImage, type KubeTestServer, startKubeTestServer } from "@infrablocks/kube-test-server";
-import { dockerAvailable } from "@infrablocks/test-support";
+import type { TestCluster } from "@infrablocks/test-support";
 import { type KubernetesJobBlock, kubernetesJobBlockType } from "../../src/index.js";
 import { kubernetesJobInfrastructure } from "../../src/kubernetes-job-runtime.js";
-
-/** INFRABLOCKS_KUBE_REAL=1 with KUBECONFIG runs the suites against that cluster; faults are skipped there. */
-export const REAL_CLUSTER = process.env.INFRABLOCKS_KUBE_REAL === "1" && Boolean(process.env.KUBECONFIG);
-
-/** Whether the integration suites can run: a real cluster, or Docker for the test server. */
-export async function clusterAvailable(): Promise<boolean> {
-  return REAL_CLUSTER || (await dockerAvailable());
-}
-
-export interface TestCluster {
-  kubeconfigYaml: string;
-  /** The uid run identifiers start with (the kube-system namespace's). */
-  clusterUid: string | undefined;
-  image: string;
-  imagePullPolicy: "Never" | "IfNotPresent";
-  /** The test server, when not on a real cluster. */
-  server: KubeTestServer | undefined;
-  stop(): Promise<void>;
-}
-
-export async function startCluster(): Promise<TestCluster> {
-  if (REAL_CLUSTER) {
-    return {
-      kubeconfigYaml: await readFile((process.env.KUBECONFIG as string).split(":")[0] as string, "utf8"),
-      clusterUid: undefined,
-      image: process.env.INFRABLOCKS_KUBE_TEST_IMAGE ?? "busybox:1.36",
-      imagePullPolicy: "IfNotPresent",
-      server: undefined,
-      stop: async () => undefined,
-    };
-  }
-  const [server, image] = await Promise.all([startKubeTestServer(), ensureBusyboxImage()]);
-  return {
-    kubeconfigYaml: server.kubeconfigYaml,
-    clusterUid: server.clusterUid,
-    image,
-    imagePullPolicy: "Never",
-    server,
-    stop: () => server.stop(),
-  };
-}
 
 /** A validated kubernetes-job block for the cluster; `fields` override the defaults. */
 export function jobBlock(cluster: TestCluster, fields: Record<string, unknown>): KubernetesJobBlock {

@@ -8,28 +8,20 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   clusterAvailable,
-  infrastructure,
-  jobBlock,
+  KUBECTL,
+  kubectlAvailable,
   REAL_CLUSTER,
   startCluster,
   type TestCluster,
-} from "./helpers.js";
+} from "@infrablocks/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { infrastructure, jobBlock } from "./helpers.js";
 
 const run = promisify(execFile);
-const KUBECTL = process.env.INFRABLOCKS_KUBECTL ?? "kubectl";
-const kubectlAvailable = await run(KUBECTL, ["version", "--client"]).then(
-  () => true,
-  () => false,
-);
-// CI sets it: there, a missing kubectl fails the run instead of skipping the cross-check.
-if (!kubectlAvailable && process.env.INFRABLOCKS_REQUIRE_KUBECTL === "1") {
-  throw new Error(`INFRABLOCKS_REQUIRE_KUBECTL=1 but '${KUBECTL} version --client' fails.`);
-}
 
-describe.runIf(!REAL_CLUSTER && kubectlAvailable && (await clusterAvailable()))(
+describe.runIf(!REAL_CLUSTER && (await kubectlAvailable()) && (await clusterAvailable()))(
   "kubectl against the test server",
   () => {
     let cluster: TestCluster;

@@ -1,13 +1,6 @@
-import type { LogCut } from "@infrablocks/kube-test-server";
+import { clusterAvailable, type LogCut, REAL_CLUSTER, startCluster } from "@infrablocks/test-support";
 import { describe, expect, it } from "vitest";
-import {
-  capture,
-  clusterAvailable,
-  infrastructure,
-  jobBlock,
-  REAL_CLUSTER,
-  startCluster,
-} from "./helpers.js";
+import { capture, infrastructure, jobBlock } from "./helpers.js";
 
 const LINES = 500;
 /** 500 lines over about 5 s: ten lines, then a tenth of a second's pause. */

@@ -1,13 +1,7 @@
 import { parseYaml, driverContext } from "@infrablocks/core";
+import { clusterAvailable, REAL_CLUSTER, startCluster, type TestCluster } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  clusterAvailable,
-  infrastructure,
-  jobBlock,
-  REAL_CLUSTER,
-  startCluster,
-  type TestCluster,
-} from "./helpers.js";
+import { infrastructure, jobBlock } from "./helpers.js";
 
 describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job preview", () => {
   let cluster: TestCluster;

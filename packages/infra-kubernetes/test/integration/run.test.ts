@@ -1,16 +1,7 @@
 import { killContext } from "@infrablocks/core";
+import { clusterAvailable, REAL_CLUSTER, startCluster, type TestCluster } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  capture,
-  clusterAvailable,
-  infrastructure,
-  jobBlock,
-  numberedLines,
-  REAL_CLUSTER,
-  startCluster,
-  type TestCluster,
-  until,
-} from "./helpers.js";
+import { capture, infrastructure, jobBlock, numberedLines, until } from "./helpers.js";
 
 describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
   let cluster: TestCluster;

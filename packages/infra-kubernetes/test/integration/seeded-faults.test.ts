@@ -1,12 +1,6 @@
+import { clusterAvailable, REAL_CLUSTER, startCluster } from "@infrablocks/test-support";
 import { describe, expect, it } from "vitest";
-import {
-  capture,
-  clusterAvailable,
-  infrastructure,
-  jobBlock,
-  REAL_CLUSTER,
-  startCluster,
-} from "./helpers.js";
+import { capture, infrastructure, jobBlock } from "./helpers.js";
 
 /** The seeds the faults are drawn from; INFRABLOCKS_KUBE_FAULT_SEEDS=4,5,6 tries others. */
 const SEEDS = (process.env.INFRABLOCKS_KUBE_FAULT_SEEDS ?? "1,2,3").split(",").map(Number);

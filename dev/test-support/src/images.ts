@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { DEFAULT_BUSYBOX_TAG, ensureBusyboxImage } from "@infrablocks/kube-test-server";
 import Docker from "dockerode";
 
-/** The test image: the host's static busybox on an empty base, built without any registry. */
+/**
+ * The test image: the host's static busybox on an empty base, built without any registry. The Kubernetes
+ * test server builds it (its pods run it), so that package stays free of this one.
+ */
 export const BUSYBOX_IMAGE = DEFAULT_BUSYBOX_TAG;
 export { ensureBusyboxImage };
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
-import { BUSYBOX_IMAGE, buildImage, ensureBusyboxImage } from "./busybox-image.js";
+import { BUSYBOX_IMAGE, buildImage, ensureBusyboxImage } from "./images.js";
 
 /** A private registry (Debian's docker-registry) with htpasswd auth, holding the busybox test image. */
 export interface LocalRegistry {

@@ -21,7 +21,7 @@ export function sshdAvailable(): boolean {
   return false;
 }
 
-export const SKIP_REASON = `${SSHD} is missing (apt-get install -y openssh-server)`;
+export const SSHD_SKIP_REASON = `${SSHD} is missing (apt-get install -y openssh-server)`;
 
 export interface TestSshd {
   host: string;

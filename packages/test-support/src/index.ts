@@ -1,1 +1,0 @@
-export { dockerAvailable } from "./docker-gate.js";
