@@ -1,13 +1,6 @@
+import { clusterAvailable, REAL_CLUSTER, startCluster, type TestCluster } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  capture,
-  clusterAvailable,
-  infrastructure,
-  jobBlock,
-  REAL_CLUSTER,
-  startCluster,
-  type TestCluster,
-} from "./helpers.js";
+import { capture, infrastructure, jobBlock } from "./helpers.js";
 
 const RUNS = 50;
 const LINES = 20;
