@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -43,6 +43,16 @@ beforeAll(async () => {
   );
   await copyFile(join(FIXTURES, "consumer.ts"), join(project, "consumer.ts"));
   await copyFile(join(FIXTURES, "tsconfig.json"), join(project, "tsconfig.json"));
+  // Each package README's TypeScript quick start compiles beside the consumer, as a user would paste it
+  // (a block importing the package's own sources, as the testkit's driver example does, cannot).
+  for (const name of PUBLISHED) {
+    const readme = await readFile(join(REPO, "packages", name, "README.md"), "utf8");
+    const snippets = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? "");
+    for (const [index, snippet] of snippets.entries()) {
+      if (!/from "\.\.?\//.test(snippet))
+        await writeFile(join(project, `readme-${name}-${index}.ts`), snippet);
+    }
+  }
   await writeFile(join(project, "hello.yaml"), "type: process\ncommand: [echo, hello from the tarballs]\n");
   const install = ["install", "--install-strategy=linked", "--prefer-offline", "--ignore-scripts"];
   await run("npm", [...install, "--no-audit", "--no-fund", ...files, "@types/node@20"], { cwd: project });
@@ -53,12 +63,19 @@ afterAll(async () => {
 });
 
 describe("the packed packages, installed with npm outside the monorepo", () => {
-  it("compile a strict program with skipLibCheck off, which then runs a process block", async () => {
+  it("compile a strict program and the READMEs' quick starts with skipLibCheck off; the program runs", async () => {
     const tsc = join(REPO, "node_modules/typescript/bin/tsc");
     const compiled = await run(process.execPath, [tsc, "-p", "."], { cwd: project }).catch(
       (error: { stdout: string }) => ({ stdout: error.stdout, failed: true }),
     );
     expect(compiled.stdout).toBe("");
+    expect(await readdir(join(project, "dist"))).toEqual(
+      expect.arrayContaining([
+        "readme-core-0.js",
+        "readme-infra-process-0.js",
+        "readme-infra-kubernetes-0.js",
+      ]),
+    );
     const { stdout } = await run(process.execPath, ["dist/consumer.js"], { cwd: project });
     expect(stdout).toContain("hello from the library\n");
     const summary = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
