@@ -15,5 +15,11 @@ export {
   kubernetesJobBlockType,
 } from "./kubernetes-job-block.js";
 
-/** The block types this package defines, for registries. */
-export const blockTypes = [kubernetesJobBlockType, kubernetesClusterConfigBlockType] as const;
+/**
+ * The block types this package defines, for registries. Typed by name so that the published .d.ts
+ * names zod only through core's `z`: an inferred tuple would import `zod`, which this package does not declare.
+ */
+export const blockTypes: readonly [typeof kubernetesJobBlockType, typeof kubernetesClusterConfigBlockType] = [
+  kubernetesJobBlockType,
+  kubernetesClusterConfigBlockType,
+];

@@ -2,5 +2,8 @@ import { processBlockType } from "./process-block.js";
 
 export { type ProcessBlock, type ProcessBlockInput, processBlockType } from "./process-block.js";
 
-/** The block types this package defines, for registries. */
-export const blockTypes = [processBlockType] as const;
+/**
+ * The block types this package defines, for registries. Typed by name so that the published .d.ts
+ * names zod only through core's `z`: an inferred tuple would import `zod`, which this package does not declare.
+ */
+export const blockTypes: readonly [typeof processBlockType] = [processBlockType];

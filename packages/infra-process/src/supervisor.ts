@@ -141,10 +141,12 @@ function relay(
   });
   released.then(() => source.resume());
   // Never end() the destination: on a socket pair (what Node gives a child for a pipe), its shutdown
-  // would end the stream for every holder, the runner too. Waiting for the last write is enough.
+  // would end the stream for every holder, the runner too. Waiting for the last write is enough: an
+  // empty write's callback runs after every earlier one ("drain" would never come for a file, whose
+  // last writes are pending without the buffer ever having filled).
   source.on("end", () => {
     if (!forwarding || destination.writableLength === 0) finish();
-    else destination.once("drain", finish);
+    else destination.write(Buffer.alloc(0), () => finish());
   });
   return { stop, finished };
 }
