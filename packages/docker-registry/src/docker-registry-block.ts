@@ -2,6 +2,7 @@ import { type BlockConfig, DOCKER_LOGIN, defineBlockType, secret, z } from "@inf
 import packageJson from "../package.json" with { type: "json" };
 import { dockerRegistryFromPrefect } from "./prefect-import.js";
 import { isRegistryAddress } from "./registry-address.js";
+import validate from "./validators/docker-registry.js";
 
 const dockerRegistryFields = {
   username: z.string().min(1).meta({ description: "The username to log into the registry with." }),
@@ -34,5 +35,6 @@ export const dockerRegistryBlockType = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: dockerRegistryFields,
+  validate,
   fromPrefect: dockerRegistryFromPrefect,
 });
