@@ -7,6 +7,8 @@ export interface CompiledValidatorError {
   instancePath: string;
   keyword: string;
   params: Record<string, unknown>;
+  /** Set when the fault is a key's name (`propertyNames`): that key. */
+  propertyName?: string;
 }
 
 /**
@@ -20,18 +22,20 @@ export interface CompiledValidator {
 }
 
 /**
- * The dotted field paths a compiled validator's errors name, as zod's issues name them: an unknown
- * or missing key is named by its own path, and a failed union by the union's path.
+ * The dotted field paths a compiled validator's errors name, as zod's issues name them: an unknown,
+ * missing or badly named key by its own path.
  */
 export function compiledErrorPaths(errors: readonly CompiledValidatorError[]): string[] {
-  const paths = errors.map((error) => {
+  // A propertyNames error sums up the one that names the key.
+  const paths = errors.flatMap((error) => {
+    if (error.keyword === "propertyNames") return [];
     const segments = error.instancePath
       .split("/")
       .slice(1)
       .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
-    const key = error.params.additionalProperty ?? error.params.missingProperty;
+    const key = error.params.additionalProperty ?? error.params.missingProperty ?? error.propertyName;
     if (typeof key === "string") segments.push(key);
-    return segments.join(".");
+    return [segments.join(".")];
   });
   return [...new Set(paths)];
 }
