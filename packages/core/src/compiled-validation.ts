@@ -79,7 +79,13 @@ export function copyData(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map(copyData);
   const copy: Record<string, unknown> = {};
-  for (const key in value) copy[key] = copyData((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value)) {
+    const item = copyData((value as Record<string, unknown>)[key]);
+    // Assigning `__proto__` would set the prototype: keep it an own key, as JSON.parse makes it.
+    if (key === "__proto__")
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
   return copy;
 }
 
