@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
+import { type BlockType, blockFields } from "./block-type.js";
 
 /** One problem a compiled validator found: ajv's error object, of which these keys are read. */
 export interface CompiledValidatorError {
@@ -57,21 +57,20 @@ export function compiledValidatorIsExact(blockType: BlockType): boolean {
 }
 
 /**
- * The config a compiled validator accepted, in the zod parse's key order: the copy it filled defaults
- * into, with the type's fields in the order the schema declares them.
+ * A deep copy of a document for the validator to fill defaults into, its fields in the order the
+ * schema declares them (as zod's parse gives them; a default the validator fills comes last).
  */
-export function orderedConfig(
+export function orderedCopy(
   blockType: BlockType,
-  filled: Record<string, unknown>,
+  document: Record<string, unknown>,
 ): Record<string, unknown> {
-  const config: Record<string, unknown> = {};
-  for (const name of fieldNames(blockType)) if (Object.hasOwn(filled, name)) config[name] = filled[name];
-  for (const [name, nested] of nestedFields(blockType)) {
-    const value = config[name];
-    if (value !== null && typeof value === "object" && !Array.isArray(value))
-      config[name] = orderedConfig(nested, value as Record<string, unknown>);
-  }
-  return config;
+  const copy: Record<string, unknown> = {};
+  for (const name of fieldNames(blockType))
+    if (Object.hasOwn(document, name)) copy[name] = copyData(document[name]);
+  // Keys the schema does not declare stay, for the validator to reject.
+  if (Object.keys(copy).length !== Object.keys(document).length)
+    return copyData(document) as Record<string, unknown>;
+  return copy;
 }
 
 /** A deep copy of JSON-like data (what a document holds), for the validator to fill defaults into. */
@@ -92,7 +91,6 @@ export function copyData(value: unknown): unknown {
 // --- Internal helpers ---
 
 const fieldNameCache = new WeakMap<BlockType, string[]>();
-const nestedFieldCache = new WeakMap<BlockType, [string, BlockType][]>();
 
 function fieldNames(blockType: BlockType): string[] {
   let names = fieldNameCache.get(blockType);
@@ -101,18 +99,6 @@ function fieldNames(blockType: BlockType): string[] {
     fieldNameCache.set(blockType, names);
   }
   return names;
-}
-
-function nestedFields(blockType: BlockType): [string, BlockType][] {
-  let fields = nestedFieldCache.get(blockType);
-  if (!fields) {
-    fields = Object.entries(blockFields(blockType)).flatMap(([name, field]) => {
-      const nested = nestedBlockTypeOf(field);
-      return nested ? [[name, nested] as [string, BlockType]] : [];
-    });
-    nestedFieldCache.set(blockType, fields);
-  }
-  return fields;
 }
 
 /** zod kinds whose parse the exported JSON schema says fully (with the kinds they wrap). */

@@ -1,7 +1,7 @@
 import { type Document as YamlDocument, isScalar, parseAllDocuments, visit } from "yaml";
 import type { z } from "zod";
 import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
-import { compiledValidatorIsExact, copyData, orderedConfig } from "./compiled-validation.js";
+import { compiledValidatorIsExact, orderedCopy } from "./compiled-validation.js";
 import { InfrablocksError, isInfrablocksError } from "./errors.js";
 import { infrastructureFieldProblems } from "./infrastructure-fields.js";
 import { issueSentence } from "./issue-messages.js";
@@ -136,8 +136,8 @@ export async function resolveBlock(
 function parseConfig(blockType: BlockType, document: Record<string, unknown>, source: string): unknown {
   const validate = blockType.validate;
   if (validate && compiledValidatorIsExact(blockType)) {
-    const filled = copyData(document) as Record<string, unknown>;
-    if (validate(filled)) return orderedConfig(blockType, filled);
+    const filled = orderedCopy(blockType, document);
+    if (validate(filled)) return filled;
   }
   const parsed = blockType.schema.safeParse(document);
   if (!parsed.success) {

@@ -81,9 +81,12 @@ function maskPlan(blockType: BlockType): [string, MaskKind][] {
 
 function maskedEntries(value: unknown, prefix: string, secretName: (name: string) => boolean = () => true) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return [];
-  return Object.entries(value).flatMap(([name, item]) =>
-    item === MASK && secretName(name) ? [`${prefix}${name}`] : [],
-  );
+  // A loop, not entries().flatMap(): this runs for every document checked.
+  const found: string[] = [];
+  for (const name of Object.keys(value)) {
+    if ((value as Record<string, unknown>)[name] === MASK && secretName(name)) found.push(`${prefix}${name}`);
+  }
+  return found;
 }
 
 function valueAt(node: unknown, segments: string[]): unknown {
