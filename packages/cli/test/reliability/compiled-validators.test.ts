@@ -104,6 +104,16 @@ describe("compiled validators", () => {
     await promisify(execFile)(process.execPath, [join(ROOT, "scripts/compile-validators.js"), "--check"]);
   });
 
+  it("stand alone: plain Node imports each one, with neither ajv nor zod", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `const v = (await import(${JSON.stringify(join(ROOT, "packages/infra-kubernetes/src/validators/kubernetes-job.js"))})).default;
+       console.log(v({ type: "kubernetes-job", namespace: "x".repeat(64) }), v.errors[0].keyword);`,
+    ]);
+    expect(stdout.trim()).toBe("false maxLength");
+  });
+
   it("exist for every type, and the process type's is exact (resolveBlock skips zod for it)", async () => {
     for (const slug of SLUGS) expect((await registry.get(slug)).validate, slug).toBeTypeOf("function");
     expect(compiledValidatorIsExact(await registry.get("process"))).toBe(true);
