@@ -50,42 +50,31 @@ const exactCache = new WeakMap<BlockType, boolean>();
 export function compiledValidatorIsExact(blockType: BlockType): boolean {
   let exact = exactCache.get(blockType);
   if (exact === undefined) {
-    exact = blockType.validate !== undefined && isPlainSchema(blockType.schema as z.ZodType, new Set());
+    exact = blockType.validate !== undefined && isPlainBlock(blockType.schema as z.ZodType);
     exactCache.set(blockType, exact);
   }
   return exact;
 }
 
 /**
- * A deep copy of a document for the validator to fill defaults into, its fields in the order the
- * schema declares them (as zod's parse gives them; a default the validator fills comes last).
+ * A shallow copy of a document for the validator to fill defaults into, its fields in the order the
+ * schema declares them (as zod's parse gives them; a default the validator fills comes last). Shallow
+ * is enough: an exact type has defaults only on its own fields. The config shares the document's lists
+ * and mappings, as the document returned beside it does.
  */
 export function orderedCopy(
   blockType: BlockType,
   document: Record<string, unknown>,
 ): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const name of fieldNames(blockType))
-    if (Object.hasOwn(document, name)) copy[name] = copyData(document[name]);
-  // Keys the schema does not declare stay, for the validator to reject.
-  if (Object.keys(copy).length !== Object.keys(document).length)
-    return copyData(document) as Record<string, unknown>;
-  return copy;
-}
-
-/** A deep copy of JSON-like data (what a document holds), for the validator to fill defaults into. */
-export function copyData(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(copyData);
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = copyData((value as Record<string, unknown>)[key]);
-    // Assigning `__proto__` would set the prototype: keep it an own key, as JSON.parse makes it.
-    if (key === "__proto__")
-      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else copy[key] = item;
+  let copied = 0;
+  for (const name of fieldNames(blockType)) {
+    if (!Object.hasOwn(document, name)) continue;
+    copy[name] = document[name];
+    copied++;
   }
-  return copy;
+  // Keys the schema does not declare stay, for the validator to reject (a spread keeps `__proto__` an own key).
+  return copied === Object.keys(document).length ? copy : { ...document };
 }
 
 // --- Internal helpers ---
@@ -101,7 +90,7 @@ function fieldNames(blockType: BlockType): string[] {
   return names;
 }
 
-/** zod kinds whose parse the exported JSON schema says fully (with the kinds they wrap). */
+/** zod kinds whose parse the exported JSON schema says fully (with the kinds they wrap); no default below a block's own fields. */
 const PLAIN_KINDS = new Set([
   "string",
   "number",
@@ -117,18 +106,45 @@ const PLAIN_KINDS = new Set([
   "union",
   "optional",
   "nullable",
-  "default",
   // A strict object's catch-all: no other key, as `additionalProperties: false` says.
   "never",
 ]);
+
+/** A block's object schema with plain fields; only its own fields may have defaults (see orderedCopy). */
+function isPlainBlock(schema: z.ZodType): boolean {
+  const def = schema._zod.def as unknown as {
+    type: string;
+    checks?: unknown[];
+    shape?: object;
+    catchall?: z.ZodType;
+  };
+  if (def.type !== "object" || hasRefinement(def) || !def.shape) return false;
+  const seen = new Set<unknown>();
+  const fields = Object.values(def.shape) as z.ZodType[];
+  return (
+    fields.every((field) => {
+      const fieldDef = field._zod.def as unknown as {
+        type: string;
+        innerType?: z.ZodType;
+        checks?: unknown[];
+      };
+      if (fieldDef.type !== "default") return isPlainSchema(field, seen);
+      return !hasRefinement(fieldDef) && isPlainSchema(fieldDef.innerType as z.ZodType, seen);
+    }) &&
+    (!def.catchall || isPlainSchema(def.catchall, seen))
+  );
+}
+
+/** A refinement is a check of kind "custom": code the JSON schema cannot carry. */
+function hasRefinement(def: { checks?: unknown[] }): boolean {
+  return def.checks?.some((check) => (check as z.core.$ZodCheck)._zod.def.check === "custom") ?? false;
+}
 
 function isPlainSchema(schema: z.ZodType, seen: Set<unknown>): boolean {
   if (seen.has(schema)) return true;
   seen.add(schema);
   const def = schema._zod.def as unknown as Record<string, unknown> & { type: string; checks?: unknown[] };
-  if (!PLAIN_KINDS.has(def.type)) return false;
-  // A refinement is a check of kind "custom": code the JSON schema cannot carry.
-  if (def.checks?.some((check) => (check as z.core.$ZodCheck)._zod.def.check === "custom")) return false;
+  if (!PLAIN_KINDS.has(def.type) || hasRefinement(def)) return false;
   // zod's record checks each key with its key schema, as JSON schema's propertyNames does.
   for (const [key, value] of Object.entries(def)) {
     if (key === "checks" || key === "defaultValue") continue;
