@@ -2,6 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { cliCases } from "./cases/cli.js";
 import { dockerCases } from "./cases/docker.js";
 import { kubernetesCases } from "./cases/kubernetes.js";
 import { processCases } from "./cases/process.js";
@@ -11,6 +12,7 @@ import { ROOT } from "./packages.js";
 const suites = [
   ["process", processCases],
   ["validate", async () => [await validateCase()]],
+  ["cli", cliCases],
   ["docker", dockerCases],
   ["kubernetes", kubernetesCases],
 ];

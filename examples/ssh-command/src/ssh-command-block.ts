@@ -11,6 +11,7 @@ import {
   z,
 } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
+import validate from "./validators/ssh-command.js";
 
 export const SSH_COMMAND = "ssh-command";
 
@@ -78,6 +79,7 @@ export const sshCommandBlockType = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: sshCommandFields,
+  validate,
   // ssh2 and its crypto load only when a block of this type runs, previews or kills.
   loadInfrastructure: async (): Promise<Infrastructure<SshCommandBlock>> =>
     (await import("./ssh-command-runtime.js")).sshCommandInfrastructure,

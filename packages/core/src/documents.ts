@@ -1,7 +1,9 @@
 import { type Document as YamlDocument, isScalar, parseAllDocuments, visit } from "yaml";
 import type { z } from "zod";
 import { type BlockConfigOf, type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
+import { compiledValidatorIsExact, orderedCopy } from "./compiled-validation.js";
 import { InfrablocksError, isInfrablocksError } from "./errors.js";
+import { infrastructureFieldProblems } from "./infrastructure-fields.js";
 import { issueSentence } from "./issue-messages.js";
 import { maskedSecretPaths, maskedSecretProblem } from "./masked-secrets.js";
 import { secretEnvironmentValues, secretValues } from "./secrets.js";
@@ -134,25 +136,46 @@ export async function resolveBlock<TBlockType extends BlockType>(
   const learn = (type: BlockType, read: Record<string, unknown>) =>
     options.onSecrets?.([...secretValues(type, read), ...secretEnvironmentValues(read.env)]);
   learn(blockType, document);
-  const resolved = await resolveReferences(blockType, document, loadSaved, "", [source], learn);
+  // Most types hold no nested block: their documents need no copy (and no await).
+  const resolved =
+    nestedFieldsOf(blockType).length === 0
+      ? document
+      : await resolveReferences(blockType, document, loadSaved, "", [source], learn);
   const masked = maskedSecretPaths(blockType, resolved);
   if (masked.length > 0) throw invalid(source, masked.map(maskedSecretProblem), slug);
-  const parsed = blockType.schema.safeParse(resolved);
+  const config = parseConfig(blockType, resolved, source);
+  const problems = checkBlock(blockType, config, "");
+  if (problems.length > 0) throw invalid(source, problems, slug);
+  return { slug, blockType, document: resolved, config } as unknown as ResolvedBlock<TBlockType>;
+}
+
+/**
+ * The parsed config of a document. The compiled validator decides alone when its verdict is the zod
+ * parse (see {@link compiledValidatorIsExact}); zod, the source of truth, parses otherwise, and words
+ * every rejection, so messages are the same whichever path ran.
+ */
+function parseConfig(blockType: BlockType, document: Record<string, unknown>, source: string): unknown {
+  const validate = blockType.validate;
+  if (validate && compiledValidatorIsExact(blockType)) {
+    const filled = orderedCopy(blockType, document);
+    if (validate(filled)) return filled;
+  }
+  const parsed = blockType.schema.safeParse(document);
   if (!parsed.success) {
     throw invalid(
       source,
-      parsed.error.issues.flatMap((issue) => describeIssue(blockType, issue, resolved)),
-      slug,
+      parsed.error.issues.flatMap((issue) => describeIssue(blockType, issue, document)),
+      blockType.slug,
     );
   }
-  const problems = checkBlock(blockType, parsed.data, "");
-  if (problems.length > 0) throw invalid(source, problems, slug);
-  return { slug, blockType, document: resolved, config: parsed.data } as unknown as ResolvedBlock<TBlockType>;
+  return parsed.data;
 }
 
 /** Runs the type's own checks and those of every nested block, as `path: message` lines. */
 function checkBlock(blockType: BlockType, config: unknown, prefix: string): string[] {
-  const problems = (blockType.check?.(config) ?? []).map((problem) => {
+  const shared = infrastructureFieldProblems(blockType, config);
+  const own = blockType.check ? [...shared, ...blockType.check(config)] : shared;
+  const problems = own.map((problem) => {
     const path = problem.path ? `${prefix}${problem.path}` : prefix.slice(0, -1);
     return `${path || "(document)"}: ${problem.message}`;
   });

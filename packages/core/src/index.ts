@@ -21,6 +21,12 @@ export {
   secretFieldPaths,
   unwrapField,
 } from "./block-type.js";
+export {
+  type CompiledValidator,
+  type CompiledValidatorError,
+  compiledErrorPaths,
+  compiledValidatorIsExact,
+} from "./compiled-validation.js";
 export { type Capability, DOCKER_LOGIN, RUN_INFRASTRUCTURE } from "./capabilities.js";
 export { canonicalJson, sha256Checksum } from "./canonical-json.js";
 export {

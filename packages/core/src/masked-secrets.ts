@@ -11,19 +11,16 @@ export function maskedSecretPaths(blockType: BlockType, document: unknown, prefi
   const record = document as Record<string, unknown>;
   const found: string[] = [];
   // Walked along the document, not the type alone: a type may nest itself.
-  for (const [name, field] of Object.entries(blockFields(blockType))) {
+  for (const [name, kind] of maskPlan(blockType)) {
     if (!Object.hasOwn(record, name)) continue;
     const value = record[name];
-    const nested = nestedBlockTypeOf(field);
-    if (nested) {
-      found.push(...maskedSecretPaths(nested, value, `${prefix}${name}.`));
-    } else if (isSecretField(field)) {
+    if (typeof kind !== "string") found.push(...maskedSecretPaths(kind, value, `${prefix}${name}.`));
+    else if (kind === "secret") {
       if (value === MASK) found.push(`${prefix}${name}`);
-      else if (unwrapField(field) instanceof z.ZodRecord)
-        found.push(...maskedEntries(value, `${prefix}${name}.`));
-    } else if (name === "env") {
-      found.push(...maskedEntries(value, `${prefix}env.`, isSecretVariableName));
-    }
+    } else if (kind === "secret-map") {
+      if (value === MASK) found.push(`${prefix}${name}`);
+      else found.push(...maskedEntries(value, `${prefix}${name}.`));
+    } else found.push(...maskedEntries(value, `${prefix}env.`, isSecretVariableName));
   }
   return found;
 }
@@ -61,11 +58,35 @@ export function maskedSecretProblem(path: string): string {
 
 // --- Internal helpers ---
 
+/** How a field can hold a mask: a nested block's type, a secret (as a whole or value by value), or `env`. */
+type MaskKind = BlockType | "secret" | "secret-map" | "env";
+
+const maskPlans = new WeakMap<BlockType, [string, MaskKind][]>();
+
+/** The fields of a type that can hold a mask, computed once per type (reading zod's marks is slow). */
+function maskPlan(blockType: BlockType): [string, MaskKind][] {
+  let plan = maskPlans.get(blockType);
+  if (!plan) {
+    plan = Object.entries(blockFields(blockType)).flatMap(([name, field]): [string, MaskKind][] => {
+      const nested = nestedBlockTypeOf(field);
+      if (nested) return [[name, nested]];
+      if (isSecretField(field))
+        return [[name, unwrapField(field) instanceof z.ZodRecord ? "secret-map" : "secret"]];
+      return name === "env" ? [[name, "env"]] : [];
+    });
+    maskPlans.set(blockType, plan);
+  }
+  return plan;
+}
+
 function maskedEntries(value: unknown, prefix: string, secretName: (name: string) => boolean = () => true) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return [];
-  return Object.entries(value).flatMap(([name, item]) =>
-    item === MASK && secretName(name) ? [`${prefix}${name}`] : [],
-  );
+  // A loop, not entries().flatMap(): this runs for every document checked.
+  const found: string[] = [];
+  for (const name of Object.keys(value)) {
+    if ((value as Record<string, unknown>)[name] === MASK && secretName(name)) found.push(`${prefix}${name}`);
+  }
+  return found;
 }
 
 function valueAt(node: unknown, segments: string[]): unknown {

@@ -9,6 +9,7 @@ import {
 import packageJson from "../package.json" with { type: "json" };
 import { dockerRegistryFromPrefect } from "./prefect-import.js";
 import { isRegistryAddress } from "./registry-address.js";
+import validate from "./validators/docker-registry.js";
 
 const dockerRegistryFields = {
   username: z.string().min(1).meta({ description: "The username to log into the registry with." }),
@@ -41,6 +42,7 @@ export const dockerRegistryBlockType = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: dockerRegistryFields,
+  validate,
   fromPrefect: dockerRegistryFromPrefect,
 });
 

@@ -21,6 +21,7 @@ import {
 import { imageReferenceProblem } from "./image-reference.js";
 import { PULL_POLICIES } from "./pull-policy.js";
 import { volumeProblem } from "./volumes.js";
+import validate from "./validators/docker-container.js";
 
 /** A string check whose message comes from a function, so the error says what exactly is wrong. */
 function checked(problem: (value: string) => string | undefined) {
@@ -121,6 +122,7 @@ export const dockerContainerBlockType = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: dockerContainerFields,
+  validate,
   check: dockerContainerProblems,
   fromPrefect: dockerContainerFromPrefect,
   loadInfrastructure: async (): Promise<Infrastructure<DockerContainerBlock>> =>

@@ -2,6 +2,7 @@ import { type BlockConfig, type BlockInput, defineBlockType, secret, z } from "@
 import packageJson from "../package.json" with { type: "json" };
 import { clusterConfigFromPrefect } from "./prefect-import.js";
 import { contextProblem, kubeconfigObject } from "./kubeconfig.js";
+import validate from "./validators/kubernetes-cluster-config.js";
 
 const clusterConfigFields = {
   config: secret(z.union([z.record(z.string(), z.unknown()), z.string().min(1)]), {
@@ -29,6 +30,7 @@ const definition = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: clusterConfigFields,
+  validate,
   fromPrefect: clusterConfigFromPrefect,
 });
 

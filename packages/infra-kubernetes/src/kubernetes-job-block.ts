@@ -17,6 +17,7 @@ import { operationProblem, parsePointer } from "./json-patch.js";
 import { kubernetesClusterConfigBlockType } from "./kubernetes-cluster-config-block.js";
 import { kubernetesLabels } from "./labels.js";
 import { parseYamlText } from "./yaml-text.js";
+import validate from "./validators/kubernetes-job.js";
 
 /** A DNS-1123 label, as Kubernetes requires of namespaces. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -181,6 +182,7 @@ const definition = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: jobFields,
+  validate,
   check: customizationProblems,
   fromPrefect: kubernetesJobFromPrefect,
   loadInfrastructure: async (): Promise<Infrastructure<KubernetesJobBlock>> =>

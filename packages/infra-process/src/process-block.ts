@@ -9,6 +9,7 @@ import {
 } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
 import { processFromPrefect } from "./prefect-import.js";
+import validate from "./validators/process.js";
 
 const processFields = {
   ...infrastructureFields,
@@ -42,6 +43,7 @@ export const processBlockType = defineBlockType({
   version: packageJson.version,
   package: packageJson.name,
   fields: processFields,
+  validate,
   fromPrefect: processFromPrefect,
   loadInfrastructure: async (): Promise<Infrastructure<ProcessBlock>> =>
     (await import("./process-runtime.js")).processInfrastructure,
