@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dockerAvailable } from "../../../test-support/src/index.js";
+import { dockerAvailable } from "@infrablocks/test-support";
 import { cli, freshHome, REPO } from "./cli-support.js";
 
 /**
