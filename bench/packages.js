@@ -23,6 +23,7 @@ export function quietContext(overrides = {}) {
     stderr: devNull,
     log: { info() {}, warn() {}, error() {} },
     baseEnvironment: {},
+    redact: (text) => text,
     runId: newRunId(),
     onStarted() {},
     ...overrides,

@@ -1,4 +1,5 @@
-// Kubernetes: the API requests of one job run, through the test server, for a short and a 10× longer job.
+// Kubernetes: the API requests of one job run, through the test server, for a short and a 10× longer job,
+// and per job when 50 run at once from this one process.
 import { importPackage, quietContext, ROOT } from "../packages.js";
 
 export async function kubernetesCases() {
@@ -26,7 +27,9 @@ export async function kubernetesCases() {
     };
     const short = await requestsOfRun(2);
     const long = await requestsOfRun(20);
+    const concurrent = await concurrentRuns(infrastructure, kubernetesJobBlockType, server, image, short);
     return [
+      concurrent,
       {
         name: "kube-requests",
         // Requests of the long job over the short one: 1.0 when nothing polls, more if anything does.
@@ -38,4 +41,45 @@ export async function kubernetesCases() {
   } finally {
     await server.stop();
   }
+}
+
+/** 50 jobs at once: API requests per job over those of one job alone (no storm as runs pile up), and RSS per run. */
+async function concurrentRuns(infrastructure, blockType, server, image, alone) {
+  const count = 50;
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  server.resetRequests();
+  try {
+    const results = await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        infrastructure.run(
+          blockType.schema.parse({
+            type: "kubernetes-job",
+            image,
+            imagePullPolicy: "Never",
+            command: ["sh", "-c", `echo start; sleep 2; echo end; exit ${index % 7}`],
+            clusterConfig: { type: "kubernetes-cluster-config", config: server.kubeconfig },
+          }),
+          quietContext(),
+        ),
+      ),
+    );
+    for (const [index, result] of results.entries()) {
+      if (result.statusCode !== index % 7)
+        throw new Error(`kube-concurrent: run ${index} exited ${result.statusCode}`);
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  const perJob = server.requests.length / count;
+  const rssPerRunMiB = (peak - baseline) / count / 2 ** 20;
+  return {
+    name: "kube-concurrent",
+    ratio: Math.round((perJob / alone) * 100) / 100,
+    target: 1.0,
+    detail: `API requests per job at ${count} kubernetes-job runs at once from one process: ${perJob.toFixed(2)}, vs ${alone} for one job alone; runner RSS ${(rssPerRunMiB).toFixed(2)} MiB per run`,
+  };
 }
