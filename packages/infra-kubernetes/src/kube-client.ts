@@ -145,6 +145,8 @@ export class KubeClient {
       } catch (error) {
         if (settings.signal?.aborted) throw settings.signal.reason;
         if (!this.#answered && isConnectionFailure(error)) throw this.#unreachable(error);
+        if (!this.#answered && isTlsVerificationFailure(error)) throw this.#untrusted(error);
+        if (error instanceof KubeApiError && error.status === 401) throw this.#unauthorized(error);
         if (tries + 1 >= MAX_ATTEMPTS || !isRetryable(error, policy)) throw this.#scrubbed(error);
         const retryAfter = error instanceof KubeApiError ? error.retryAfterMs : undefined;
         await pause(retryDelayMs(tries, retryAfter), settings.signal);
@@ -210,12 +212,34 @@ export class KubeClient {
 
   /** A server that was never reached is reported at once, naming where it was looked for. */
   #unreachable(error: unknown): InfrablocksError {
-    const context = this.#config.getCurrentContext();
     return new InfrablocksError(
       "INFRASTRUCTURE_ERROR",
-      `Cannot reach the Kubernetes API server ${this.server}${context ? ` (kubeconfig context '${context}')` : ""}: ${this.describe(error)}. Check that the cluster is running, that KUBECONFIG points at the right kubeconfig, and the context's server address.`,
+      `Cannot reach the Kubernetes API server ${this.server}${this.#contextPart()}: ${this.describe(error)}. Check that the cluster is running, that KUBECONFIG points at the right kubeconfig, and the context's server address.`,
       { blockType: "kubernetes-job", cause: error },
     );
+  }
+
+  /** A server whose certificate this kubeconfig does not trust: no retry can help. */
+  #untrusted(error: unknown): InfrablocksError {
+    return new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `The Kubernetes API server ${this.server}${this.#contextPart()} failed TLS verification: ${this.describe(error)}. Check the cluster's certificate-authority (or certificate-authority-data) in the kubeconfig, and that the server address is one its certificate names.`,
+      { blockType: "kubernetes-job", cause: error },
+    );
+  }
+
+  /** Credentials the server refuses: reported once, before anything is created. */
+  #unauthorized(error: KubeApiError): InfrablocksError {
+    return new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `The Kubernetes API server ${this.server}${this.#contextPart()} rejected the credentials (401 Unauthorized). Check the user's token, client certificate or exec plugin in the kubeconfig, and that they have not expired.`,
+      { blockType: "kubernetes-job", cause: error },
+    );
+  }
+
+  #contextPart(): string {
+    const context = this.#config.getCurrentContext();
+    return context ? ` (kubeconfig context '${context}')` : "";
   }
 
   /** Node's network errors carry no credentials, but exec plugins' errors may echo their output. */
@@ -250,6 +274,23 @@ function isConnectionFailure(error: unknown): boolean {
     code === "EHOSTUNREACH" ||
     code === "ENETUNREACH"
   );
+}
+
+/** Node's codes for a certificate chain or name the client does not accept. */
+const TLS_VERIFICATION_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+function isTlsVerificationFailure(error: unknown): boolean {
+  return TLS_VERIFICATION_CODES.has((error as NodeJS.ErrnoException).code ?? "");
 }
 
 function readBody(response: IncomingMessage): Promise<string> {

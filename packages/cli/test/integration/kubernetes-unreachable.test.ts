@@ -1,7 +1,8 @@
 import { createServer } from "node:net";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { clusterAvailable, REAL_CLUSTER, startCluster, type TestCluster } from "@infrablocks/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, freshHome } from "./cli-support.js";
 
 /** A loopback port that refuses connections: bound to find a free one, then closed. */
@@ -63,3 +64,60 @@ describe("a Kubernetes API server that refuses connections", () => {
     expect(kill.stderr).toBe(run.stderr);
   }, 30_000);
 });
+
+describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))(
+  "a Kubernetes API server this kubeconfig cannot use",
+  () => {
+    let cluster: TestCluster;
+    beforeAll(async () => {
+      cluster = await startCluster();
+    }, 120_000);
+    afterAll(() => cluster?.stop());
+
+    /** Runs and kills through a variant of the test server's kubeconfig; both fail within 5 s. */
+    async function failures(kubeconfigYaml: string): Promise<string[]> {
+      const home = await freshHome();
+      const kubeconfig = join(home, "kubeconfig.yaml");
+      await writeFile(kubeconfig, kubeconfigYaml);
+      const doc = join(home, "job.yaml");
+      await writeFile(
+        doc,
+        `type: kubernetes-job\nimage: ${cluster.image}\nimagePullPolicy: Never\ncommand: [echo, hi]\n`,
+      );
+      const messages: string[] = [];
+      for (const [args, expectedCode] of [
+        [["run", doc], 1],
+        [["kill", doc, "some-cluster:default:job-1"], 4],
+      ] as const) {
+        const started = Date.now();
+        const result = await cli([...args], { home, env: { KUBECONFIG: kubeconfig } });
+        expect(result.code, result.stderr).toBe(expectedCode);
+        expect((Date.now() - started) / 1000).toBeLessThan(5);
+        expect(result.stderr).not.toContain("kube-system");
+        messages.push(result.stderr);
+      }
+      return messages;
+    }
+
+    it("says at once that the server's certificate is not trusted, naming the server and the context", async () => {
+      const untrusted = cluster.kubeconfigYaml
+        .split("\n")
+        .filter((line) => !line.includes("certificate-authority"))
+        .join("\n");
+      for (const message of await failures(untrusted)) {
+        expect(message).toContain("failed TLS verification");
+        expect(message).toContain("certificate-authority");
+        expect(message).toMatch(/kubeconfig context '[^']+'/);
+      }
+    }, 60_000);
+
+    it("says at once that the credentials were rejected, without showing them", async () => {
+      const rejected = cluster.kubeconfigYaml.replace(/token: .*/, "token: rejected-token-5521");
+      expect(rejected).toContain("rejected-token-5521");
+      for (const message of await failures(rejected)) {
+        expect(message).toContain("rejected the credentials (401 Unauthorized)");
+        expect(message).not.toContain("rejected-token-5521");
+      }
+    }, 60_000);
+  },
+);
