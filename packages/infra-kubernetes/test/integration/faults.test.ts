@@ -92,7 +92,9 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job surv
       expect(result.statusCode, `cut after ${cutBytes} bytes`).toBe(0);
       expect(run.stdout(), `cut after ${cutBytes} bytes`).toBe(numberedLines(200));
       const logRequests = server.requests.filter((request) => request.path.endsWith("/log"));
-      expect(logRequests.length).toBeGreaterThanOrEqual(7);
+      // More than the two of an uncut run: the follower resumed. How many depends on where the cuts
+      // fall: once the container has ended, one catch-up read (which is not cut) may bring the rest.
+      expect(logRequests.length).toBeGreaterThan(2);
     }
   }, 60_000);
 
