@@ -4,11 +4,13 @@ import { COMMANDS, type CommandSpec, type OpenSession } from "./command-table.js
 import { USAGE_EXIT_CODE } from "./exit-codes.js";
 import { commandHelp, topLevelHelp } from "./help.js";
 import type { Session } from "./session.js";
+import { endWhenStdoutGone } from "./stdout-gone.js";
 
 // Commands, core and drivers are imported only when a command runs, so `--help` and `schema` start fast.
 
 /** Runs the `infrablocks` command line and resolves to its exit status. */
 export async function main(argv: string[]): Promise<number> {
+  process.stdout.on("error", endWhenStdoutGone);
   let opened: Promise<Session> | undefined;
   const openSession: OpenSession = () => {
     opened ??= import("./session.js").then((module) => new module.Session());

@@ -11,6 +11,7 @@ import {
 } from "@infrablocks/core";
 import { runExitCode } from "../exit-codes.js";
 import type { Session } from "../session.js";
+import { endWhenStdoutGone } from "../stdout-gone.js";
 
 export interface RunOptions {
   json?: boolean;
@@ -95,6 +96,7 @@ async function followRun(
   // tools do, without an error; once the run has ended, its own status stands. Kept for the
   // process's life: a late write may fail the same way.
   let ended = false;
+  process.stdout.off("error", endWhenStdoutGone);
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
     if (ended || interruptedBy) return;

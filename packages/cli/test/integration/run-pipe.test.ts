@@ -49,4 +49,16 @@ describe("infrablocks run | head", () => {
     expect(stderr).toContain("status=0");
     expect(stderr).not.toMatch(/error|EPIPE/i);
   }, 90_000);
+
+  it("ends any other command quietly with 141 when its reader goes away", async () => {
+    const home = await freshHome();
+    const { stdout, stderr } = await promisify(execFile)(
+      "bash",
+      ["-c", `"$0" "$1" --help | head -1; echo "status=\${PIPESTATUS[0]}" >&2`, process.execPath, BIN],
+      { env: { ...process.env, INFRABLOCKS_HOME: home }, timeout: 60_000 },
+    );
+    expect(stdout).toBe("Usage: infrablocks [options] [command]\n");
+    expect(stderr).toMatch(/status=(0|141)\n$/);
+    expect(stderr).not.toMatch(/error|EPIPE/i);
+  }, 60_000);
 });
