@@ -212,34 +212,42 @@ export class KubeClient {
 
   /** A server that was never reached is reported at once, naming where it was looked for. */
   #unreachable(error: unknown): InfrablocksError {
-    return new InfrablocksError(
-      "INFRASTRUCTURE_ERROR",
-      `Cannot reach the Kubernetes API server ${this.server}${this.#contextPart()}: ${this.describe(error)}. Check that the cluster is running, that KUBECONFIG points at the right kubeconfig, and the context's server address.`,
-      { blockType: "kubernetes-job", cause: error },
+    return this.#unusable(
+      `Cannot reach the Kubernetes API server ${this.#where()}: ${this.describe(error)}`,
+      "Check that the cluster is running, that KUBECONFIG points at the right kubeconfig, and the context's server address.",
+      error,
     );
   }
 
   /** A server whose certificate this kubeconfig does not trust: no retry can help. */
   #untrusted(error: unknown): InfrablocksError {
-    return new InfrablocksError(
-      "INFRASTRUCTURE_ERROR",
-      `The Kubernetes API server ${this.server}${this.#contextPart()} failed TLS verification: ${this.describe(error)}. Check the cluster's certificate-authority (or certificate-authority-data) in the kubeconfig, and that the server address is one its certificate names.`,
-      { blockType: "kubernetes-job", cause: error },
+    return this.#unusable(
+      `The Kubernetes API server ${this.#where()} failed TLS verification: ${this.describe(error)}`,
+      "Check the cluster's certificate-authority (or certificate-authority-data) in the kubeconfig, and that the server address is one its certificate names.",
+      error,
     );
   }
 
   /** Credentials the server refuses: reported once, before anything is created. */
   #unauthorized(error: KubeApiError): InfrablocksError {
-    return new InfrablocksError(
-      "INFRASTRUCTURE_ERROR",
-      `The Kubernetes API server ${this.server}${this.#contextPart()} rejected the credentials (401 Unauthorized). Check the user's token, client certificate or exec plugin in the kubeconfig, and that they have not expired.`,
-      { blockType: "kubernetes-job", cause: error },
+    return this.#unusable(
+      `The Kubernetes API server ${this.#where()} rejected the credentials (401 Unauthorized)`,
+      "Check the user's token, client certificate or exec plugin in the kubeconfig, and that they have not expired.",
+      error,
     );
   }
 
-  #contextPart(): string {
+  #unusable(problem: string, hint: string, cause: unknown): InfrablocksError {
+    return new InfrablocksError("INFRASTRUCTURE_ERROR", `${problem}. ${hint}`, {
+      blockType: "kubernetes-job",
+      cause,
+    });
+  }
+
+  /** The server URL and the kubeconfig context it came from. */
+  #where(): string {
     const context = this.#config.getCurrentContext();
-    return context ? ` (kubeconfig context '${context}')` : "";
+    return `${this.server}${context ? ` (kubeconfig context '${context}')` : ""}`;
   }
 
   /** Node's network errors carry no credentials, but exec plugins' errors may echo their output. */

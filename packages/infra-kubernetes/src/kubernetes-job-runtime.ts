@@ -138,12 +138,7 @@ async function kill(config: KubernetesJobBlock, identifier: string, context: Kil
       { blockType: SLUG },
     );
   }
-  let client: KubeClient;
-  try {
-    client = await clientFor(config);
-  } catch (error) {
-    outOfReach(error);
-  }
+  const client = await clientFor(config).catch(outOfReach);
   const ids = await clusterIds(client, context.baseEnvironment, context.log).catch(outOfReach);
   if (!ids.all.includes(clusterUid)) {
     throw new InfrablocksError(
