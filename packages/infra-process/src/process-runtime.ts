@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
+import type { StdioOptions } from "node:child_process";
 import { mkdtempSync, rmdirSync } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { constants, hostname, tmpdir } from "node:os";
@@ -19,6 +18,7 @@ import {
   requireCommand,
   runEnvironment,
 } from "@infrablocks/core";
+import { startCommand } from "./command-spawn.js";
 import { processResult, statusCodeOf } from "./exit-hints.js";
 import { RunRegistry } from "./run-registry.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
@@ -42,25 +42,22 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
   try {
     if (config.workingDir) await assertDirectory(config.workingDir);
     const env = mergeEnvironment(inheritedEnvironment(), runEnvironment(context), config.env);
+    // Two hosts for one command start: a run with a state folder (the CLI's) is recorded and hosted by
+    // a supervisor, so that it outlives its runner and can be re-attached; a library run is hosted by
+    // the caller's own process, which hands fd-backed destinations to the command with no copy.
     if (context.stateFolder !== undefined) {
       const command = { executable, args, cwd: workingDir, env };
       const runs = new RunRegistry(context.stateFolder);
       return await supervisedRun(config, command, context, runs, (error) => spawnError(executable, error));
     }
-    // A process group of its own, so kill can reach every process the command starts.
-    const child = spawn(executable, args, {
-      cwd: workingDir,
-      env,
-      detached: true,
-      stdio: ["ignore", outputTarget(config, context.stdout), outputTarget(config, context.stderr)],
-    });
-    const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-      child.on("close", (code, signal) => resolve([code, signal])),
-    );
-    await Promise.race([
-      once(child, "spawn"),
-      once(child, "error").then(([error]) => Promise.reject(error)),
-    ]).catch((error: NodeJS.ErrnoException) => {
+    const stdio: StdioOptions = [
+      "ignore",
+      outputTarget(config, context.stdout),
+      outputTarget(config, context.stderr),
+    ];
+    const { child, closed } = await startCommand({ executable, args, cwd: workingDir, env }, stdio, {
+      ownProcessGroup: true,
+    }).catch((error: NodeJS.ErrnoException) => {
       throw spawnError(executable, error);
     });
     const identifier = processIdentifier(child.pid as number);
@@ -68,7 +65,7 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
     // `pipe` honours backpressure; `end: false` leaves the caller's streams open for what follows.
     child.stdout?.pipe(context.stdout, { end: false });
     child.stderr?.pipe(context.stderr, { end: false });
-    const [code, signal] = await closed;
+    const { code, signal } = await closed;
     return processResult(
       identifier,
       statusCodeOf(code, signal),

@@ -18,6 +18,7 @@ import {
   runnerAlive,
   runnerIdentity,
 } from "@infrablocks/core";
+import type { ProcessCommand } from "./command-spawn.js";
 import { processResult, statusCodeOf } from "./exit-hints.js";
 import { type FileFollow, followFile } from "./file-follow.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
@@ -42,13 +43,6 @@ const LIVENESS_CHECK_MS = 2_000;
 const SUPERVISOR = fileURLToPath(
   new URL(import.meta.url.endsWith(".ts") ? "../dist/supervisor.js" : "./supervisor.js", import.meta.url),
 );
-
-export interface ProcessCommand {
-  executable: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string>;
-}
 
 /**
  * A `process` run recorded in the registry, which `attach` can take over should the runner die. The

@@ -5,15 +5,12 @@
  * {@link RELEASE}, and only then does the supervisor pass the command's output on. The end of the
  * channel tells the supervisor that its runner is gone (and releases the output to the tail).
  */
+import type { ProcessCommand } from "./command-spawn.js";
 
 /** The runner's second and last line: the run is recorded; output may flow. */
 export const RELEASE = "recorded\n";
 
-export interface SupervisorRequest {
-  executable: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string>;
+export interface SupervisorRequest extends ProcessCommand {
   /** The run's folder: the tail files and the exit status go there. */
   folder: string;
   /** Whether the command's output is wanted at all; without it, stdout and stderr are /dev/null. */

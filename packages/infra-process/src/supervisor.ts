@@ -9,13 +9,13 @@
  *
  * It talks with the runner on fd 3, as supervisor-protocol.ts describes.
  */
-import { spawn } from "node:child_process";
 import { createWriteStream, fstatSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { Socket } from "node:net";
 import { join } from "node:path";
 import { isatty, WriteStream } from "node:tty";
 import type { Readable, Writable } from "node:stream";
+import { startCommand } from "./command-spawn.js";
 import { OutputTail } from "./output-tail.js";
 import {
   EXIT_FILE,
@@ -41,19 +41,19 @@ async function main(): Promise<void> {
     if (!runnerGone) control.write(`${JSON.stringify(event)}\n`);
   };
   const stdio = request.streamOutput ? "pipe" : "ignore";
-  const child = spawn(request.executable, request.args, {
-    cwd: request.cwd,
-    env: request.env,
-    stdio: ["ignore", stdio, stdio],
-  });
-  const exited = new Promise<RecordedExit | undefined>((resolve) => {
-    child.once("error", (error: NodeJS.ErrnoException) => {
+  const started = await startCommand(request, ["ignore", stdio, stdio], { ownProcessGroup: false }).catch(
+    (error: NodeJS.ErrnoException) => {
       tell({ event: "spawn-failed", code: error.code, message: error.message });
-      resolve(undefined);
-    });
-    child.once("close", (code, signal) => resolve({ code, signal }));
-  });
-  child.once("spawn", () => tell({ event: "started", pid: child.pid as number }));
+      return undefined;
+    },
+  );
+  if (!started) {
+    control.end();
+    process.exit(0);
+  }
+  const { child } = started;
+  tell({ event: "started", pid: child.pid as number });
+  const exited = started.closed;
 
   const tails: OutputTail[] = [];
   const relays: Relay[] = [];
@@ -78,16 +78,14 @@ async function main(): Promise<void> {
   control.on("error", onRunnerGone);
   control.on("close", onRunnerGone);
 
-  const exit = await exited;
+  const exit: RecordedExit = await exited;
   await Promise.all([
     ...relays.map((forwarding) => forwarding.finished),
     ...tails.map((tail) => tail.settled()),
   ]);
-  if (exit) {
-    const temporary = join(request.folder, `${EXIT_FILE}.tmp`);
-    await writeFile(temporary, `${JSON.stringify(exit)}\n`, { mode: 0o600 });
-    await rename(temporary, join(request.folder, EXIT_FILE));
-  }
+  const temporary = join(request.folder, `${EXIT_FILE}.tmp`);
+  await writeFile(temporary, `${JSON.stringify(exit)}\n`, { mode: 0o600 });
+  await rename(temporary, join(request.folder, EXIT_FILE));
   control.end();
   process.exit(0);
 }
