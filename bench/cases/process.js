@@ -142,12 +142,22 @@ async function peakRss(pid) {
   return Number(/^VmHWM:\s*(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/** The supervisor pid of the one run recorded under an infrablocks home, once recorded. */
+async function recordedSupervisor(home) {
+  const entries = await readdir(home, { withFileTypes: true, recursive: true }).catch(() => []);
+  const record = entries.find((entry) => entry.isFile() && entry.name === "run.json");
+  if (!record) return undefined;
+  const text = await readFile(join(record.parentPath ?? record.path, record.name), "utf8").catch(() => "{}");
+  return JSON.parse(text).supervisorPid;
+}
+
 async function cliStreamCase() {
   const home = await mkdtemp(join(tmpdir(), "ib-bench-home-"));
   const doc = join(home, "stream.json");
   const generator = ["head", "-c", String(GIB), "/dev/zero"];
   await writeFile(doc, JSON.stringify({ type: "process", command: generator }));
   let peakRssMiB = 0;
+  let supervisorPeakRssMiB = 0;
   let peakDiskMiB = 0;
   const measured = await sideBySide({
     rounds: 5,
@@ -161,9 +171,13 @@ async function cliStreamCase() {
       child.stdout.on("data", (chunk) => {
         bytes += chunk.length;
       });
-      // Sampled while the run is in flight: the runner's peak RSS and the disk used under its home.
+      // Sampled while the run is in flight: the peak RSS of the runner and of the run's supervisor (its
+      // pid is in the run's record), and the disk used under the home.
       const sampler = setInterval(async () => {
         peakRssMiB = Math.max(peakRssMiB, await peakRss(child.pid));
+        const supervisorPid = await recordedSupervisor(home);
+        if (supervisorPid)
+          supervisorPeakRssMiB = Math.max(supervisorPeakRssMiB, await peakRss(supervisorPid));
         peakDiskMiB = Math.max(peakDiskMiB, (await diskUse(home)) / 2 ** 20);
       }, 100);
       const [code] = await once(child, "close");
@@ -186,6 +200,7 @@ async function cliStreamCase() {
     ),
     peakRssMiB: round2(peakRssMiB),
     rssTargetMiB: 100,
+    supervisorPeakRssMiB: round2(supervisorPeakRssMiB),
     peakDiskMiB: round2(peakDiskMiB),
   };
 }
