@@ -49,8 +49,9 @@ const MAX_FAILED_CLOSING_READS = 10;
  * not follow (it brings everything up to now, however short the follow streams are cut), then a new
  * follow stream. After the container ended, reads go on until one brings nothing new; only then is
  * the log known complete and an unterminated last line written. With nothing cut, a container costs
- * two requests, however long it runs and however many run at once. Resolves when done, when the pod is gone, or when `signal` aborts; never rejects (logs are
- * best effort, the exit code comes from the Job).
+ * two requests, however long it runs and however many run at once. Resolves when done, when the pod
+ * is gone, or when `signal` aborts; never rejects (logs are best effort, the exit code comes from the
+ * Job).
  */
 export async function followPodLogs(options: FollowOptions): Promise<void> {
   const { signal } = options;
