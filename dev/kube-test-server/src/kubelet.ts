@@ -105,10 +105,17 @@ export class Kubelet {
     });
   }
 
-  /** Docker container id of a pod's container (of its previous attempt with `previous`), if it exists. */
+  /**
+   * Docker container id of the attempt whose log a pod's container serves (its previous attempt with
+   * `previous`). Chosen by the container's status, as the kubelet does: the current attempt once it
+   * runs or ran, else the last one that ended; none while the first waits to start, even once Docker
+   * has created it (the kubelet answers 400 then, it does not stream an empty log).
+   */
   containerId(podUid: string, container: string, previous: boolean): string | undefined {
     const c = this.runs.get(podUid)?.containers.find((x) => x.spec.name === container);
-    return previous ? c?.previousDockerId : c?.dockerId;
+    if (!c || previous) return c?.previousDockerId;
+    if (c.status.state.running || c.status.state.terminated) return c.dockerId;
+    return c.status.lastState.terminated?.containerID?.replace(/^docker:\/\//, "");
   }
 
   /** Schedules every pod held back while the scheduler was told to keep pods pending. */

@@ -41,7 +41,7 @@ describe("the package entry point", () => {
       users: [{ name: "u", user: {} }],
       contexts: [{ name: "c", context: { cluster: "k", user: "u" } }],
     };
-    await KubeClient.create({ type: "kubernetes-cluster-config", config }, []);
+    await KubeClient.create({ type: "kubernetes-cluster-config", config }, (text) => text);
     expect(loaded.clientNode).toBe(true);
   });
 });

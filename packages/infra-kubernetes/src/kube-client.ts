@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { existsSync } from "node:fs";
-import { InfrablocksError, Redactor, stringifyYaml } from "@infrablocks/core";
+import { InfrablocksError, stringifyYaml } from "@infrablocks/core";
 import type { KubeConfig } from "@kubernetes/client-node";
 
 import { isRecord } from "./is-record.js";
@@ -43,20 +43,20 @@ const IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
  * A client for one run: its own KubeConfig (no global state), credentials and TLS from
  * `@kubernetes/client-node` (exec plugins and token files are re-applied on every request, so
  * rotating tokens keep working), and plain HTTP on top so that watch and log streams, Retry-After
- * and error bodies are under our control. Every message it produces is scrubbed of the kubeconfig's
- * credentials.
+ * and error bodies are under our control. Every message it produces passes through the context's
+ * `redact`, which masks the block's secrets (the kubeconfig's credentials among them).
  */
 export class KubeClient {
   readonly server: string;
   readonly #config: KubeConfig;
-  readonly #redactor: Redactor;
+  readonly #redact: (text: string) => string;
   #agent: RequestOptions["agent"];
   /** Whether the API server has answered once: only then can a failed connection be a passing fault. */
   #answered = false;
 
-  private constructor(config: KubeConfig, redactor: Redactor) {
+  private constructor(config: KubeConfig, redact: (text: string) => string) {
     this.#config = config;
-    this.#redactor = redactor;
+    this.#redact = redact;
     const cluster = config.getCurrentCluster();
     if (!cluster) {
       throw new InfrablocksError(
@@ -70,14 +70,12 @@ export class KubeClient {
 
   /**
    * A client from the block's cluster config; without one, the in-cluster service account when
-   * running in a pod, else `KUBECONFIG` or `~/.kube/config`.
+   * running in a pod, else `KUBECONFIG` or `~/.kube/config`. `redact` is the driver context's.
    */
   static async create(
     clusterConfig: KubernetesClusterConfigBlock | undefined,
-    secrets: readonly string[],
+    redact: (text: string) => string,
   ): Promise<KubeClient> {
-    const redactor = new Redactor();
-    redactor.add(...secrets);
     // The SDK is large (seconds to load on a slow machine): only a command that talks to a cluster pays for it.
     const { KubeConfig } = await import("@kubernetes/client-node");
     const config = new KubeConfig();
@@ -94,16 +92,16 @@ export class KubeClient {
     } catch (error) {
       throw new InfrablocksError(
         "INFRASTRUCTURE_ERROR",
-        `The kubeconfig cannot be loaded: ${redactor.redact((error as Error).message)}`,
+        `The kubeconfig cannot be loaded: ${redact((error as Error).message)}`,
         { blockType: "kubernetes-job" },
       );
     }
-    return new KubeClient(config, redactor);
+    return new KubeClient(config, redact);
   }
 
-  /** Text with the kubeconfig's credentials masked. */
+  /** Text with the block's secrets masked. */
   redact(text: string): string {
-    return this.#redactor.redact(text);
+    return this.#redact(text);
   }
 
   /** A JSON request, retried per `settings.retry` (default: idempotent). */

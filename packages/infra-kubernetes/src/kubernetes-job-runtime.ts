@@ -13,7 +13,6 @@ import {
   runEnvironment,
   runnerAlive,
   runnerIdentity,
-  secretValues,
   stringifyYaml,
 } from "@infrablocks/core";
 
@@ -27,7 +26,7 @@ import { KubeClient } from "./kube-client.js";
 import { type Job, jobsPath, type KubeList } from "./kube-types.js";
 import { defaultKubeconfigPath } from "./kubeconfig.js";
 import { RUN_ID_LABEL, RUNNER_ANNOTATION } from "./labels.js";
-import { type KubernetesJobBlock, kubernetesJobBlockType } from "./kubernetes-job-block.js";
+import type { KubernetesJobBlock } from "./kubernetes-job-block.js";
 
 export const kubernetesJobInfrastructure: Infrastructure<KubernetesJobBlock> = {
   run,
@@ -53,7 +52,7 @@ async function run(config: KubernetesJobBlock, context: RunContext): Promise<Run
       { blockType: SLUG, issues: ["image: required to run"] },
     );
   }
-  const client = await clientFor(config);
+  const client = await KubeClient.create(config.clusterConfig, context.redact);
   // Read before creating, so that the identifier is reported the moment the job exists.
   const ids = await clusterIds(client, context.baseEnvironment, context.log);
   let job: Job;
@@ -72,7 +71,7 @@ async function run(config: KubernetesJobBlock, context: RunContext): Promise<Run
 async function attach(config: KubernetesJobBlock, context: RunContext): Promise<RunResult> {
   const runId = assertRunId(context.runId);
   const namespace = effectiveNamespace(config);
-  const client = await clientFor(config);
+  const client = await KubeClient.create(config.clusterConfig, context.redact);
   const jobs = await runJobs(client, jobsPath(namespace), `${RUN_ID_LABEL}=${runId}`);
   // A re-used run id names several jobs: the newest is the run that can still be live.
   const job = jobs.sort((a, b) =>
@@ -99,7 +98,9 @@ async function listRuns(
   config: KubernetesJobBlock | undefined,
   context: ListRunsContext,
 ): Promise<RunInfo[]> {
-  const client = config ? await clientFor(config) : await defaultClient();
+  const client = config
+    ? await KubeClient.create(config.clusterConfig, context.redact)
+    : await defaultClient(context.redact);
   // No cluster configured: `ps` has nowhere to look, which is no failure and needs no note.
   if (!client) return [];
   const path = config ? jobsPath(effectiveNamespace(config)) : "/apis/batch/v1/jobs";
@@ -138,7 +139,7 @@ async function kill(config: KubernetesJobBlock, identifier: string, context: Kil
       { blockType: SLUG },
     );
   }
-  const client = await clientFor(config).catch(outOfReach);
+  const client = await KubeClient.create(config.clusterConfig, context.redact).catch(outOfReach);
   const ids = await clusterIds(client, context.baseEnvironment, context.log).catch(outOfReach);
   if (!ids.all.includes(clusterUid)) {
     throw new InfrablocksError(
@@ -195,20 +196,15 @@ async function runJobs(client: KubeClient, path: string, labelSelector: string):
  * The client `ps` uses: in-cluster, else the default kubeconfig; none when neither exists (no
  * localhost guess), decided before the SDK is loaded.
  */
-async function defaultClient(): Promise<KubeClient | undefined> {
+async function defaultClient(redact: (text: string) => string): Promise<KubeClient | undefined> {
   if (!process.env.KUBERNETES_SERVICE_HOST && !existsSync(defaultKubeconfigPath())) return undefined;
-  return KubeClient.create(undefined, []);
+  return KubeClient.create(undefined, redact);
 }
 
-/** A client of its own for every call, with the block's credentials registered for scrubbing. */
 /** For kill, a cluster that cannot be configured or reached is out of reach from here (CONTRACT.md: exit 4). */
 function outOfReach(error: unknown): never {
   if (error instanceof InfrablocksError && error.code === "INFRASTRUCTURE_ERROR") {
     throw new InfrablocksError("INFRASTRUCTURE_NOT_AVAILABLE", error.message, { cause: error });
   }
   throw error;
-}
-
-function clientFor(config: KubernetesJobBlock): Promise<KubeClient> {
-  return KubeClient.create(config.clusterConfig, secretValues(kubernetesJobBlockType, config));
 }

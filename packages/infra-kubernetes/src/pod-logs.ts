@@ -20,9 +20,16 @@ export interface FollowOptions {
   log: Logger;
 }
 
-/** How long a stream that ended at a line's end waits for the pod to report its container ended. */
-const END_WAIT_MS = 1_000;
-/** How long a stream that was cut (mid-line, or with an error) waits before catching up: cuts pace the rounds. */
+/**
+ * How long a follow stream that ended cleanly at a line's end waits for the pod to report its
+ * container ended, while this pod's streams have not been seen cut. That is how a follow ends when
+ * its container does, and the pod's status says so later: the kubelet notices the exit at its next
+ * relist (every second), then writes the status; a busy API server or runner adds seconds (up to 5 s
+ * with 50 runs at once in one process against the test server). A read before the status arrives is
+ * repeated by the closing read; a wait that proves too long delays lines once per pod, never loses one.
+ */
+const END_WAIT_MS = 10_000;
+/** How long a stream waits before catching up once streams are known to be cut: cuts pace the rounds. */
 const ROUND_MS = 250;
 /** The longest pause between rounds that bring nothing new while the container runs. */
 const MAX_QUIET_PAUSE_MS = 4_000;
@@ -36,12 +43,15 @@ const MAX_FAILED_CLOSING_READS = 10;
  * passes on in whole seconds) and the lines already written are dropped by their timestamps. A line
  * cut short is not written until a later response brings it whole.
  *
- * While the container runs, a follow stream that ends early is followed by one read that does not
- * follow (it brings everything up to now, however short the follow streams are cut), then a new
+ * A follow stream that ends cleanly at a line's end most likely ended with its container: until this
+ * pod's streams have been seen cut, the pod is given time to report that before anything more is
+ * read. While the container runs, a follow stream that ended early is followed by one read that does
+ * not follow (it brings everything up to now, however short the follow streams are cut), then a new
  * follow stream. After the container ended, reads go on until one brings nothing new; only then is
  * the log known complete and an unterminated last line written. With nothing cut, a container costs
- * two requests, however long it runs. Resolves when done, when the pod is gone, or when `signal`
- * aborts; never rejects (logs are best effort, the exit code comes from the Job).
+ * two requests, however long it runs and however many run at once. Resolves when done, when the pod
+ * is gone, or when `signal` aborts; never rejects (logs are best effort, the exit code comes from the
+ * Job).
  */
 export async function followPodLogs(options: FollowOptions): Promise<void> {
   const { signal } = options;
@@ -50,6 +60,8 @@ export async function followPodLogs(options: FollowOptions): Promise<void> {
   let waits = 0;
   let quiet = 0;
   let failed = 0;
+  /** Whether a follow stream of this pod has ended early: dropped, mid-line, or while the container ran. */
+  let cut = false;
   /** Reads once: whether it brought anything new; "waiting" before the container started; false to stop. */
   const read = async (
     follow: boolean,
@@ -97,9 +109,12 @@ export async function followPodLogs(options: FollowOptions): Promise<void> {
       await options.nextChange(retryDelayMs(waits++));
       continue;
     }
-    // The container may just have ended, or the stream was cut: give the pod a moment to tell.
-    await waitForEnd(options, followed.clean && partial === "" ? END_WAIT_MS : ROUND_MS);
+    // The container may just have ended, or the stream was cut: give the pod a moment to tell. A
+    // stream that ended mid-line was most likely cut (a command's output mostly ends with a newline).
+    cut ||= !followed.clean || partial !== "";
+    await waitForEnd(options, cut ? ROUND_MS : END_WAIT_MS);
     if (options.ended() || signal.aborted) continue;
+    cut = true;
     const caughtUp = await read(false);
     if (!caughtUp || caughtUp === "waiting") return;
     quiet = followed.progress || caughtUp.progress ? 0 : quiet + 1;

@@ -72,13 +72,14 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job runs
     expect(loadedKinds).toEqual(
       Object.fromEntries(Object.entries(kindsAlone).map(([kind, count]) => [kind, count * RUNS])),
     );
-    // A follow that ends as its container starts under load takes one catch-up read: rare, bounded.
-    expect(loadedLogReads).toBeLessThanOrEqual((aloneLogReads ?? 0) * RUNS * 1.1);
+    // The log reads too, though the pods report their containers' ends seconds late under this load
+    // (fewer, when a container ends before its pod is seen running: its log is read once).
+    expect(loadedLogReads).toBeLessThanOrEqual((aloneLogReads ?? 0) * RUNS);
     // No request storm as runs pile up: watches and follows per job, not polling that grows with load.
     const ratio = perJobLoaded / perJobAlone;
     process.stderr.write(
       `kube-concurrent: ${perJobLoaded.toFixed(2)} requests per job at ${RUNS} at once, ${perJobAlone} alone: ratio ${ratio.toFixed(2)}\n`,
     );
-    expect(ratio).toBeLessThanOrEqual(1.05);
+    expect(ratio).toBeLessThanOrEqual(1.0);
   }, 600_000);
 });

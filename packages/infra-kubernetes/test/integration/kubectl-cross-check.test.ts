@@ -46,6 +46,21 @@ describe.runIf(!REAL_CLUSTER && (await kubectlAvailable()) && (await clusterAvai
       return stdout;
     };
 
+    /**
+     * `kubectl logs -f`, again while the container waits to start: kubectl asks as soon as the job has
+     * a pod, and a kubelet (the test server too) answers 400 until its container runs.
+     */
+    const followLogs = async (object: string): Promise<string> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await kubectl("logs", "-f", object, "--pod-running-timeout=30s");
+        } catch (error) {
+          if (attempt >= 50 || !(error as Error).message.includes("is waiting to start")) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+    };
+
     it("creates the previewed Job, follows its logs, waits for completion and deletes it in the foreground", async () => {
       const block = jobBlock(cluster, {
         command: ["sh", "-c", "for i in 1 2 3 4 5; do echo kubectl-line-$i; usleep 200000; done"],
@@ -57,9 +72,7 @@ describe.runIf(!REAL_CLUSTER && (await kubectlAvailable()) && (await clusterAvai
       expect(created).toMatch(/^job\.batch\/infrablocks-job-[a-z0-9-]+$/);
 
       const started = Date.now();
-      expect(await kubectl("logs", "-f", created, "--pod-running-timeout=30s")).toBe(
-        [1, 2, 3, 4, 5].map((i) => `kubectl-line-${i}\n`).join(""),
-      );
+      expect(await followLogs(created)).toBe([1, 2, 3, 4, 5].map((i) => `kubectl-line-${i}\n`).join(""));
       expect(await kubectl("wait", "--for=condition=complete", created, "--timeout=30s")).toBe(
         `${created} condition met\n`,
       );

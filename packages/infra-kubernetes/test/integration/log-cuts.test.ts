@@ -81,23 +81,29 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job log 
     60_000,
   );
 
-  const LATE_CASES: [string, LogCut | null][] = [
-    ["nothing is cut", null],
-    ["every follow stream ends after 150 bytes", { bytes: 150 }],
+  // Uncut, the follower waits up to 10 s for the pod to report the end, then reads: a status 3 s
+  // late costs no request (the follow and its closing read), one 12 s late a catch-up read.
+  const LATE_CASES: [number, string, LogCut | null, number | undefined][] = [
+    [3, "nothing is cut", null, 2],
+    [12, "nothing is cut", null, undefined],
+    [3, "every follow stream ends after 150 bytes", { bytes: 150 }, undefined],
   ];
   it.concurrent.each(LATE_CASES)(
-    "writes 500 lines exactly once when the pod reports the container's exit 3 s after its log ended and %s",
-    async (_, cut) => {
+    "writes 500 lines exactly once when the pod reports the container's exit %i s after its log ended and %s",
+    async (seconds, _, cut, logReads) => {
       const cluster = await startCluster();
       try {
         const server = cluster.server as NonNullable<typeof cluster.server>;
-        server.faults.delayPodStatus(3_000);
+        server.faults.delayPodStatus(seconds * 1000);
         server.faults.cutLogStreams(cut);
         const run = capture();
         const result = await infrastructure.run(jobBlock(cluster, { command: COMMAND }), run.context);
         expect(result.statusCode).toBe(0);
         expect(run.stdout()).toBe(EXPECTED);
         expect(run.messages.filter((message) => message.startsWith("warn"))).toEqual([]);
+        if (logReads !== undefined) {
+          expect(server.requests.filter((request) => request.path.endsWith("/log"))).toHaveLength(logReads);
+        }
       } finally {
         await cluster.stop();
       }

@@ -1,6 +1,7 @@
-import { killContext } from "@infrablocks/core";
+import { killContext, MASK, Redactor, secretValues } from "@infrablocks/core";
 import { clusterAvailable, REAL_CLUSTER, startCluster, type TestCluster } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kubernetesJobBlockType } from "../../src/index.js";
 import { capture, infrastructure, jobBlock, numberedLines, until } from "./helpers.js";
 
 describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
@@ -159,12 +160,26 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
       ...block,
       clusterConfig: { type: "kubernetes-cluster-config" as const, config: forged },
     };
+    // The context's redact masks the block's secrets, as the CLI's and runBlock's do.
+    const redactor = new Redactor();
+    redactor.add(...secretValues(kubernetesJobBlockType, unauthorized));
     const run = capture();
+    run.context.redact = (text) => redactor.redact(text);
     const error = await infrastructure.run(unauthorized, run.context).catch((caught: Error) => caught);
     expect(error).toMatchObject({ code: "INFRASTRUCTURE_ERROR", message: expect.stringContaining("401") });
     const everything = `${(error as Error).message}\n${(error as Error).stack}\n${run.messages.join("\n")}`;
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(Buffer.from(token).toString("base64"));
+  });
+
+  it.skipIf(REAL_CLUSTER)("masks what the API server answers with the context's redact", async () => {
+    // A namespace that does not exist stands in for a secret: the server's answer names it.
+    const block = jobBlock(cluster, { command: ["true"], namespace: "no-such-namespace" });
+    const run = capture();
+    run.context.redact = (text) => text.split("no-such-namespace").join(MASK);
+    const error = await infrastructure.run(block, run.context).catch((caught: Error) => caught);
+    expect(error).toMatchObject({ code: "INFRASTRUCTURE_ERROR" });
+    expect((error as Error).message).toContain(`namespaces "${MASK}" not found`);
   });
 
   it.skipIf(REAL_CLUSTER)(
