@@ -29,7 +29,7 @@ export const sshCommandInfrastructure: Infrastructure<SshCommandBlock> = { run, 
 async function run(config: SshCommandBlock, context: RunContext): Promise<RunResult> {
   const command = requireCommand(SLUG, config.command);
   const { exports, unsets } = remoteEnvironment(config, context.baseEnvironment);
-  const client = await connect(config, context.log, "INFRASTRUCTURE_ERROR");
+  const client = await connect(config, context, "INFRASTRUCTURE_ERROR");
   try {
     const request = execRequest(runScript(command, exports, unsets));
     const channel = await exec(client, request).catch((error: Error) => {
@@ -65,7 +65,7 @@ async function kill(config: SshCommandBlock, identifier: string, context: KillCo
     );
   }
   // A connection of its own: the run's connection belongs to whoever started the run, maybe elsewhere.
-  const client = await connect(config, context.log, "INFRASTRUCTURE_NOT_AVAILABLE");
+  const client = await connect(config, context, "INFRASTRUCTURE_NOT_AVAILABLE");
   try {
     const channel = await exec(client, execRequest(killScript(target.pid, context.graceSeconds)));
     channel.resume();

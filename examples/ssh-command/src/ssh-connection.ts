@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { InfrablocksError, type Logger, Redactor } from "@infrablocks/core";
+import { type DriverContext, InfrablocksError } from "@infrablocks/core";
 import ssh2, { type Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import { checkHostKey, fingerprint, type HostKeyVerdict, knownKeyTypes } from "./known-hosts.js";
 import type { SshCommandBlock } from "./ssh-command-block.js";
@@ -20,18 +20,16 @@ const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
 /**
  * A logged-in SSH connection to the block's host, or an InfrablocksError with `failureCode` that says
  * why not (the run's INFRASTRUCTURE_ERROR; kill's INFRASTRUCTURE_NOT_AVAILABLE, as the host is then
- * out of reach). No message carries a credential: ssh2's texts pass through a redactor first.
+ * out of reach). No message carries a credential: ssh2's texts pass through the context's redactor,
+ * which masks the block's secrets, first.
  */
 export async function connect(
   config: SshCommandBlock,
-  log: Logger,
+  context: DriverContext,
   failureCode: "INFRASTRUCTURE_ERROR" | "INFRASTRUCTURE_NOT_AVAILABLE",
 ): Promise<Client> {
   requireCredentials(config);
-  const redactor = new Redactor();
-  redactor.add(
-    ...[config.privateKey, config.passphrase, config.password].filter((value) => value !== undefined),
-  );
+  const { log, redact } = context;
   const where = `${config.user}@${config.host}:${config.port}`;
   const knownHosts = config.strictHostKeyChecking ? await knownHostsText(config) : "";
   let verdict: HostKeyVerdict | undefined;
@@ -68,7 +66,7 @@ export async function connect(
       reject(
         new InfrablocksError(
           failureCode,
-          redactor.redact(connectFailure(where, error, verdict, presented, config.strictHostKeyChecking)),
+          redact(connectFailure(where, error, verdict, presented, config.strictHostKeyChecking)),
           { blockType: SLUG },
         ),
       );
@@ -85,9 +83,9 @@ export async function connect(
     } catch (error) {
       // ssh2 parses the key synchronously; its message names the problem, never the key.
       reject(
-        new InfrablocksError("INVALID_DOCUMENT", `privateKey: ${redactor.redact((error as Error).message)}`, {
+        new InfrablocksError("INVALID_DOCUMENT", `privateKey: ${redact((error as Error).message)}`, {
           blockType: SLUG,
-          issues: [`privateKey: ${redactor.redact((error as Error).message)}`],
+          issues: [`privateKey: ${redact((error as Error).message)}`],
         }),
       );
     }
