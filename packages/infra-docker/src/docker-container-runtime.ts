@@ -70,7 +70,7 @@ const LIVE_STATES = new Set(["created", "running", "paused", "restarting"]);
 async function run(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
   const command = requireCommand(SLUG, config.command);
   assertValidCombinations(config);
-  const engine = await engineClient();
+  const engine = await engineClient(config.dockerContext);
   const version = await engineVersion(engine);
   const plan = planContainer(config, command, {
     baseEnvironment: runEnvironment(context),
@@ -125,14 +125,14 @@ async function preview(config: DockerContainerBlock, context: PreviewContext): P
   return JSON.stringify(previewDocument(config, plan), null, 2);
 }
 
-async function kill(_config: DockerContainerBlock, identifier: string, context: KillContext): Promise<void> {
+async function kill(config: DockerContainerBlock, identifier: string, context: KillContext): Promise<void> {
   const { endpoint, containerId } = parseContainerIdentifier(identifier);
-  const engine = await engineClient();
+  const engine = await engineClient(config.dockerContext);
   const short = containerId.slice(0, 12);
   if (endpoint !== engine.host.endpoint) {
     throw new InfrablocksError(
       "INFRASTRUCTURE_NOT_AVAILABLE",
-      `Unable to stop container ${short}: it runs on the Docker Engine at '${endpoint}', and DOCKER_HOST points at '${engine.host.endpoint}'.`,
+      `Unable to stop container ${short}: it runs on the Docker Engine at '${endpoint}', and this block reaches '${engine.host.endpoint}' (${engine.host.source}).`,
       { blockType: SLUG },
     );
   }
@@ -166,7 +166,7 @@ async function kill(_config: DockerContainerBlock, identifier: string, context: 
 }
 
 async function attach(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
-  const engine = await engineClient();
+  const engine = await engineClient(config.dockerContext);
   await engineVersion(engine);
   const redactor = runRedactor(
     config,
@@ -233,14 +233,14 @@ async function attach(config: DockerContainerBlock, context: RunContext): Promis
   }
 }
 
-/** The containers of runs on DOCKER_HOST's engine (the only one a block reaches) that have not ended. */
+/** The containers of runs on the block's engine (DOCKER_HOST's, a context's) that have not ended. */
 async function listRuns(
   config: DockerContainerBlock | undefined,
   _context: ListRunsContext,
 ): Promise<RunInfo[]> {
   // For ps (no block), no engine configured and no default socket means nothing to list, and no note.
   if (!config && !engineConfigured()) return [];
-  const engine = await engineClient();
+  const engine = await engineClient(config?.dockerContext);
   await engineVersion(engine);
   let found: Docker.ContainerInfo[];
   try {
