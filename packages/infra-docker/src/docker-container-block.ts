@@ -106,7 +106,10 @@ const dockerContainerFields = {
   // The docker CLI's rule for context names.
   dockerContext: z
     .string()
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$/)
+    .regex(
+      /^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$/,
+      "not a Docker context name: 2 or more letters, digits, '_', '.', '+' or '-', the first a letter or digit",
+    )
     .optional()
     .meta({
       title: "Docker Context",

@@ -108,7 +108,7 @@ describe("@infrablocks/infra-docker", () => {
     for (const bad of ["", "x", "-leading-dash", "has space", "a/b"]) {
       const error = await resolve(bad).catch((caught: unknown) => caught);
       expect(isInfrablocksError(error, "INVALID_DOCUMENT"), bad).toBe(true);
-      expect((error as Error).message, bad).toContain("dockerContext");
+      expect((error as Error).message, bad).toContain("dockerContext: not a Docker context name");
     }
   });
 });
