@@ -6,6 +6,7 @@ export {
   dockerRegistryBlockType,
 } from "./docker-registry-block.js";
 export { type DockerConfigCredentials, dockerConfigCredentials } from "./docker-config.js";
+export { isPodmanEngine, isPodmanVersion } from "./engine-product.js";
 export {
   type EngineClient,
   type EngineRequestOptions,

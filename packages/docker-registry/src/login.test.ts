@@ -65,4 +65,37 @@ describe("loginToRegistry against a fake engine", () => {
     const error = await loginToRegistry(engine.docker, block()).catch((caught: unknown) => caught);
     expect((error as Error).message).toContain("Cannot log in to registry 'registry.example.com'");
   });
+
+  describe("when /auth tried HTTPS on a plain-HTTP registry", () => {
+    const httpsToHttp = {
+      message:
+        'login attempt to 127.0.0.1:5000 failed with status: pinging container registry 127.0.0.1:5000: Get "https://127.0.0.1:5000/v2/": http: server gave HTTP response to HTTPS client',
+    };
+    const engineNamed = (component: string) =>
+      engine.handle((request, response) =>
+        request.url === "/version"
+          ? response.writeHead(200).end(JSON.stringify({ Components: [{ Name: component }] }))
+          : response.writeHead(500).end(JSON.stringify(httpsToHttp)),
+      );
+
+    it("on Podman (which ignores registries.conf there), lets the pull carry the unchecked credentials", async () => {
+      engineNamed("Podman Engine");
+      const auth = await loginToRegistry(engine.docker, block({ registryUrl: "127.0.0.1:5000" }));
+      expect(engine.seen.map((request) => request.url)).toEqual(["/auth", "/version"]);
+      expect(JSON.parse(Buffer.from(auth.header, "base64url").toString())).toEqual({
+        username: "me",
+        password: PASSWORD,
+        serveraddress: "127.0.0.1:5000",
+      });
+    });
+
+    it("on Docker Engine, fails as the engine says", async () => {
+      engineNamed("Engine");
+      const error = await loginToRegistry(engine.docker, block({ registryUrl: "127.0.0.1:5000" })).catch(
+        (caught: unknown) => caught,
+      );
+      expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
+      expect((error as Error).message).toContain("server gave HTTP response to HTTPS client");
+    });
+  });
 });

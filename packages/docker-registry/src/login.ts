@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { InfrablocksError, MASK, Redactor } from "@infrablocks/core";
 import type { DockerRegistryBlock } from "./docker-registry-block.js";
+import { isPodmanEngine } from "./engine-product.js";
 import { type EngineClient, engineErrorMessage, engineRequest, readBody } from "./engine-request.js";
 import { type RegistryAuth, registryAuth } from "./registry-auth.js";
 
@@ -9,12 +10,18 @@ const verifiedLogins = new Map<string, string>();
 
 // The engine asks the registry, which may be slow to answer; a dead one must not hang a run.
 const LOGIN_IDLE_TIMEOUT_MS = 60_000;
+/** Go's answer to a TLS handshake sent to a plain-HTTP server. */
+const HTTPS_TO_PLAIN_HTTP = /server gave HTTP response to HTTPS client/;
 
 /**
  * Checks a registry's credentials with the engine (`POST /auth`) and returns what a pull sends with
  * them. Nothing is written to `~/.docker/config.json` and the engine keeps no login state: each pull
  * carries the credentials itself. Wrong credentials fail here, with a message that names the registry
  * and never the password.
+ *
+ * Podman 4.3's `/auth` reaches every registry over HTTPS, even one that `registries.conf` marks
+ * insecure, where its pulls use HTTP. On Podman that one failure is passed over: the credentials go
+ * unchecked with the pull, and a registry that refuses them fails the pull instead.
  */
 export async function loginToRegistry(
   docker: EngineClient,
@@ -59,6 +66,9 @@ export async function loginToRegistry(
     return registryAuth({ ...credentials, password: registry.password, identityToken });
   }
   const reason = redactor.redact(engineErrorMessage(body));
+  if (HTTPS_TO_PLAIN_HTTP.test(reason) && (await isPodmanEngine(docker))) {
+    return registryAuth({ ...credentials, password: registry.password });
+  }
   if (status === 401 || /unauthorized|incorrect username or password|authentication required/i.test(reason)) {
     throw new InfrablocksError(
       "INFRASTRUCTURE_ERROR",

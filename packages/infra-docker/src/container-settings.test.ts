@@ -137,4 +137,13 @@ describe("previewDocument", () => {
       credentials: "imageRegistry: 'me' at '127.0.0.1:5000', password ********",
     });
   });
+
+  it("names the block's Docker context, and nothing of an engine otherwise", () => {
+    const named = block({ dockerContext: "colima" });
+    expect(previewDocument(named, planContainer(named, ["x"], context)).dockerContext).toBe("colima");
+    const unnamed = block({});
+    expect(previewDocument(unnamed, planContainer(unnamed, ["x"], context))).not.toHaveProperty(
+      "dockerContext",
+    );
+  });
 });

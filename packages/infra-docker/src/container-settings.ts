@@ -103,8 +103,8 @@ export function planContainer(
 }
 
 /**
- * The preview document: the create body with secret-looking variables masked, the name, the networks
- * connected later and the pull that would happen. Registry passwords are never part of it.
+ * The preview document: the Docker context named, the create body with secret-looking variables
+ * masked, the name, the networks connected later and the pull that would happen. Registry passwords are never part of it.
  */
 export function previewDocument(config: DockerContainerBlock, plan: ContainerPlan): Record<string, unknown> {
   const body = structuredClone(plan.body);
@@ -116,6 +116,8 @@ export function previewDocument(config: DockerContainerBlock, plan: ContainerPla
     ? `imageRegistry: '${config.imageRegistry.username}' at '${config.imageRegistry.registryUrl}', password ${MASK}`
     : `the Docker config's credentials for '${plan.image.registry}', if it has any`;
   return {
+    // Named, not resolved: a preview reads no engine settings.
+    ...(config.dockerContext ? { dockerContext: config.dockerContext } : {}),
     pull: {
       image: plan.image.text,
       policy: plan.pullPolicy,

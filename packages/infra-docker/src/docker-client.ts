@@ -7,7 +7,7 @@ import { DEFAULT_SOCKET, DEFAULT_SOURCE, type DockerHost, resolveDockerEngine } 
 import { engineMessage, isConnectionError, unreachableError } from "./engine-errors.js";
 import { sshBridge } from "./ssh-bridge.js";
 
-/** A client for the engine DOCKER_HOST or the Docker context names. */
+/** A client for the engine DOCKER_HOST or a Docker context names. */
 export interface Engine {
   readonly docker: Docker;
   readonly host: DockerHost;
@@ -18,9 +18,15 @@ export interface Engine {
 // Answering /version takes an engine milliseconds; much longer means it is hung or unreachable.
 const VERSION_TIMEOUT_MS = 15_000;
 
-/** A client for the engine the docker CLI would use; nothing is sent yet. */
-export async function engineClient(env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
-  const host = resolveDockerEngine(env, defaultSocket());
+/**
+ * A client for the engine the docker CLI would use, `docker --context <dockerContext>` when a block
+ * names a context; nothing is sent yet.
+ */
+export async function engineClient(
+  dockerContext?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Engine> {
+  const host = resolveDockerEngine(env, defaultSocket(), dockerContext);
   // dockerode and its transports take most of a second to load: only a command that talks to an engine pays.
   const { default: Docker } = await import("dockerode");
   if (host.ssh) {

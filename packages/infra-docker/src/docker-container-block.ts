@@ -103,6 +103,19 @@ const dockerContainerFields = {
   user: z.string().min(1).optional().meta({
     description: 'The user the command runs as: "name", "uid" or "uid:gid". Unset: the image\'s user.',
   }),
+  // The docker CLI's rule for context names.
+  dockerContext: z
+    .string()
+    .regex(
+      /^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$/,
+      "not a Docker context name: 2 or more letters, digits, '_', '.', '+' or '-', the first a letter or digit",
+    )
+    .optional()
+    .meta({
+      title: "Docker Context",
+      description:
+        'The Docker context (docker context ls) whose engine runs the container, as docker --context names one: it wins over DOCKER_HOST, DOCKER_CONTEXT and the current context. "default" is DOCKER_HOST, else the local socket. Unset: the engine the docker CLI would use.',
+    }),
   createOptions: z.record(z.string(), z.unknown()).optional().meta({
     title: "Create Options",
     description:
@@ -117,7 +130,7 @@ export const dockerContainerBlockType = defineBlockType({
   slug: "docker-container",
   title: "Docker Container",
   description:
-    "Runs a command in a new Docker container, pulling its image as needed, and reports the container's exit code. The engine is reached through DOCKER_HOST.",
+    "Runs a command in a new Docker container, pulling its image as needed, and reports the container's exit code. The engine is the one the docker CLI would use (DOCKER_HOST, a Docker context), or dockerContext's.",
   capabilities: [RUN_INFRASTRUCTURE],
   version: packageJson.version,
   package: packageJson.name,

@@ -6,6 +6,7 @@ import {
   driverContext,
   killContext,
 } from "@infrablocks/core";
+import { type FakeEngine, startFakeEngine } from "@infrablocks/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DockerContainerBlock, dockerContainerBlockType } from "./docker-container-block.js";
 
@@ -126,5 +127,54 @@ describe("docker-container without an engine", () => {
       .catch((caught: unknown) => caught);
     expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
     expect((error as Error).message).toContain("Cannot reach the Docker Engine");
+  });
+});
+
+describe("docker-container's masking of engine messages", () => {
+  let engine: FakeEngine;
+  let saved: string | undefined;
+  beforeEach(async () => {
+    engine = await startFakeEngine();
+    saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${(engine.docker.modem as unknown as { socketPath: string }).socketPath}`;
+  });
+  afterEach(async () => {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+    await engine.close();
+  });
+
+  it("masks with the context's redact, and createOptions.Env's secret-named values too", async () => {
+    // An engine that refuses the create, echoing the environment back (as Docker does for a bad entry).
+    engine.handle((request, response) => {
+      if (request.url.endsWith("/version")) return response.writeHead(200).end('{"ApiVersion":"1.41"}');
+      if (request.url.includes("/images/")) return response.writeHead(200).end("{}");
+      response
+        .writeHead(400)
+        .end(JSON.stringify({ message: `invalid environment: ${JSON.parse(request.body).Env}` }));
+    });
+    const config = dockerContainerBlockType.schema.parse({
+      image: "busybox:1.36",
+      command: ["true"],
+      env: { SERVICE_TOKEN: "context-knows-this" },
+      createOptions: { Env: ["DB_PASSWORD=only-the-driver-sees-this"] },
+    });
+    const error = await (await loadInfrastructure(dockerContainerBlockType))
+      .run(config, {
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        log,
+        baseEnvironment: {},
+        // What core and the CLI give a driver: a redact that knows the block's secrets.
+        redact: (text) => text.replaceAll("context-knows-this", "********"),
+        runId: newRunId(),
+        onStarted: () => expect.unreachable(),
+      })
+      .catch((caught: unknown) => caught);
+    expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
+    expect((error as Error).message).toContain("Creating the container failed: invalid environment:");
+    expect((error as Error).message).toContain("SERVICE_TOKEN=********");
+    expect((error as Error).message).toContain("DB_PASSWORD=********");
+    expect((error as Error).message).not.toMatch(/context-knows-this|only-the-driver-sees-this/);
   });
 });

@@ -70,7 +70,7 @@ const LIVE_STATES = new Set(["created", "running", "paused", "restarting"]);
 async function run(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
   const command = requireCommand(SLUG, config.command);
   assertValidCombinations(config);
-  const engine = await engineClient();
+  const engine = await engineClient(config.dockerContext);
   const version = await engineVersion(engine);
   const plan = planContainer(config, command, {
     baseEnvironment: runEnvironment(context),
@@ -80,7 +80,7 @@ async function run(config: DockerContainerBlock, context: RunContext): Promise<R
     run: { runId: context.runId, runner: runnerIdentity() },
   });
   for (const warning of plan.warnings) context.log.warn(warning);
-  const redactor = runRedactor(config, (plan.body.Env as unknown[] | undefined) ?? []);
+  const redact = runRedact(config, context.redact);
   const { docker } = engine;
 
   await ensureImage(
@@ -91,9 +91,9 @@ async function run(config: DockerContainerBlock, context: RunContext): Promise<R
     context.log,
     context.progress,
   ).catch((error: unknown) => {
-    throw failure("image: checking or pulling the image failed", error, redactor, engine);
+    throw failure("image: checking or pulling the image failed", error, redact, engine);
   });
-  const container = await createContainer(engine, plan, redactor, context.log);
+  const container = await createContainer(engine, plan, redact, context.log);
   const identifier = containerIdentifier(engine.host.endpoint, container.id);
   context.log.info(`Created container ${plan.name ? `'${plan.name}' ` : ""}(${container.id.slice(0, 12)}).`);
   context.onStarted(identifier);
@@ -105,7 +105,7 @@ async function run(config: DockerContainerBlock, context: RunContext): Promise<R
       config,
       command,
       context,
-      redactor,
+      redact,
     );
     return { identifier, statusCode, ...(message ? { message } : {}) };
   } finally {
@@ -125,20 +125,20 @@ async function preview(config: DockerContainerBlock, context: PreviewContext): P
   return JSON.stringify(previewDocument(config, plan), null, 2);
 }
 
-async function kill(_config: DockerContainerBlock, identifier: string, context: KillContext): Promise<void> {
+async function kill(config: DockerContainerBlock, identifier: string, context: KillContext): Promise<void> {
   const { endpoint, containerId } = parseContainerIdentifier(identifier);
-  const engine = await engineClient();
+  const engine = await engineClient(config.dockerContext);
   const short = containerId.slice(0, 12);
   if (endpoint !== engine.host.endpoint) {
     throw new InfrablocksError(
       "INFRASTRUCTURE_NOT_AVAILABLE",
-      `Unable to stop container ${short}: it runs on the Docker Engine at '${endpoint}', and DOCKER_HOST points at '${engine.host.endpoint}'.`,
+      `Unable to stop container ${short}: it runs on the Docker Engine at '${endpoint}', and this block reaches '${engine.host.endpoint}' (${engine.host.source}).`,
       { blockType: SLUG },
     );
   }
   const container = engine.docker.getContainer(containerId);
   const state = await settledState(container).catch((error: unknown) => {
-    throw failure(`Inspecting container ${short} failed`, error, undefined, engine);
+    throw failure(`Inspecting container ${short} failed`, error, context.redact, engine);
   });
   if (state?.Status === "created") {
     // The run that created it never started it (it would have within the wait): nothing runs, so remove it.
@@ -161,19 +161,14 @@ async function kill(_config: DockerContainerBlock, identifier: string, context: 
     const status = statusOf(error);
     if (status === 304) return; // It ended on its own in the meantime.
     if (status === 404) throw notFound(short, "it was removed while being stopped");
-    throw failure(`Stopping container ${short} failed`, error, undefined, engine);
+    throw failure(`Stopping container ${short} failed`, error, context.redact, engine);
   }
 }
 
 async function attach(config: DockerContainerBlock, context: RunContext): Promise<RunResult> {
-  const engine = await engineClient();
+  const engine = await engineClient(config.dockerContext);
   await engineVersion(engine);
-  const redactor = runRedactor(
-    config,
-    [...Object.entries(runEnvironment(context)), ...Object.entries(config.env)].flatMap(([name, value]) =>
-      value === null ? [] : [`${name}=${value}`],
-    ),
-  );
+  const redact = runRedact(config, context.redact);
   let found: Docker.ContainerInfo[];
   try {
     found = await engine.docker.listContainers({
@@ -181,7 +176,7 @@ async function attach(config: DockerContainerBlock, context: RunContext): Promis
       filters: { label: [`${RUN_ID_LABEL}=${context.runId}`] },
     });
   } catch (error) {
-    throw failure(`Looking for the container of run '${context.runId}' failed`, error, redactor, engine);
+    throw failure(`Looking for the container of run '${context.runId}' failed`, error, redact, engine);
   }
   const info = found.sort((a, b) => b.Created - a.Created)[0];
   if (!info) {
@@ -215,7 +210,7 @@ async function attach(config: DockerContainerBlock, context: RunContext): Promis
   } catch (error) {
     watch?.cancel();
     output?.stop();
-    throw failure(`Attaching to container ${short} failed`, error, redactor, engine);
+    throw failure(`Attaching to container ${short} failed`, error, redact, engine);
   }
   try {
     const { statusCode, message } = await collectExit(
@@ -225,7 +220,7 @@ async function attach(config: DockerContainerBlock, context: RunContext): Promis
       output,
       watch,
       context,
-      redactor,
+      redact,
     );
     return { identifier, statusCode, ...(message ? { message } : {}) };
   } finally {
@@ -233,20 +228,20 @@ async function attach(config: DockerContainerBlock, context: RunContext): Promis
   }
 }
 
-/** The containers of runs on DOCKER_HOST's engine (the only one a block reaches) that have not ended. */
+/** The containers of runs on the block's engine (DOCKER_HOST's, a context's) that have not ended. */
 async function listRuns(
   config: DockerContainerBlock | undefined,
-  _context: ListRunsContext,
+  context: ListRunsContext,
 ): Promise<RunInfo[]> {
   // For ps (no block), no engine configured and no default socket means nothing to list, and no note.
   if (!config && !engineConfigured()) return [];
-  const engine = await engineClient();
+  const engine = await engineClient(config?.dockerContext);
   await engineVersion(engine);
   let found: Docker.ContainerInfo[];
   try {
     found = await engine.docker.listContainers({ all: true, filters: { label: [RUN_ID_LABEL] } });
   } catch (error) {
-    throw failure("Listing the containers of runs failed", error, undefined, engine);
+    throw failure("Listing the containers of runs failed", error, context.redact, engine);
   }
   return found
     .filter((info) => LIVE_STATES.has(info.State))
@@ -273,7 +268,7 @@ async function supervise(
   config: DockerContainerBlock,
   command: string[],
   context: RunContext,
-  redactor: Redactor,
+  redact: Redact,
 ): Promise<{ statusCode: number; message?: string }> {
   const { docker } = engine;
   for (const network of plan.extraNetworks) {
@@ -281,7 +276,7 @@ async function supervise(
       .getNetwork(network)
       .connect({ Container: container.id })
       .catch((error: unknown) => {
-        throw failure(`networks: connecting the container to '${network}' failed`, error, redactor, engine);
+        throw failure(`networks: connecting the container to '${network}' failed`, error, redact, engine);
       });
   }
   let output: OutputCopy | undefined;
@@ -298,9 +293,9 @@ async function supervise(
   } catch (error) {
     watch?.cancel();
     output?.stop();
-    throw startFailure(error, command, plan.image, redactor, engine);
+    throw startFailure(error, command, plan.image, redact, engine);
   }
-  return collectExit(engine, container, config, output, watch, context, redactor);
+  return collectExit(engine, container, config, output, watch, context, redact);
 }
 
 /** Waits for the engine's verdict on a started container and the rest of its output, and explains it. */
@@ -311,7 +306,7 @@ async function collectExit(
   output: OutputCopy | undefined,
   watch: ExitWatch,
   context: RunContext,
-  redactor: Redactor,
+  redact: Redact,
 ): Promise<{ statusCode: number; message?: string }> {
   const { docker } = engine;
   const copied = output?.done.then(
@@ -329,9 +324,7 @@ async function collectExit(
   const short = container.id.slice(0, 12);
   // null: the state could not be read, which costs the memory hint but not the exit code.
   const state = await inspectState(container).catch((error: unknown) => {
-    context.log.warn(
-      `Inspecting container ${short} after its exit failed: ${engineMessage(error, redactor)}`,
-    );
+    context.log.warn(`Inspecting container ${short} after its exit failed: ${engineMessage(error, redact)}`);
     return null;
   });
   if (outcome.kind !== "exited" || state === undefined || state?.Status === "removing") {
@@ -342,7 +335,7 @@ async function collectExit(
   }
   const messages = [
     exitMessage(outcome.statusCode, state?.OOMKilled === true, config.memLimit),
-    outcome.error && `The engine reported: ${redactor.redact(outcome.error)}`,
+    outcome.error && `The engine reported: ${redact(outcome.error)}`,
   ].filter(Boolean);
   return { statusCode: outcome.statusCode, ...(messages.length > 0 ? { message: messages.join(" ") } : {}) };
 }
@@ -366,7 +359,7 @@ async function drain(output: OutputCopy, copied: Promise<boolean>, log: Logger):
 async function createContainer(
   engine: Engine,
   plan: ContainerPlan,
-  redactor: Redactor,
+  redact: Redact,
   log: Logger,
 ): Promise<Docker.Container> {
   const names = plan.name === undefined ? [undefined] : candidateNames(plan.name);
@@ -381,7 +374,7 @@ async function createContainer(
         log.warn(`Docker container name '${name}' is taken; trying the next one.`);
         continue;
       }
-      throw failure("Creating the container failed", error, redactor, engine);
+      throw failure("Creating the container failed", error, redact, engine);
     }
   }
   throw new InfrablocksError(
@@ -456,16 +449,23 @@ async function inspectState(
   }
 }
 
-/** Secret-looking variables (`NAME=value` entries) and registry passwords, scrubbed from engine messages that may echo them. */
-function runRedactor(config: DockerContainerBlock, env: readonly unknown[]): Redactor {
-  const redactor = new Redactor();
-  for (const entry of env) {
-    if (typeof entry !== "string") continue;
-    const equals = entry.indexOf("=");
-    if (equals > 0 && isSecretVariableName(entry.slice(0, equals))) redactor.add(entry.slice(equals + 1));
-  }
-  if (config.imageRegistry) redactor.add(config.imageRegistry.password);
-  return redactor;
+type Redact = (text: string) => string;
+
+/**
+ * The context's `redact`, which masks the block's secrets (its registry password, its and the base
+ * environment's secret-named variables), and also the secret-named variables of `createOptions.Env`:
+ * entries of a free-form map, which core cannot tell are secrets.
+ */
+function runRedact(config: DockerContainerBlock, redact: Redact): Redact {
+  const entries = (config.createOptions as { Env?: unknown } | undefined)?.Env;
+  const values = (Array.isArray(entries) ? entries : []).flatMap((entry) => {
+    const equals = typeof entry === "string" ? entry.indexOf("=") : -1;
+    return equals > 0 && isSecretVariableName(entry.slice(0, equals)) ? [entry.slice(equals + 1)] : [];
+  });
+  if (values.length === 0) return redact;
+  const createOptionsSecrets = new Redactor();
+  createOptionsSecrets.add(...values);
+  return (text) => redact(createOptionsSecrets.redact(text));
 }
 
 const EXEC_NOT_FOUND = /exec: "([^"]*)": (?:executable file not found|stat [^:]*: no such file or directory)/;
@@ -474,7 +474,7 @@ function startFailure(
   error: unknown,
   command: string[],
   image: ImageReference,
-  redactor: Redactor,
+  redact: Redact,
   engine: Engine,
 ): InfrablocksError {
   if (error instanceof InfrablocksError) return error;
@@ -486,19 +486,14 @@ function startFailure(
       { blockType: SLUG },
     );
   }
-  return failure("Starting the container failed", error, redactor, engine);
+  return failure("Starting the container failed", error, redact, engine);
 }
 
-function failure(
-  action: string,
-  error: unknown,
-  redactor: Redactor | undefined,
-  engine: Engine,
-): InfrablocksError {
+function failure(action: string, error: unknown, redact: Redact, engine: Engine): InfrablocksError {
   if (error instanceof InfrablocksError) return error;
   if (isConnectionError(error)) return unreachableError(engine.host, error, engine.transportError?.());
   // No `cause`: client errors carry request details that must not reach a log.
-  return new InfrablocksError("INFRASTRUCTURE_ERROR", `${action}: ${engineMessage(error, redactor)}`, {
+  return new InfrablocksError("INFRASTRUCTURE_ERROR", `${action}: ${engineMessage(error, redact)}`, {
     blockType: SLUG,
   });
 }

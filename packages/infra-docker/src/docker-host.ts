@@ -32,48 +32,28 @@ export interface SshTarget {
 }
 
 /**
- * Picks the engine in the docker CLI's order: DOCKER_HOST, else the context DOCKER_CONTEXT names,
- * else the Docker config's `currentContext`, else `defaultSocket`. Contexts are read from the CLI's
- * store under `$DOCKER_CONFIG/contexts` (`~/.docker/contexts`).
+ * Picks the engine in the docker CLI's order: `dockerContext` (a block's field, as `docker --context`
+ * names one), else DOCKER_HOST, else the context DOCKER_CONTEXT names, else the Docker config's
+ * `currentContext`, else `defaultSocket`. Contexts are read from the CLI's store under
+ * `$DOCKER_CONFIG/contexts` (`~/.docker/contexts`). The context "default" is DOCKER_HOST, else the socket.
  */
-export function resolveDockerEngine(env: NodeJS.ProcessEnv, defaultSocket = DEFAULT_SOCKET): DockerHost {
-  if (env.DOCKER_HOST?.trim()) return resolveDockerHost(env, defaultSocket);
+export function resolveDockerEngine(
+  env: NodeJS.ProcessEnv,
+  defaultSocket = DEFAULT_SOCKET,
+  dockerContext?: string,
+): DockerHost {
   const configDirectory = env.DOCKER_CONFIG || join(homedir(), ".docker");
+  if (dockerContext) {
+    // As with `docker --context`, a context named explicitly wins over DOCKER_HOST.
+    if (dockerContext === "default") return resolveDockerHost(env, defaultSocket);
+    return contextHost(dockerContext, `dockerContext '${dockerContext}'`, configDirectory, defaultSocket);
+  }
+  if (env.DOCKER_HOST?.trim()) return resolveDockerHost(env, defaultSocket);
   const fromEnv = env.DOCKER_CONTEXT?.trim();
   const name = fromEnv || currentContext(configDirectory);
   if (!name || name === "default") return resolveDockerHost({ ...env, DOCKER_HOST: "" }, defaultSocket);
   const source = fromEnv ? `DOCKER_CONTEXT=${name}` : `the current Docker context '${name}'`;
-  const id = createHash("sha256").update(name).digest("hex");
-  const metaFile = join(configDirectory, "contexts", "meta", id, "meta.json");
-  let meta: { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } };
-  try {
-    meta = JSON.parse(readFileSync(metaFile, "utf8"));
-  } catch {
-    throw new InfrablocksError(
-      "INFRASTRUCTURE_ERROR",
-      `${source}: no such Docker context (no readable ${metaFile}). List them with 'docker context ls'.`,
-      { blockType: "docker-container" },
-    );
-  }
-  const hostValue = meta.Endpoints?.docker?.Host;
-  if (typeof hostValue !== "string" || !hostValue) {
-    throw new InfrablocksError(
-      "INFRASTRUCTURE_ERROR",
-      `${source}: the context has no Docker endpoint; recreate it with 'docker context create ${name} --docker host=…'.`,
-      { blockType: "docker-container" },
-    );
-  }
-  const tlsDirectory = join(configDirectory, "contexts", "tls", id, "docker");
-  const hasTls = existsSync(join(tlsDirectory, "ca.pem")) || existsSync(join(tlsDirectory, "cert.pem"));
-  const host = resolveDockerHost(
-    { DOCKER_HOST: hostValue, DOCKER_TLS_VERIFY: hasTls ? "1" : "" },
-    defaultSocket,
-  );
-  return {
-    ...host,
-    source: `${source} (${hostValue})`,
-    ...(hasTls && host.tls ? { certPath: tlsDirectory } : {}),
-  };
+  return contextHost(name, source, configDirectory, defaultSocket);
 }
 
 /**
@@ -116,6 +96,46 @@ export function resolveDockerHost(env: NodeJS.ProcessEnv, defaultSocket = DEFAUL
 }
 
 // --- Internal helpers ---
+
+/** The engine of a context in the CLI's store: its `meta.json` endpoint and its TLS material. */
+function contextHost(
+  name: string,
+  source: string,
+  configDirectory: string,
+  defaultSocket: string,
+): DockerHost {
+  const id = createHash("sha256").update(name).digest("hex");
+  const metaFile = join(configDirectory, "contexts", "meta", id, "meta.json");
+  let meta: { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } };
+  try {
+    meta = JSON.parse(readFileSync(metaFile, "utf8"));
+  } catch {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `${source}: no such Docker context (no readable ${metaFile}). List them with 'docker context ls'.`,
+      { blockType: "docker-container" },
+    );
+  }
+  const hostValue = meta.Endpoints?.docker?.Host;
+  if (typeof hostValue !== "string" || !hostValue) {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `${source}: the context has no Docker endpoint; recreate it with 'docker context create ${name} --docker host=…'.`,
+      { blockType: "docker-container" },
+    );
+  }
+  const tlsDirectory = join(configDirectory, "contexts", "tls", id, "docker");
+  const hasTls = existsSync(join(tlsDirectory, "ca.pem")) || existsSync(join(tlsDirectory, "cert.pem"));
+  const host = resolveDockerHost(
+    { DOCKER_HOST: hostValue, DOCKER_TLS_VERIFY: hasTls ? "1" : "" },
+    defaultSocket,
+  );
+  return {
+    ...host,
+    source: `${source} (${hostValue})`,
+    ...(hasTls && host.tls ? { certPath: tlsDirectory } : {}),
+  };
+}
 
 /** `ssh://[user@]host[:port]`, read as the docker CLI reads it: no password, no path. */
 function sshHost(value: string, source: string): DockerHost {

@@ -15,9 +15,9 @@ describe("engine errors", () => {
   it("takes the engine's own message and scrubs it", () => {
     const redactor = new Redactor();
     redactor.add("s3cret-value");
-    expect(engineMessage(modemError(400, "invalid env FOO=s3cret-value"), redactor)).toBe(
-      "invalid env FOO=********",
-    );
+    expect(
+      engineMessage(modemError(400, "invalid env FOO=s3cret-value"), (text) => redactor.redact(text)),
+    ).toBe("invalid env FOO=********");
     expect(engineMessage(systemError("ECONNREFUSED"))).toBe("connect ECONNREFUSED /var/run/docker.sock");
   });
 

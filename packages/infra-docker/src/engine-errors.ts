@@ -1,4 +1,4 @@
-import { InfrablocksError, type Redactor } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core";
 import type { DockerHost } from "./docker-host.js";
 
 /** The shape of errors from docker-modem and from node's sockets. */
@@ -18,14 +18,14 @@ export function statusOf(error: unknown): number | undefined {
  * What the engine said, without docker-modem's "(HTTP code 500) server error -" wrapping, scrubbed.
  * Engine messages can echo the request (an invalid Env entry, a registry URL), so they are scrubbed.
  */
-export function engineMessage(error: unknown, redactor?: Redactor): string {
+export function engineMessage(error: unknown, redact?: (text: string) => string): string {
   const { json, message, code } = (error ?? {}) as ClientError;
   const fromJson =
     json !== null && typeof json === "object" && typeof (json as { message?: unknown }).message === "string"
       ? ((json as { message: string }).message as string)
       : undefined;
   const text = (fromJson ?? message ?? code ?? String(error)).trim();
-  return redactor ? redactor.redact(text) : text;
+  return redact ? redact(text) : text;
 }
 
 const CONNECTION_CODES = new Set([

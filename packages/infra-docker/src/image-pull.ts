@@ -110,7 +110,7 @@ function pullError(image: ImageReference, reason: string, auth: RegistryAuth | u
   let hint = "";
   if (/unauthorized|authentication required|no basic auth credentials|denied|forbidden/i.test(reason)) {
     hint = auth
-      ? ` The registry refused the credentials of '${auth.username}' for this image.`
+      ? ` Registry '${auth.registry}' refused the credentials of '${auth.username}' for this image: check the username and password, and that this user may pull it.`
       : " The registry wants credentials: give the block an imageRegistry, or run docker login on this machine.";
   } else if (/not found|manifest unknown|does not exist/i.test(reason)) {
     hint = " Check the image's name and tag.";

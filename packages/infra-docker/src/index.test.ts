@@ -2,7 +2,13 @@ import { existsSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exportBlockSchema, driverContext } from "@infrablocks/core";
+import {
+  BlockRegistry,
+  exportBlockSchema,
+  driverContext,
+  isInfrablocksError,
+  resolveBlock,
+} from "@infrablocks/core";
 import { DEFAULT_SOCKET } from "./docker-host.js";
 import { describe, expect, it, vi } from "vitest";
 
@@ -89,5 +95,20 @@ describe("@infrablocks/infra-docker", () => {
       volumes: [],
       privileged: false,
     });
+  });
+
+  it("takes a dockerContext named as the docker CLI allows, and refuses others by path", async () => {
+    const { dockerContainerBlockType } = await import("@infrablocks/infra-docker");
+    const registry = new BlockRegistry([dockerContainerBlockType]);
+    const resolve = (dockerContext: string) =>
+      resolveBlock(registry, { type: "docker-container", image: "busybox", dockerContext }, async () => {
+        throw new Error("no saved documents here");
+      });
+    expect((await resolve("colima.dev+2")).config).toMatchObject({ dockerContext: "colima.dev+2" });
+    for (const bad of ["", "x", "-leading-dash", "has space", "a/b"]) {
+      const error = await resolve(bad).catch((caught: unknown) => caught);
+      expect(isInfrablocksError(error, "INVALID_DOCUMENT"), bad).toBe(true);
+      expect((error as Error).message, bad).toContain("dockerContext: not a Docker context name");
+    }
   });
 });

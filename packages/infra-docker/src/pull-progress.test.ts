@@ -132,6 +132,18 @@ describe("PullProgress elsewhere", () => {
     expect(progress.finish()).toBe(`Pulled '${IMAGE}': 17.0 MB in 2 new layers, 2 already present, 2.4s.`);
   });
 
+  it("sums up a pull whose events carry no sizes (Podman 4.3) without a byte count", () => {
+    const progress = new PullProgress(IMAGE, undefined, () => 0);
+    // As Podman's compatible API reported a pull of two layers and the image's config.
+    for (const id of ["876506b45578", "f75b9581e50b", "b49bcc19b2fe"]) {
+      progress.update({ status: "Pulling fs layer", progressDetail: {}, id });
+    }
+    for (const id of ["f75b9581e50b", "b49bcc19b2fe", "876506b45578"]) {
+      progress.update({ status: "Download complete", progressDetail: {}, id });
+    }
+    expect(progress.finish()).toBe(`Pulled '${IMAGE}': 3 new layers, 0.0s.`);
+  });
+
   it("says when the image was up to date", () => {
     const progress = new PullProgress("app:1", undefined, () => 0);
     progress.update({ status: "Pulling from library/app", id: "1" });

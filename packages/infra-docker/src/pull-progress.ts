@@ -81,7 +81,10 @@ export class PullProgress {
     }
     const downloaded = layers.length - present;
     const already = present > 0 ? `, ${present} already present` : "";
-    return `Pulled '${this.#image}': ${formatBytes(this.#totals().done)} in ${plural(downloaded, "new layer")}${already}, ${seconds}.`;
+    const { done, total } = this.#totals();
+    // Podman's compatible API says no layer's size: then no byte count, rather than a false "0 B".
+    const bytes = total === 0 && downloaded > 0 ? "" : `${formatBytes(done)} in `;
+    return `Pulled '${this.#image}': ${bytes}${plural(downloaded, "new layer")}${already}, ${seconds}.`;
   }
 
   /** The line of totals that a non-terminal gets every few seconds. */

@@ -1,6 +1,14 @@
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Infrastructure, loadInfrastructure, newRunId, type RunResult } from "@infrablocks/core";
+import {
+  type Infrastructure,
+  loadInfrastructure,
+  newRunId,
+  Redactor,
+  type RunResult,
+  secretEnvironmentValues,
+  secretValues,
+} from "@infrablocks/core";
 import Docker from "dockerode";
 import { type DockerContainerBlock, dockerContainerBlockType } from "../../src/index.js";
 
@@ -60,13 +68,21 @@ export async function runBlock(config: DockerContainerBlock, options: RunOptions
     warn: (message: string) => logs.push(`warn: ${message}`),
     error: (message: string) => logs.push(`error: ${message}`),
   };
+  // The redact core's runBlock and the CLI give a driver: the block's and the base environment's secrets.
+  const baseEnvironment = options.baseEnvironment ?? {};
+  const redactor = new Redactor();
+  redactor.add(
+    ...secretValues(dockerContainerBlockType, config),
+    ...secretEnvironmentValues(config.env),
+    ...secretEnvironmentValues(baseEnvironment),
+  );
   try {
     const result = await (await infrastructure()).run(config, {
       stdout: options.stdout ?? stdout,
       stderr,
       log,
-      baseEnvironment: options.baseEnvironment ?? {},
-      redact: (text) => text,
+      baseEnvironment,
+      redact: (text) => redactor.redact(text),
       runId: options.runId ?? newRunId(),
       onStarted: (started) => {
         identifier = started;
