@@ -18,7 +18,7 @@ import {
   type RunResult,
   requireCommand,
   runEnvironment,
-} from "@infrablocks/core";
+} from "@infrablocks/core/runtime";
 import { processResult, statusCodeOf } from "./exit-hints.js";
 import { RunRegistry } from "./run-registry.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";

@@ -112,5 +112,8 @@ describe("infrablocks run", () => {
     expect(loaded).toContain("infra-process");
     expect(loaded).not.toMatch(/dockerode|docker-modem|@kubernetes|client-node/);
     expect(loaded).not.toMatch(/infra-docker|infra-kubernetes|docker-registry/);
+    // Nor zod: the document is checked with the driver's check entry, and the runtime imports core's zod-free entry.
+    expect(loaded).toContain("infra-process/dist/check.js");
+    expect(loaded).not.toMatch(/core\/dist\/index\.js|infra-process\/dist\/index\.js/);
   });
 });
