@@ -23,6 +23,7 @@ export {
 } from "./block-type.js";
 export { blockChecker } from "./block-checker.js";
 export { maskDocument, secretValues } from "./block-secrets.js";
+export { canonicalJson, sha256Checksum } from "./canonical-json.js";
 export { type ResolvedBlock, resolveBlock } from "./documents.js";
 export { infrastructureFields } from "./infrastructure-fields.js";
 export {

@@ -7,7 +7,6 @@ export { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 export type { BlockJsonSchema, BlockSchemaReference } from "./block-json-schema.js";
 export type { BlockProblem } from "./block-type.js";
 export { type Capability, DOCKER_LOGIN, RUN_INFRASTRUCTURE } from "./capabilities.js";
-export { canonicalJson, sha256Checksum } from "./canonical-json.js";
 export {
   type CompiledValidator,
   type CompiledValidatorError,
