@@ -108,7 +108,8 @@ export async function checkDocument(
     : document;
   const masked = maskedPaths(checker, resolved);
   if (masked.length > 0) throw invalidDocument(source, masked.map(maskedSecretProblem), slug);
-  const config = await parseConfig(checker, resolved, source);
+  // An exact validator's verdict needs no await: this runs for every document checked.
+  const config = exactConfig(checker, resolved) ?? (await zodConfig(checker, resolved, source));
   const problems = checkProblems(checker, config, "");
   if (problems.length > 0) throw invalidDocument(source, problems, slug);
   return { slug, blockType: checker, document: resolved, config };
@@ -159,19 +160,22 @@ export function invalidDocument(source: string, issues: string[], slug?: string)
 let zodParsing: Promise<typeof import("./zod-parse.js")> | undefined;
 
 /**
- * The parsed config. An exact validator decides alone (see `compiledValidatorIsExact`); zod, the
- * source of truth, parses otherwise and words every rejection.
+ * The config when the type's validator is exact (see `compiledValidatorIsExact`) and accepts the
+ * document: its verdict and the defaults it fills are zod's parse. Otherwise undefined.
  */
-async function parseConfig(
+function exactConfig(checker: DocumentChecker, document: Record<string, unknown>): unknown {
+  const validate = checker.validate;
+  if (!validate || !checker.exact) return undefined;
+  const filled = orderedCopy(checker, document);
+  return validate(filled) ? filled : undefined;
+}
+
+/** zod's parse, the source of truth: for a type whose validator is not exact, and to word every rejection. */
+async function zodConfig(
   checker: DocumentChecker,
   document: Record<string, unknown>,
   source: string,
 ): Promise<unknown> {
-  const validate = checker.validate;
-  if (validate && checker.exact) {
-    const filled = orderedCopy(checker, document);
-    if (validate(filled)) return filled;
-  }
   zodParsing ??= import("./zod-parse.js");
   return (await zodParsing).parseWithZod(await checker.loadBlockType(), document, source);
 }

@@ -126,9 +126,10 @@ describe("compiled validators", () => {
     expect(stdout.trim()).toBe("false maxLength");
   });
 
-  it("exist for every type, and the process type's is exact (resolveBlock skips zod for it)", async () => {
+  it("exist for every type, and those of process and the Docker types are exact (zod's parse is skipped)", async () => {
     for (const slug of SLUGS) expect((await registry.get(slug)).validate, slug).toBeTypeOf("function");
-    expect(compiledValidatorIsExact(await registry.get("process"))).toBe(true);
+    for (const slug of ["process", "docker-container", "docker-registry"])
+      expect(compiledValidatorIsExact(await registry.get(slug)), slug).toBe(true);
   });
 
   describe.each(SLUGS)("agree with zod on %s documents", (slug) => {
