@@ -189,10 +189,11 @@ async function zodConfig(
 function orderedCopy(checker: DocumentChecker, document: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   let copied = 0;
+  const anyNested = hasNestedBlocks(checker);
   for (const name of checker.fields) {
     if (!Object.hasOwn(document, name)) continue;
     const value = document[name];
-    const nested = checker.nestedBlocks[name];
+    const nested = anyNested ? checker.nestedBlocks[name] : undefined;
     copy[name] =
       nested && value !== null && typeof value === "object" && !Array.isArray(value)
         ? orderedCopy(nested, value as Record<string, unknown>)
@@ -207,10 +208,12 @@ function orderedCopy(checker: DocumentChecker, document: Record<string, unknown>
 function checkProblems(checker: DocumentChecker, config: unknown, prefix: string): string[] {
   const shared = sharedFieldProblems(checker.sharedFields, config);
   const own = checker.check ? [...shared, ...checker.check(config)] : shared;
+  if (own.length === 0 && !hasNestedBlocks(checker)) return own as [];
   const problems = own.map((problem) => {
     const path = problem.path ? `${prefix}${problem.path}` : prefix.slice(0, -1);
     return `${path || "(document)"}: ${problem.message}`;
   });
+  if (!hasNestedBlocks(checker)) return problems;
   for (const [name, nested] of Object.entries(checker.nestedBlocks)) {
     const value = (config as Record<string, unknown>)[name];
     if (value !== undefined && value !== null)

@@ -41,12 +41,12 @@ export async function resolveBlock<TBlockType extends BlockType>(
   let blockType: TBlockType | undefined;
   const checkers = {
     slugs: () => registry.slugs(),
-    get: async (slug: string) => {
-      const type = await registry.get(slug);
-      // The first type asked for is the document's own; nested ones are reached through its checker.
-      blockType ??= type;
-      return blockChecker(type);
-    },
+    // Asked once, for the document's own type; nested ones are reached through its checker.
+    get: (slug: string) =>
+      registry.get(slug).then((type) => {
+        blockType = type;
+        return blockChecker(type);
+      }),
   };
   const {
     slug,
