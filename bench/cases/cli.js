@@ -1,4 +1,5 @@
-// CLI start-up cases: a short `infrablocks` command against `node -e 0`, the floor any Node CLI stands on.
+// CLI start-up cases: a short `infrablocks` command against `node -e 0` (or `node -e` doing the same work),
+// the floor any Node CLI stands on.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,6 +11,17 @@ const run = promisify(execFile);
 const nodeFloor = () => run(process.execPath, ["-e", "0"]);
 
 export async function cliCases() {
+  const cliRun = await sideBySide({
+    rounds: 9,
+    ours: () => run(process.execPath, [CLI, "run", join(ROOT, "bench/fixtures/true.yaml")]),
+    theirs: () =>
+      run(process.execPath, ["-e", "require('node:child_process').spawn('true').on('close', () => {})"]),
+  });
+  const cliSchema = await sideBySide({
+    rounds: 9,
+    ours: () => run(process.execPath, [CLI, "schema"], { maxBuffer: 64 * 1024 * 1024 }),
+    theirs: nodeFloor,
+  });
   const validate = await sideBySide({
     rounds: 9,
     ours: () => run(process.execPath, [CLI, "validate", join(ROOT, "bench/fixtures/validate.yaml")]),
@@ -22,6 +34,13 @@ export async function cliCases() {
     theirs: nodeFloor,
   });
   return [
+    row(
+      "cli-run",
+      cliRun,
+      1.3,
+      "`infrablocks run` of a process document running `true` vs `node -e` spawning `true`",
+    ),
+    row("cli-schema", cliSchema, 1.3, "`infrablocks schema` (every installed type) vs `node -e 0`"),
     row("cli-validate", validate, 1.3, "`infrablocks validate` of a small process document vs `node -e 0`"),
     row(
       "cli-preview-docker",

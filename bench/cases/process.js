@@ -1,16 +1,15 @@
-// Process and CLI cases: infrablocks against the raw Node and shell primitives doing the same work.
-import { execFile, spawn } from "node:child_process";
+// Process cases: infrablocks against the raw Node and shell primitives doing the same work (the CLI's
+// start-up cases are in cli.js).
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { openSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { promisify } from "node:util";
 import { median, round2, sideBySide } from "../measure.js";
 import { CLI, importPackage, quietContext, ROOT } from "../packages.js";
 
-const run = promisify(execFile);
 const devNullFd = openSync("/dev/null", "w");
 const spawnAndWait = (command, args, output) =>
   once(spawn(command, args, { stdio: ["ignore", output, output] }), "close");
@@ -39,30 +38,6 @@ export async function processCases() {
       1.15,
       "200 sequential runs of `true` vs 200 raw child_process.spawn + wait",
     ),
-  );
-
-  const cliRun = await sideBySide({
-    rounds: 7,
-    ours: () => run(process.execPath, [CLI, "run", join(ROOT, "bench/fixtures/true.yaml")]),
-    theirs: () =>
-      run(process.execPath, ["-e", "require('node:child_process').spawn('true').on('close', () => {})"]),
-  });
-  results.push(
-    row(
-      "cli-run",
-      cliRun,
-      1.5,
-      "`infrablocks run` of a process document running `true` vs `node -e` spawning `true`",
-    ),
-  );
-
-  const cliSchema = await sideBySide({
-    rounds: 7,
-    ours: () => run(process.execPath, [CLI, "schema"], { maxBuffer: 64 * 1024 * 1024 }),
-    theirs: () => run(process.execPath, ["-e", "0"]),
-  });
-  results.push(
-    row("cli-schema", cliSchema, 2.0, "`infrablocks schema` (every installed type) vs `node -e 0`"),
   );
 
   results.push(await streamCase());

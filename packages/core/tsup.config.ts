@@ -9,7 +9,7 @@ const zodLocales = join(dirname(resolvePackage("zod/package.json")), "v4/locales
 
 export default defineConfig({
   ...baseConfig,
-  entry: ["src/index.ts", "src/browser.ts"],
+  entry: ["src/index.ts", "src/runtime.ts", "src/registry-entry.ts", "src/browser.ts"],
   // zod and yaml ship as ~150 small modules; bundled, they load as one file, which cuts the CLI's
   // start-up. Drivers take zod from core (`import { z } from "@infrablocks/core"`), so there is one copy.
   noExternal: ["zod", "yaml"],

@@ -1,8 +1,29 @@
-import { InvalidArgumentError, Option } from "commander";
 import type { Session } from "./session.js";
 
 /** Opens the command's session (registry, store, redactor) on first use; `types` and `schema` may skip it. */
 export type OpenSession = () => Promise<Session>;
+
+/**
+ * One option of a command, as data: commander is loaded only for help and for usage errors
+ * (command-line.ts parses a well-formed command line without it).
+ */
+export interface OptionSpec {
+  /** `--json`, `--out <dir>`: a long name, and a value when it takes one. */
+  flags: string;
+  description: string;
+  default?: unknown;
+  /** Turns the value given (and the one before it, for a repeated option) into the option's value; throws OptionValueError. */
+  parse?: (value: string, previous: unknown) => unknown;
+}
+
+/** A value an option does not take; its message says what it takes. */
+export class OptionValueError extends Error {}
+
+const option = (flags: string, description: string, more: Partial<OptionSpec> = {}): OptionSpec => ({
+  flags,
+  description,
+  ...more,
+});
 
 /**
  * One command of `infrablocks`, as data. `run` receives the command's arguments in order, then its
@@ -16,7 +37,7 @@ export interface CommandSpec {
   details?: string;
   /** `<doc>` / `[type]` and what each is. */
   arguments?: readonly [string, string][];
-  options?: readonly Option[];
+  options?: readonly OptionSpec[];
   /** Shown as `$ infrablocks …` lines in the command's help. */
   examples: readonly string[];
   /** Whether it takes a DOC, whose forms its help then explains. */
@@ -30,7 +51,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "types",
     summary: "List the installed block types.",
-    options: [new Option("--json", "print an array of {slug, title, capabilities, package}")],
+    options: [option("--json", "print an array of {slug, title, capabilities, package}")],
     examples: ["infrablocks types", "infrablocks types --json"],
     run: async (open, options: { json?: boolean }) =>
       (await import("./commands/types.js")).typesCommand(open, options),
@@ -40,10 +61,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Print the JSON schema of one block type, or of all as an object keyed by slug.",
     arguments: [["[type]", "a block type slug, e.g. docker-container"]],
     options: [
-      new Option(
-        "--out <dir>",
-        "write <dir>/<slug>.json for each type and <dir>/index.json instead of printing",
-      ),
+      option("--out <dir>", "write <dir>/<slug>.json for each type and <dir>/index.json instead of printing"),
     ],
     examples: ["infrablocks schema process", "infrablocks schema --out schemas/"],
     run: async (open, type: string | undefined, options: { out?: string }) =>
@@ -77,8 +95,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Its output streams to stdout and stderr; infrablocks' own messages, the identifier among them, go to stderr.",
     arguments: [["<doc>", "the document"]],
     options: [
-      new Option("--json", JSON_EVENTS),
-      new Option(
+      option("--json", JSON_EVENTS),
+      option(
         "--run-id <id>",
         "the run's id: 1-63 letters, digits, '.', '_', '-' (default: a new UUID); passed as INFRABLOCKS_RUN_ID and labelled on the infrastructure",
       ),
@@ -102,7 +120,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ["<run-id>", "the run id 'run' and 'ps' show"],
     ],
     options: [
-      new Option("--json", JSON_EVENTS),
+      option("--json", JSON_EVENTS),
       graceOption("seconds Ctrl-C gives the run to stop before it is killed"),
     ],
     takesDoc: true,
@@ -116,7 +134,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     details:
       "Looks at the processes of this machine, the containers of the Docker engine (DOCKER_HOST) and, when a kubeconfig or an in-cluster service account exists, the jobs of that cluster.",
     options: [
-      new Option(
+      option(
         "--json",
         "print an array of {runId, type, identifier, startedAt, runner, runnerAlive (true, false, or null: another host)}",
       ),
@@ -131,12 +149,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     details: "The block's reach is its Docker endpoint, or its cluster and namespace.",
     arguments: [["<doc>", "a document of the type to sweep"]],
     options: [
-      new Option(
-        "--older-than <duration>",
-        "only runs started at least this long ago: 90s, 10m, 2h, 1d",
-      ).argParser(parseDuration),
-      new Option("--dry-run", "list the runs that would be ended, ending none"),
-      new Option("--json", "print an array of the runs, each with its outcome"),
+      option("--older-than <duration>", "only runs started at least this long ago: 90s, 10m, 2h, 1d", {
+        parse: parseDuration,
+      }),
+      option("--dry-run", "list the runs that would be ended, ending none"),
+      option("--json", "print an array of the runs, each with its outcome"),
       graceOption("seconds between the polite stop and the forced one"),
     ],
     takesDoc: true,
@@ -174,11 +191,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       "A multi-document YAML file is saved whole (every document valid) or not at all, each document under its --name (given once per document, in order) or else its $name.",
     arguments: [["<doc>", "the document"]],
     options: [
-      new Option(
+      option(
         "--name <name>",
         "1-63 lowercase letters, digits and dashes; once per document, in order (default: each document's $name)",
-      ).argParser((value: string, previous: string[] = []) => [...previous, value]),
-      new Option("--overwrite", "replace a document saved under the same name"),
+        { parse: (value, previous) => [...((previous as string[] | undefined) ?? []), value] },
+      ),
+      option("--overwrite", "replace a document saved under the same name"),
     ],
     takesDoc: true,
     examples: [
@@ -194,8 +212,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "ls",
     summary: "List saved documents.",
     options: [
-      new Option("--type <type>", "only this block type"),
-      new Option("--json", "print an array of {slug, name, path, modifiedAt}"),
+      option("--type <type>", "only this block type"),
+      option("--json", "print an array of {slug, name, path, modifiedAt}"),
     ],
     examples: ["infrablocks ls", "infrablocks ls --type process --json"],
     run: async (open, options: { type?: string; json?: boolean }) =>
@@ -206,8 +224,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Print a saved document as YAML, secrets masked.",
     arguments: [["<slug/name>", "e.g. docker-registry/private"]],
     options: [
-      new Option("--json", "print JSON instead of YAML"),
-      new Option("--reveal", "print secret values instead of masking them"),
+      option("--json", "print JSON instead of YAML"),
+      option("--reveal", "print secret values instead of masking them"),
     ],
     examples: ["infrablocks show docker-registry/private", "infrablocks show process/nightly --json"],
     run: async (open, reference: string, options: { json?: boolean; reveal?: boolean }) =>
@@ -217,7 +235,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "rm",
     summary: "Delete a saved document.",
     arguments: [["<slug/name>", "e.g. process/nightly"]],
-    options: [new Option("--force", "delete it even when other saved documents refer to it")],
+    options: [option("--force", "delete it even when other saved documents refer to it")],
     examples: ["infrablocks rm process/nightly", "infrablocks rm docker-registry/private --force"],
     run: async (open, reference: string, options: { force?: boolean }) =>
       (await import("./commands/documents.js")).rmCommand(await open(), reference, options),
@@ -230,11 +248,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Each installed block type imports its own Prefect documents (process, docker-container, docker-registry, kubernetes-job, kubernetes-cluster-config). The output is one multi-document YAML stream that validate and save read back; each document keeps its Prefect block name ($name), and a nested block (a registry, a cluster config) becomes a document of its own, referred to with $ref, written once. Notes and problems go to stderr; exits 1 when a problem remains, 2 when FILE cannot be read.",
     arguments: [["<file>", "a Prefect export, JSON or YAML: one block document or a list; '-' for stdin"]],
     options: [
-      new Option(
+      option(
         "--out <dir>",
         "write <dir>/<slug>.<name>.yaml per document instead (secrets kept; readable by the owner alone)",
       ),
-      new Option(
+      option(
         "--name <name>",
         "save the valid documents in the store instead, under their Prefect names; NAME names those without one (NAME-2, NAME-3, … for several)",
       ),
@@ -251,10 +269,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Serve a web page with a form for every installed block type, on 127.0.0.1.",
     details: "Prints the URL and runs until Ctrl-C.",
     options: [
-      new Option("--port <port>", "the port to listen on; 0 picks a free one (default 4280)").argParser(
-        parsePort,
-      ),
-      new Option("--open", "open the page in the default browser"),
+      option("--port <port>", "the port to listen on; 0 picks a free one (default 4280)", {
+        parse: parsePort,
+      }),
+      option("--open", "open the page in the default browser"),
     ],
     examples: ["infrablocks ui --open", "infrablocks ui --port 0"],
     run: async (open, options: { port?: number; open?: boolean }) =>
@@ -274,19 +292,22 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-function graceOption(description: string): Option {
-  return new Option("--grace <seconds>", description).default(30).argParser((value) => {
-    const seconds = Number(value);
-    if (!Number.isFinite(seconds) || seconds < 0)
-      throw new InvalidArgumentError("expected a number of seconds ≥ 0");
-    return seconds;
+function graceOption(description: string): OptionSpec {
+  return option("--grace <seconds>", description, {
+    default: 30,
+    parse: (value) => {
+      const seconds = Number(value);
+      if (!Number.isFinite(seconds) || seconds < 0)
+        throw new OptionValueError("expected a number of seconds ≥ 0");
+      return seconds;
+    },
   });
 }
 
 function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new InvalidArgumentError("expected a port number from 0 to 65535");
+    throw new OptionValueError("expected a port number from 0 to 65535");
   return port;
 }
 
@@ -295,6 +316,6 @@ const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_0
 /** `90s`, `10m`, `2h`, `1d` in milliseconds. */
 function parseDuration(value: string): number {
   const match = /^([0-9]+)([smhd])$/.exec(value.trim());
-  if (!match) throw new InvalidArgumentError("expected a number and a unit: 90s, 10m, 2h or 1d");
+  if (!match) throw new OptionValueError("expected a number and a unit: 90s, 10m, 2h or 1d");
   return Number(match[1]) * (DURATION_UNITS[match[2] as string] as number);
 }

@@ -3,15 +3,14 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BlockJsonSchema, BlockType } from "@infrablocks/core";
 import {
-  type BlockJsonSchema,
   BlockRegistry,
-  type BlockType,
   type BlockTypeEntry,
-  exportBlockSchema,
   InfrablocksError,
   SLUG_PATTERN,
-} from "@infrablocks/core";
+} from "@infrablocks/core/registry";
+import type { DocumentChecker } from "@infrablocks/core/runtime";
 
 // Finding the installed drivers: the packages whose package.json has an `infrablocks` field (the
 // built-in drivers declare it too), the registry they make, and the schemas they ship.
@@ -22,12 +21,19 @@ export interface DriverManifest {
   blockTypes: string[];
   /** The module that exports `blockTypes`, relative to the package folder, e.g. "./dist/index.js". */
   entry: string;
+  /**
+   * The module that exports `documentCheckers` (see DocumentChecker in @infrablocks/core/runtime), if
+   * the package ships one: documents of its types are then checked without evaluating their zod schemas.
+   */
+  check?: string;
 }
 
 /** A block type found in an installed package; `load` imports the package's entry on first use only. */
 export interface DiscoveredBlockType extends BlockTypeEntry {
   /** The package's folder (symbolic links resolved). */
   folder: string;
+  /** The type's document checker: from the package's check entry, else derived from the block type. */
+  loadChecker(): Promise<DocumentChecker>;
 }
 
 export interface DiscoveredDrivers {
@@ -84,6 +90,12 @@ export function discoverDrivers(options: DriverDiscoveryOptions = {}): Discovere
           package: packageJson.name,
           folder,
           load: () => loadBlockType(packageJson.name as string, folder, manifest.entry, slug, coreFolder),
+          loadChecker: () =>
+            manifest.check
+              ? loadChecker(packageJson.name as string, folder, manifest.check, slug, coreFolder)
+              : loadBlockType(packageJson.name as string, folder, manifest.entry, slug, coreFolder).then(
+                  async (blockType) => (await import("@infrablocks/core")).blockChecker(blockType),
+                ),
         });
       }
     }
@@ -104,6 +116,17 @@ export function installedBlockTypes(warn: (message: string) => void): BlockRegis
   const { blockTypes, warnings } = installedDrivers();
   for (const warning of warnings) warn(warning);
   return new BlockRegistry(blockTypes);
+}
+
+/** The document checkers of the installed block types, each imported only when its type is checked. */
+export function installedCheckers(): BlockRegistry<DocumentChecker> {
+  return new BlockRegistry<DocumentChecker>(
+    installedDrivers().blockTypes.map((entry) => ({
+      slug: entry.slug,
+      package: entry.package,
+      load: entry.loadChecker,
+    })),
+  );
 }
 
 export interface InstalledSchemasOptions {
@@ -131,7 +154,9 @@ export async function installedSchemas(
   const schemas: Record<string, BlockJsonSchema> = {};
   for (const slug of slugs) {
     try {
-      schemas[slug] = (await committedSchema(slug)) ?? exportBlockSchema(await (await registry()).get(slug));
+      schemas[slug] =
+        (await committedSchema(slug)) ??
+        (await import("@infrablocks/core")).exportBlockSchema(await (await registry()).get(slug));
     } catch (error) {
       if (!onUnusable) throw error;
       onUnusable(slug, (await registry()).packageOf(slug), error as Error);
@@ -210,7 +235,7 @@ function parseManifest(value: unknown, folder: string): DriverManifest | string 
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return 'must be an object like { "blockTypes": ["my-type"], "entry": "./dist/index.js" }';
   }
-  const { blockTypes, entry } = value as Record<string, unknown>;
+  const { blockTypes, entry, check } = value as Record<string, unknown>;
   if (!Array.isArray(blockTypes) || blockTypes.length === 0) {
     return "blockTypes must be a non-empty list of block type slugs";
   }
@@ -221,11 +246,17 @@ function parseManifest(value: unknown, folder: string): DriverManifest | string 
   if (typeof entry !== "string" || entry === "") {
     return 'entry must be the path of the module that exports blockTypes, e.g. "./dist/index.js"';
   }
-  const inside = relative(folder, resolve(folder, entry));
-  if (isAbsolute(entry) || inside.startsWith("..") || isAbsolute(inside)) {
-    return `entry '${entry}' must be a path inside the package`;
+  if (!isPackagePath(entry, folder)) return `entry '${entry}' must be a path inside the package`;
+  if (check !== undefined && !isPackagePath(check, folder)) {
+    return `check must be the path of a module inside the package that exports documentCheckers, e.g. "./dist/check.js"`;
   }
-  return { blockTypes: blockTypes as string[], entry };
+  return { blockTypes: blockTypes as string[], entry, ...(typeof check === "string" ? { check } : {}) };
+}
+
+function isPackagePath(value: unknown, folder: string): value is string {
+  if (typeof value !== "string" || value === "" || isAbsolute(value)) return false;
+  const inside = relative(folder, resolve(folder, value));
+  return !inside.startsWith("..") && !isAbsolute(inside);
 }
 
 /** The real folder of the @infrablocks/core that code in `fromFile`'s package resolves, if any. */
@@ -244,6 +275,48 @@ async function loadBlockType(
   slug: string,
   coreFolder: string | undefined,
 ): Promise<BlockType> {
+  const module = (await importEntry(packageName, folder, entry, slug, coreFolder)) as {
+    blockTypes?: readonly BlockType[];
+  };
+  const blockType = module.blockTypes?.find((candidate) => candidate.slug === slug);
+  if (!blockType) {
+    const found = module.blockTypes?.map((candidate) => candidate.slug).join(", ") || "none";
+    throw new InfrablocksError(
+      "UNKNOWN_BLOCK_TYPE",
+      `${packageName} declares '${slug}' in package.json#infrablocks.blockTypes, but its entry ${entry} exports no such block type in blockTypes (found: ${found}).`,
+    );
+  }
+  return blockType;
+}
+
+async function loadChecker(
+  packageName: string,
+  folder: string,
+  entry: string,
+  slug: string,
+  coreFolder: string | undefined,
+): Promise<DocumentChecker> {
+  const module = (await importEntry(packageName, folder, entry, slug, coreFolder)) as {
+    documentCheckers?: readonly DocumentChecker[];
+  };
+  const checker = module.documentCheckers?.find((candidate) => candidate.slug === slug);
+  if (!checker) {
+    const found = module.documentCheckers?.map((candidate) => candidate.slug).join(", ") || "none";
+    throw new InfrablocksError(
+      "UNKNOWN_BLOCK_TYPE",
+      `${packageName} declares '${slug}' in package.json#infrablocks.blockTypes, but its check entry ${entry} exports no checker for it in documentCheckers (found: ${found}).`,
+    );
+  }
+  return checker;
+}
+
+async function importEntry(
+  packageName: string,
+  folder: string,
+  entry: string,
+  slug: string,
+  coreFolder: string | undefined,
+): Promise<unknown> {
   // Secret and nested-block marks live in core's module state: a driver that builds its types with
   // another copy of core would have its secrets go unmasked here, so such a driver is refused.
   const driverCore = coreFolderFrom(join(folder, "package.json"));
@@ -254,9 +327,8 @@ async function loadBlockType(
       { blockType: slug },
     );
   }
-  let module: { blockTypes?: readonly BlockType[] };
   try {
-    module = (await import(pathToFileURL(resolve(folder, entry)).href)) as typeof module;
+    return await import(pathToFileURL(resolve(folder, entry)).href);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
     throw new InfrablocksError(
@@ -265,13 +337,4 @@ async function loadBlockType(
       { blockType: slug, cause: error },
     );
   }
-  const blockType = module.blockTypes?.find((candidate) => candidate.slug === slug);
-  if (!blockType) {
-    const found = module.blockTypes?.map((candidate) => candidate.slug).join(", ") || "none";
-    throw new InfrablocksError(
-      "UNKNOWN_BLOCK_TYPE",
-      `${packageName} declares '${slug}' in package.json#infrablocks.blockTypes, but its entry ${entry} exports no such block type in blockTypes (found: ${found}).`,
-    );
-  }
-  return blockType;
 }

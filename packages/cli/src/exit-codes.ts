@@ -1,4 +1,4 @@
-import type { ErrorCode } from "@infrablocks/core";
+import type { ErrorCode } from "@infrablocks/core/registry";
 
 /** Exit statuses fixed by CONTRACT.md; any code not listed exits 1. */
 const EXIT_CODES: Partial<Record<ErrorCode, number>> = {

@@ -1,4 +1,4 @@
-import { isInfrablocksError, Redactor } from "@infrablocks/core";
+import { isInfrablocksError, Redactor } from "@infrablocks/core/runtime";
 import { UsageError } from "./commands/documents.js";
 import { exitCodeFor, USAGE_EXIT_CODE } from "./exit-codes.js";
 import { Session } from "./session.js";

@@ -3,6 +3,9 @@ import { join } from "node:path";
 import {
   type BlockRegistry,
   baseEnvironment,
+  type CheckedBlock,
+  checkDocument,
+  type DocumentChecker,
   DocumentStore,
   type DriverContext,
   InfrablocksError,
@@ -11,12 +14,10 @@ import {
   parseDocumentReference,
   parseDocumentsText,
   Redactor,
-  type ResolvedBlock,
-  resolveBlock,
   type SourceDocument,
   secretEnvironmentValues,
-} from "@infrablocks/core";
-import { installedBlockTypes } from "./drivers.js";
+} from "@infrablocks/core/runtime";
+import { installedBlockTypes, installedCheckers } from "./drivers.js";
 
 /** What every command shares: the registry, the store, and output that never shows a secret. */
 export class Session {
@@ -46,6 +47,8 @@ export class Session {
     write: (text) => process.stderr.write(this.redactor.redact(text)),
   };
   readonly registry: BlockRegistry = installedBlockTypes((message) => this.log.warn(message));
+  /** What documents are checked with: a driver's check entry where it ships one, so zod loads only to word a rejection. */
+  readonly checkers: BlockRegistry<DocumentChecker> = installedCheckers();
 
   /**
    * What every driver operation on a block of type `slug` gets. Drivers keep state that outlives the
@@ -111,7 +114,7 @@ export class Session {
   }
 
   /** Reads and validates DOC, which must hold one document, and learns its secrets so that no output shows them. */
-  async loadBlock(source: string, command?: string): Promise<ResolvedBlock> {
+  async loadBlock(source: string, command?: string): Promise<CheckedBlock> {
     return this.resolve(await this.readDocument(source, command), source);
   }
 
@@ -124,10 +127,10 @@ export class Session {
     document: Record<string, unknown>,
     source: string,
     siblings: readonly Pick<SourceDocument, "document" | "name">[] = [],
-  ): Promise<ResolvedBlock> {
+  ): Promise<CheckedBlock> {
     // Secrets are learned as each document is read, before validation, so no error can echo one.
-    return resolveBlock(
-      this.registry,
+    return checkDocument(
+      this.checkers,
       document,
       async (slug, name) =>
         siblings.find((entry) => entry.name === name && entry.document.type === slug)?.document ??

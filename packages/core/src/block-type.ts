@@ -210,15 +210,17 @@ export function isSecretField(field: z.ZodType): boolean {
 
 /**
  * Dotted paths of every secret of a block type, nested blocks included (`imageRegistry.password`);
- * a map whose values are all secret gives `name.*`.
+ * a map whose values are all secret gives `name.*`. A type that nests itself (whose paths never end)
+ * is followed one level.
  */
-export function secretFieldPaths(blockType: BlockType, prefix = ""): string[] {
+export function secretFieldPaths(blockType: BlockType, prefix = "", within: BlockType[] = []): string[] {
   const paths: string[] = [];
   for (const [name, field] of Object.entries(blockFields(blockType))) {
     const inner = unwrapField(field);
     const nested = nestedBlockTypeOf(inner);
     if (nested) {
-      paths.push(...secretFieldPaths(nested, `${prefix}${name}.`));
+      if (within.some((outer) => outer.schema === nested.schema)) continue;
+      paths.push(...secretFieldPaths(nested, `${prefix}${name}.`, [...within, blockType]));
     } else if (isSecretField(inner)) {
       paths.push(inner instanceof z.ZodRecord ? `${prefix}${name}.*` : `${prefix}${name}`);
     }

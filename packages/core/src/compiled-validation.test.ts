@@ -3,14 +3,11 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type BlockType, defineBlockType } from "./block-type.js";
 import { RUN_INFRASTRUCTURE } from "./capabilities.js";
-import {
-  compiledErrorPaths,
-  compiledValidatorIsExact,
-  type CompiledValidator,
-} from "./compiled-validation.js";
+import { compiledErrorPaths, type CompiledValidator } from "./compiled-validation.js";
 import { resolveBlock } from "./documents.js";
 import { infrastructureFields } from "./infrastructure-fields.js";
 import { BlockRegistry } from "./registry.js";
+import { compiledValidatorIsExact } from "./validator-exactness.js";
 import { exportBlockSchema } from "./schema-export.js";
 
 /** The exported schema compiled as scripts/compile-validators.js compiles it (here without standalone code). */

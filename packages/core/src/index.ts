@@ -1,11 +1,11 @@
-export { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+// The main entry: block types (zod), schema export, documents' resolution by block type, and, re-exported,
+// everything of `@infrablocks/core/runtime`.
 export { z } from "zod";
 export {
   type BlockCheck,
   type BlockConfig,
   type BlockConfigOf,
   type BlockInput,
-  type BlockProblem,
   type BlockReference,
   type BlockFields,
   type BlockSchema,
@@ -21,56 +21,11 @@ export {
   secretFieldPaths,
   unwrapField,
 } from "./block-type.js";
-export {
-  type CompiledValidator,
-  type CompiledValidatorError,
-  compiledErrorPaths,
-  compiledValidatorIsExact,
-} from "./compiled-validation.js";
-export { type Capability, DOCKER_LOGIN, RUN_INFRASTRUCTURE } from "./capabilities.js";
+export { blockChecker } from "./block-checker.js";
+export { maskDocument, secretValues } from "./block-secrets.js";
 export { canonicalJson, sha256Checksum } from "./canonical-json.js";
-export {
-  DOCUMENT_LIMITS,
-  parseDocumentsText,
-  parseDocumentText,
-  parseYamlValue,
-  type ResolveOptions,
-  type ResolvedBlock,
-  resolveBlock,
-  type SavedDocumentLoader,
-  type SourceDocument,
-} from "./documents.js";
-export { API_URL_VARIABLE, baseEnvironment, inheritedEnvironment, mergeEnvironment } from "./environment.js";
-export {
-  ERROR_CODES,
-  type ErrorCode,
-  type ErrorDetails,
-  InfrablocksError,
-  isInfrablocksError,
-} from "./errors.js";
-export type {
-  DriverContext,
-  Infrastructure,
-  KillContext,
-  ListRunsContext,
-  Logger,
-  PreviewContext,
-  ProgressOutput,
-  RunContext,
-  RunInfo,
-  RunResult,
-} from "./infrastructure.js";
-export { driverContext, killContext, runContext, stderrLogger } from "./contexts.js";
+export { type ResolvedBlock, resolveBlock } from "./documents.js";
 export { infrastructureFields } from "./infrastructure-fields.js";
-export { loadInfrastructure, requireCommand } from "./infrastructure-loader.js";
-export {
-  assertDocumentName,
-  DOCUMENT_NAME_PATTERN,
-  documentNameFrom,
-  isDocumentName,
-  parseDocumentReference,
-  SLUG_PATTERN,
-} from "./names.js";
 export {
   convertPrefectFields,
   type PrefectData,
@@ -80,7 +35,6 @@ export {
   prefectImageRule,
   prefectInfrastructureRules,
 } from "./prefect-import.js";
-export { type BlockTypeEntry, BlockRegistry } from "./registry.js";
 export {
   type BlockCallOptions,
   type KillBlockOptions,
@@ -90,31 +44,9 @@ export {
   type RunBlockOptions,
   runBlock,
 } from "./run-block.js";
-export {
-  isProcessRunning,
-  assertRunId,
-  isSameProcess,
-  newRunId,
-  processStat,
-  RUN_ID_VARIABLE,
-  type RunnerAlive,
-  runEnvironment,
-  runnerAlive,
-  runnerIdentity,
-} from "./runs.js";
-export type { BlockJsonSchema, BlockSchemaReference } from "./block-json-schema.js";
+export * from "./runtime.js";
 export { exportBlockSchema, titleFromName } from "./schema-export.js";
-export { maskedSecretPaths, maskedSecretProblem, restoreMaskedSecrets } from "./masked-secrets.js";
-export { isSecretVariableName, MASK } from "./mask.js";
-export {
-  maskDocument,
-  maskEnvironment,
-  Redactor,
-  secretEnvironmentValues,
-  secretValues,
-} from "./secrets.js";
-export { type SlugifyOptions, slugify } from "./slugify.js";
-export { DocumentStore, defaultStoreHome, type StoredDocumentInfo, writeSyncedTemporary } from "./store.js";
+export { maskedSecretPaths, restoreMaskedSecrets } from "./masked-secrets.js";
 export {
   enumLabel,
   NESTED_BLOCK_FIELD,
@@ -124,3 +56,4 @@ export {
   type UiHints,
   uiHintsFor,
 } from "./ui-hints.js";
+export { compiledValidatorIsExact } from "./validator-exactness.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { type BlockProblem, type BlockType, blockFields } from "./block-type.js";
+import { type BlockType, blockFields } from "./block-type.js";
+import type { SharedFields } from "./shared-field-checks.js";
 
 /** The fields every infrastructure block type shares; spread them into a type's fields. */
 export const infrastructureFields = {
@@ -29,35 +30,8 @@ export const infrastructureFields = {
     .meta({ description: "Stream the infrastructure's output to the caller's stdout and stderr." }),
 };
 
-/**
- * The value checks of the shared fields, run by every document check of a type that spreads them (the
- * field objects are the same): a NUL byte cannot cross exec(), so such an argument or value could never
- * reach the program. A check rather than a refinement keeps the schema plain JSON Schema (compiled,
- * and plain `string` types for form renderers).
- */
-export function infrastructureFieldProblems(blockType: BlockType, config: unknown): BlockProblem[] {
-  const shared = sharedFieldsOf(blockType);
-  const { command, env } = config as { command?: unknown; env?: unknown };
-  const problems: BlockProblem[] = [];
-  if (shared.command && Array.isArray(command)) {
-    command.forEach((argument, index) => {
-      if (typeof argument === "string" && argument.includes("\0"))
-        problems.push({ path: `command.${index}`, message: "an argument holds no NUL byte" });
-    });
-  }
-  if (shared.env && env !== null && typeof env === "object") {
-    for (const [name, value] of Object.entries(env)) {
-      if (typeof value === "string" && value.includes("\0"))
-        problems.push({ path: `env.${name}`, message: "an environment value holds no NUL byte" });
-    }
-  }
-  return problems;
-}
-
-const sharedFieldCache = new WeakMap<BlockType, { command: boolean; env: boolean }>();
-
-/** Which of the checked shared fields a type spreads, computed once per type. */
-function sharedFieldsOf(blockType: BlockType): { command: boolean; env: boolean } {
+/** Which of the checked shared fields (see shared-field-checks.ts) a type spreads, computed once per type. */
+export function sharedFieldsOf(blockType: BlockType): SharedFields {
   let shared = sharedFieldCache.get(blockType);
   if (!shared) {
     const fields = blockFields(blockType);
@@ -69,3 +43,5 @@ function sharedFieldsOf(blockType: BlockType): { command: boolean; env: boolean 
   }
   return shared;
 }
+
+const sharedFieldCache = new WeakMap<BlockType, SharedFields>();

@@ -5,7 +5,7 @@ import type { Infrastructure } from "./infrastructure.js";
 
 /** Imports a block type's runtime, turning a missing SDK into an error that says what to install. */
 export async function loadInfrastructure<TConfig>(
-  blockType: BlockType<TConfig>,
+  blockType: Pick<BlockType<TConfig>, "slug" | "package" | "capabilities" | "loadInfrastructure">,
 ): Promise<Infrastructure<TConfig>> {
   if (!blockType.capabilities.includes(RUN_INFRASTRUCTURE) || !blockType.loadInfrastructure) {
     throw new InfrablocksError(

@@ -1,8 +1,14 @@
 import type { BlockType } from "./block-type.js";
 import { InfrablocksError } from "./errors.js";
 
+/** What a registry holds: a block type, or a document checker (`@infrablocks/core/runtime`). */
+export interface RegisteredType {
+  readonly slug: string;
+  readonly package: string;
+}
+
 /** A block type known by slug and package, loaded on first use. */
-export interface BlockTypeEntry<TBlockType extends BlockType = BlockType> {
+export interface BlockTypeEntry<TBlockType extends RegisteredType = BlockType> {
   slug: TBlockType["slug"];
   /** The npm package that defines the type. */
   package: string;
@@ -15,9 +21,9 @@ export interface BlockTypeEntry<TBlockType extends BlockType = BlockType> {
  * Built from known block types (`new BlockRegistry([processBlockType])`), it is typed by them:
  * `get`, `all` and `resolveBlock` return the union of those types (and configs), discriminated by slug.
  */
-export class BlockRegistry<out TBlockType extends BlockType = BlockType> {
-  readonly #entries = new Map<string, BlockTypeEntry>();
-  readonly #loaded = new Map<string, Promise<BlockType>>();
+export class BlockRegistry<out TBlockType extends RegisteredType = BlockType> {
+  readonly #entries = new Map<string, BlockTypeEntry<RegisteredType>>();
+  readonly #loaded = new Map<string, Promise<RegisteredType>>();
 
   constructor(entries: Iterable<TBlockType | BlockTypeEntry<TBlockType>> = []) {
     for (const entry of entries) this.register(entry);
@@ -34,9 +40,7 @@ export class BlockRegistry<out TBlockType extends BlockType = BlockType> {
     }
     this.#entries.set(
       entry.slug,
-      "schema" in entry
-        ? { slug: entry.slug, package: entry.package, load: async () => entry }
-        : (entry as BlockTypeEntry),
+      isEntry(entry) ? entry : { slug: entry.slug, package: entry.package, load: async () => entry },
     );
     this.#loaded.delete(entry.slug);
   }
@@ -82,4 +86,10 @@ export class BlockRegistry<out TBlockType extends BlockType = BlockType> {
   async all(): Promise<TBlockType[]> {
     return Promise.all(this.slugs().map((slug) => this.get(slug)));
   }
+}
+
+function isEntry(
+  value: RegisteredType | BlockTypeEntry<RegisteredType>,
+): value is BlockTypeEntry<RegisteredType> {
+  return typeof (value as { load?: unknown }).load === "function";
 }

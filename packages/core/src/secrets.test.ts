@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { stringify as toYaml } from "yaml";
 import { isSecretVariableName, MASK } from "./mask.js";
-import { maskDocument, maskEnvironment, Redactor, secretValues } from "./secrets.js";
+import { maskDocument, secretValues } from "./block-secrets.js";
+import { maskEnvironment, Redactor } from "./secrets.js";
 import {
   clusterConfigType,
   containerType,

@@ -1,5 +1,5 @@
+// Zod-free: the CLI's check path (`@infrablocks/core/runtime`) imports it; block-secrets.ts reads the paths from a block type.
 import { parse as parseYaml } from "yaml";
-import { type BlockType, secretFieldPaths } from "./block-type.js";
 import { isSecretVariableName, MASK } from "./mask.js";
 
 /** The environment with the values of secret-looking variables masked, for previews. */
@@ -17,21 +17,17 @@ export function secretEnvironmentValues(env: unknown): string[] {
   );
 }
 
-/** A deep copy of a block document with every secret field masked; `$ref`s are left as they are. */
-export function maskDocument<T>(blockType: BlockType, document: T): T {
+/** A deep copy of a document with the values at these secret paths (`password`, `env.*`) masked. */
+export function maskAtPaths<T>(paths: readonly string[], document: T): T {
   const copy = structuredClone(document);
-  for (const path of secretFieldPaths(blockType)) {
-    maskPath(copy, path.split("."));
-  }
+  for (const path of paths) maskPath(copy, path.split("."));
   return copy;
 }
 
-/** Every secret value a document holds, so output can be scrubbed of them. */
-export function secretValues(blockType: BlockType, document: unknown): string[] {
+/** Every secret value a document holds at these secret paths, so output can be scrubbed of them. */
+export function secretValuesAt(paths: readonly string[], document: unknown): string[] {
   const values: string[] = [];
-  for (const path of secretFieldPaths(blockType)) {
-    collectPath(document, path.split("."), values);
-  }
+  for (const path of paths) collectPath(document, path.split("."), values);
   return values.filter((value) => value.length > 0);
 }
 

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { constants as fsConstants } from "node:fs";
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -165,7 +164,10 @@ async function listFolder(folder: string): Promise<string[]> {
  * returns its path, for the caller to rename or link into place: readers never see half a file.
  */
 export async function writeSyncedTemporary(folder: string, name: string, text: string): Promise<string> {
-  const temporary = join(folder, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temporary = join(
+    folder,
+    `.${name}.${process.pid}.${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString("hex")}.tmp`,
+  );
   const file = await open(temporary, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600);
   try {
     await file.writeFile(text);

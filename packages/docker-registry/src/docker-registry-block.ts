@@ -8,7 +8,7 @@ import {
 } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
 import { dockerRegistryFromPrefect } from "./prefect-import.js";
-import { isRegistryAddress } from "./registry-address.js";
+import { dockerRegistryProblems } from "./registry-checks.js";
 import validate from "./validators/docker-registry.js";
 
 const dockerRegistryFields = {
@@ -16,14 +16,12 @@ const dockerRegistryFields = {
   password: secret(z.string().min(1), {
     description: "The password, or access token, to log into the registry with.",
   }),
-  registryUrl: z
-    .string()
-    .refine(isRegistryAddress, 'expected a registry address such as "registry.example.com:5000"')
-    .meta({
-      title: "Registry URL",
-      description:
-        'The address of the registry, e.g. "registry.example.com:5000"; "https://" or "http://" may be omitted. Images pulled with these credentials must come from this registry.',
-    }),
+  // Checked by dockerRegistryProblems (the type's `check`): a refinement would keep the compiled validator from deciding alone.
+  registryUrl: z.string().meta({
+    title: "Registry URL",
+    description:
+      'The address of the registry, e.g. "registry.example.com:5000"; "https://" or "http://" may be omitted. Images pulled with these credentials must come from this registry.',
+  }),
   reauth: z.boolean().default(true).meta({
     description:
       "Check the credentials with the Docker Engine before every pull. When false, a successful check is remembered for the rest of the process.",
@@ -43,6 +41,7 @@ export const dockerRegistryBlockType = defineBlockType({
   package: packageJson.name,
   fields: dockerRegistryFields,
   validate,
+  check: dockerRegistryProblems,
   fromPrefect: dockerRegistryFromPrefect,
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { InfrablocksError, MASK, Redactor } from "@infrablocks/core";
+import { InfrablocksError, MASK, Redactor } from "@infrablocks/core/runtime";
 import type { DockerRegistryBlock } from "./docker-registry-block.js";
 import { isPodmanEngine } from "./engine-product.js";
 import { type EngineClient, engineErrorMessage, engineRequest, readBody } from "./engine-request.js";

@@ -1,4 +1,4 @@
-import { Redactor } from "@infrablocks/core";
+import { Redactor } from "@infrablocks/core/runtime";
 import { registryHost } from "./registry-address.js";
 
 /**

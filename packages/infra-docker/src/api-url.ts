@@ -1,4 +1,4 @@
-import { API_URL_VARIABLE, mergeEnvironment } from "@infrablocks/core";
+import { API_URL_VARIABLE, mergeEnvironment } from "@infrablocks/core/runtime";
 
 /** The name that reaches the host from a container; on Linux it is mapped to the host gateway. */
 export const HOST_ALIAS = "host.docker.internal";

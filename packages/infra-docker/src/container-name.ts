@@ -1,4 +1,4 @@
-import { slugify } from "@infrablocks/core";
+import { slugify } from "@infrablocks/core/runtime";
 
 /** How many suffixed names (`-1`, `-2`, …) a run tries when the name is taken. */
 export const NAME_CONFLICT_RETRIES = 10;

@@ -1,4 +1,4 @@
-import { InfrablocksError, MASK, maskEnvironment } from "@infrablocks/core";
+import { InfrablocksError, MASK, maskEnvironment } from "@infrablocks/core/runtime";
 import { HOST_ALIAS, planNetworking } from "./api-url.js";
 import { toBytes } from "./byte-size.js";
 import { dockerContainerProblems } from "./container-checks.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { InfrablocksError, type Logger } from "@infrablocks/core";
+import { InfrablocksError, type Logger } from "@infrablocks/core/runtime";
 import type Docker from "dockerode";
 import { engineMessage, statusOf } from "./engine-errors.js";
 

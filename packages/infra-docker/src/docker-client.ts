@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { InfrablocksError } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core/runtime";
 import type Docker from "dockerode";
 import { DEFAULT_SOCKET, DEFAULT_SOURCE, type DockerHost, resolveDockerEngine } from "./docker-host.js";
 import { engineMessage, isConnectionError, unreachableError } from "./engine-errors.js";

@@ -11,39 +11,22 @@ import {
 import { dockerRegistryBlockType } from "@infrablocks/docker-registry";
 import packageJson from "../package.json" with { type: "json" };
 import { dockerContainerFromPrefect } from "./prefect-import.js";
-import { isByteSize, toBytes } from "./byte-size.js";
-import {
-  dockerContainerProblems,
-  MAX_MEMORY_BYTES,
-  MIN_MEMORY_BYTES,
-  memorySizeProblem,
-} from "./container-checks.js";
-import { imageReferenceProblem } from "./image-reference.js";
+import { dockerContainerProblems, MAX_MEMORY_BYTES, MIN_MEMORY_BYTES } from "./container-checks.js";
 import { PULL_POLICIES } from "./pull-policy.js";
-import { volumeProblem } from "./volumes.js";
 import validate from "./validators/docker-container.js";
 
-/** A string check whose message comes from a function, so the error says what exactly is wrong. */
-function checked(problem: (value: string) => string | undefined) {
-  return z.string().superRefine((value, context) => {
-    const message = problem(value);
-    if (message) context.addIssue({ code: "custom", message });
-  });
-}
+// The image, volume and size texts are checked by dockerContainerProblems (the type's `check`), not
+// by refinements: the schema stays plain JSON Schema, so the compiled validator decides alone.
 
-/** A size as text, such as "512m", within Docker's limits. */
-const byteSizeText = checked((value) => {
-  if (!isByteSize(value)) return `'${value}' is not a size such as "512m" or "1g"`;
-  const problem = memorySizeProblem(toBytes(value));
-  return problem ? `'${value}' ${problem}` : undefined;
-});
+/** A size as text, such as "512m", within Docker's limits (checked by dockerContainerProblems). */
+const byteSizeText = z.string();
 
 /** A size as a number of bytes: a whole number within Docker's limits. */
 const byteCount = z.number().int().min(MIN_MEMORY_BYTES).max(MAX_MEMORY_BYTES);
 
 const dockerContainerFields = {
   ...infrastructureFields,
-  image: checked(imageReferenceProblem).meta({
+  image: z.string().meta({
     description:
       'The image to run: "name", "name:tag", "registry:port/name:tag" or "name@sha256:…" (a digest pins the content).',
   }),
@@ -67,7 +50,7 @@ const dockerContainerFields = {
   autoRemove: z.boolean().default(false).meta({
     description: "Remove the container once it has ended and its exit code and output have been collected.",
   }),
-  volumes: z.array(checked(volumeProblem)).default([]).meta({
+  volumes: z.array(z.string()).default([]).meta({
     description:
       'Volumes to mount, each "host:container[:mode]": an absolute host path or a volume name, an absolute container path, and options such as ro.',
   }),

@@ -16,13 +16,13 @@ import {
   runEnvironment,
   runnerAlive,
   runnerIdentity,
-} from "@infrablocks/core";
+} from "@infrablocks/core/runtime";
 import {
   dockerConfigCredentials,
   loginToRegistry,
   type RegistryAuth,
   registryHost,
-} from "@infrablocks/docker-registry";
+} from "@infrablocks/docker-registry/runtime";
 import type Docker from "dockerode";
 import packageJson from "../package.json" with { type: "json" };
 import { candidateNames, NAME_CONFLICT_RETRIES } from "./container-name.js";

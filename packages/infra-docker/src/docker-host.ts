@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { InfrablocksError } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core/runtime";
 
 export const DEFAULT_SOCKET = "/var/run/docker.sock";
 /** The `source` of the engine when nothing names one. */

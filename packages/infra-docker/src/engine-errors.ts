@@ -1,4 +1,4 @@
-import { InfrablocksError } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core/runtime";
 import type { DockerHost } from "./docker-host.js";
 
 /** The shape of errors from docker-modem and from node's sockets. */

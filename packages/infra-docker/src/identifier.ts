@@ -1,4 +1,4 @@
-import { InfrablocksError } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core/runtime";
 
 /** `<docker endpoint>:<container id>`, the identifier of a container run. */
 export function containerIdentifier(endpoint: string, containerId: string): string {

@@ -1,6 +1,11 @@
 import { StringDecoder } from "node:string_decoder";
-import { InfrablocksError, type Logger, type ProgressOutput, Redactor } from "@infrablocks/core";
-import { engineErrorMessage, engineRequest, type RegistryAuth, readBody } from "@infrablocks/docker-registry";
+import { InfrablocksError, type Logger, type ProgressOutput, Redactor } from "@infrablocks/core/runtime";
+import {
+  engineErrorMessage,
+  engineRequest,
+  type RegistryAuth,
+  readBody,
+} from "@infrablocks/docker-registry/runtime";
 import type Docker from "dockerode";
 import { statusOf } from "./engine-errors.js";
 import type { ImageReference } from "./image-reference.js";

@@ -1,4 +1,4 @@
-import { DOCKER_HUB } from "@infrablocks/docker-registry";
+import { DOCKER_HUB } from "@infrablocks/docker-registry/runtime";
 
 /** An image reference split as the engine reads it (the grammar of distribution/reference). */
 export interface ImageReference {

@@ -1,4 +1,4 @@
-import type { ProgressOutput } from "@infrablocks/core";
+import type { ProgressOutput } from "@infrablocks/core/runtime";
 
 /** One line of the engine's pull output. */
 export interface PullEvent {

@@ -21,13 +21,13 @@ describe("volumeProblem", () => {
     expect(volumeProblem(spec)).toContain(problem);
   });
 
-  it("names the bad entry's index in a document error", () => {
-    const result = dockerContainerBlockType.schema.safeParse({
+  it("names the bad entry's index in a document error (the type's check)", () => {
+    const config = dockerContainerBlockType.schema.parse({
       image: "busybox",
       volumes: ["/ok:/ok", "nope"],
     });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.path).toEqual(["volumes", 1]);
-    expect(result.error?.issues[0]?.message).toContain("'nope'");
+    const problems = dockerContainerBlockType.check?.(config) ?? [];
+    expect(problems[0]?.path).toBe("volumes.1");
+    expect(problems[0]?.message).toContain("'nope'");
   });
 });

@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import type { RunResult } from "@infrablocks/core";
+import type { RunResult } from "@infrablocks/core/runtime";
 
 /** Status codes that say more than a number; the texts follow what Prefect users learned to expect. */
 const HINTS: Record<number, string> = {

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { InfrablocksError } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core/runtime";
 
 /** `<hostname>:<pid>`, the identifier of a process run. */
 export function processIdentifier(pid: number): string {

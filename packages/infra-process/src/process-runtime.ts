@@ -17,7 +17,7 @@ import {
   type RunResult,
   requireCommand,
   runEnvironment,
-} from "@infrablocks/core";
+} from "@infrablocks/core/runtime";
 import { startCommand } from "./command-spawn.js";
 import { processResult, statusCodeOf } from "./exit-hints.js";
 import { RunRegistry } from "./run-registry.js";

@@ -1,6 +1,11 @@
 import { mkdir, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { assertRunId, InfrablocksError, isSameProcess, writeSyncedTemporary } from "@infrablocks/core";
+import {
+  assertRunId,
+  InfrablocksError,
+  isSameProcess,
+  writeSyncedTemporary,
+} from "@infrablocks/core/runtime";
 
 /** What the registry records of a run whose infrastructure is a local process. */
 export interface RecordedRun {

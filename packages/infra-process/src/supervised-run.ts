@@ -17,7 +17,7 @@ import {
   type RunResult,
   runnerAlive,
   runnerIdentity,
-} from "@infrablocks/core";
+} from "@infrablocks/core/runtime";
 import type { ProcessCommand } from "./command-spawn.js";
 import { processResult, statusCodeOf } from "./exit-hints.js";
 import { type FileFollow, followFile } from "./file-follow.js";

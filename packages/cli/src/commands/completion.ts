@@ -1,5 +1,5 @@
-import type { Option } from "commander";
-import { COMMANDS } from "../command-table.js";
+import { COMMANDS, type OptionSpec } from "../command-table.js";
+import { longName } from "../command-line.js";
 import { UsageError } from "./documents.js";
 
 const SHELLS = ["bash", "zsh"] as const;
@@ -12,8 +12,8 @@ export async function completionCommand(shell: string): Promise<number> {
   return 0;
 }
 
-function longFlags(options: readonly Option[] = []): string[] {
-  return [...options.flatMap((option) => (option.long ? [option.long] : [])), "--help"];
+function longFlags(options: readonly OptionSpec[] = []): string[] {
+  return [...options.map(longName), "--help"];
 }
 
 function bashScript(): string {
@@ -45,12 +45,9 @@ function zshScript(): string {
     quote(text.replaceAll("[", "(").replaceAll("]", ")").replaceAll(":", "\\:"));
   const commands = COMMANDS.map((spec) => `    '${spec.name}:${describe(spec.summary)}'`).join("\n");
   const cases = COMMANDS.map((spec) => {
-    const options = (spec.options ?? []).flatMap((option) =>
-      option.long
-        ? [
-            `'${option.long}[${describe(option.description)}]${option.required || option.optional ? ":value:_files" : ""}'`,
-          ]
-        : [],
+    const options = (spec.options ?? []).map(
+      (option) =>
+        `'${longName(option)}[${describe(option.description)}]${option.flags.includes(" <") ? ":value:_files" : ""}'`,
     );
     return `    ${spec.name}) _arguments ${[...options, "'--help[display help]'", "'*:file:_files'"].join(" ")} ;;`;
   }).join("\n");

@@ -7,11 +7,11 @@ import {
   maskDocument,
   maskedSecretPaths,
   parseDocumentReference,
-  type ResolvedBlock,
   restoreMaskedSecrets,
   type SourceDocument,
   stringifyYaml,
 } from "@infrablocks/core";
+import type { CheckedBlock } from "@infrablocks/core/runtime";
 import type { Session } from "../session.js";
 import { table } from "../table.js";
 
@@ -39,7 +39,7 @@ export async function saveCommand(
     blocks.push(await session.resolve(entry.document, entry.label, named));
   }
   for (const [index, entry] of named.entries()) {
-    const slug = (blocks[index] as ResolvedBlock).blockType.slug;
+    const slug = (blocks[index] as CheckedBlock).blockType.slug;
     const path = await session.store.save(slug, entry.name, entry.document, {
       overwrite: options.overwrite ?? false,
     });

@@ -1,4 +1,4 @@
-import { loadInfrastructure } from "@infrablocks/core";
+import { loadInfrastructure } from "@infrablocks/core/runtime";
 import type { Session } from "../session.js";
 
 export async function previewCommand(session: Session, source: string): Promise<number> {

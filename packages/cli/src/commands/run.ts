@@ -5,10 +5,10 @@ import {
   InfrablocksError,
   loadInfrastructure,
   newRunId,
-  type ResolvedBlock,
+  type CheckedBlock,
   type RunContext,
   type RunResult,
-} from "@infrablocks/core";
+} from "@infrablocks/core/runtime";
 import { runExitCode } from "../exit-codes.js";
 import type { Session } from "../session.js";
 import { endWhenStdoutGone } from "../stdout-gone.js";
@@ -60,7 +60,7 @@ export async function attachCommand(
  */
 async function followRun(
   session: Session,
-  block: ResolvedBlock,
+  block: CheckedBlock,
   infrastructure: Infrastructure<unknown>,
   runId: string,
   options: RunOptions,

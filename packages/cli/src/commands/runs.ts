@@ -6,7 +6,7 @@ import {
   RUN_INFRASTRUCTURE,
   type RunInfo,
   type RunnerAlive,
-} from "@infrablocks/core";
+} from "@infrablocks/core/runtime";
 import type { Session } from "../session.js";
 import { table } from "../table.js";
 

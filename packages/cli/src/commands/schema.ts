@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type BlockJsonSchema, InfrablocksError } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core/registry";
+import type { BlockJsonSchema } from "@infrablocks/core/runtime";
 import { installedSchemas } from "../drivers.js";
 import type { Session } from "../session.js";
 

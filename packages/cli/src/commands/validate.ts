@@ -1,4 +1,4 @@
-import { isInfrablocksError } from "@infrablocks/core";
+import { isInfrablocksError } from "@infrablocks/core/runtime";
 import { exitCodeFor } from "../exit-codes.js";
 import type { Session } from "../session.js";
 

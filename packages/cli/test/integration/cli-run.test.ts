@@ -90,7 +90,8 @@ describe("infrablocks run", () => {
     },
   );
 
-  it("never loads the Docker or Kubernetes SDKs for a process run", async () => {
+  /** Every module URL the CLI loads for `args`, recorded by a loader hook. */
+  async function loadedModules(args: string[]): Promise<string> {
     const home = await freshHome();
     const log = join(home, "modules.log");
     const hooks = join(home, "hooks.mjs");
@@ -103,14 +104,26 @@ describe("infrablocks run", () => {
       register,
       `import { register } from "node:module";\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
     );
-    const result = await cli(["run", "examples/hello-process.yaml"], {
-      home,
-      env: { NODE_OPTIONS: `--import ${register}` },
-    });
+    const result = await cli(args, { home, env: { NODE_OPTIONS: `--import ${register}` } });
     expect(result.code).toBe(0);
-    const loaded = await readFile(log, "utf8");
+    return readFile(log, "utf8");
+  }
+
+  it("never loads the Docker or Kubernetes SDKs for a process run", async () => {
+    const loaded = await loadedModules(["run", "examples/hello-process.yaml"]);
     expect(loaded).toContain("infra-process");
     expect(loaded).not.toMatch(/dockerode|docker-modem|@kubernetes|client-node/);
     expect(loaded).not.toMatch(/infra-docker|infra-kubernetes|docker-registry/);
+    // Nor zod: the document is checked with the driver's check entry, and the runtime imports core's zod-free entry.
+    expect(loaded).toContain("infra-process/dist/check.js");
+    expect(loaded).not.toMatch(/core\/dist\/index\.js|infra-process\/dist\/index\.js/);
+  });
+
+  it("previews a docker-container document without zod or dockerode", async () => {
+    const loaded = await loadedModules(["preview", "bench/fixtures/docker.yaml"]);
+    expect(loaded).toContain("infra-docker/dist/check.js");
+    expect(loaded).not.toMatch(
+      /dockerode|core\/dist\/index\.js|infra-docker\/dist\/index\.js|docker-registry\/dist\/index\.js/,
+    );
   });
 });

@@ -3,7 +3,9 @@
  * from the committed schemas) against zod, the source of truth, on the fuzz suite's documents, valid and
  * invalid, of every type: when the validator rejects, zod rejects and names the same fields; where the
  * validator is exact (it decides alone in resolveBlock), zod rejects only what it rejects, and their
- * configs are equal. Also: the committed generated code matches the schemas. Fixed seed (FUZZ_SEED).
+ * configs are equal. Also: the committed generated code matches the schemas, and the CLI's check path
+ * (each driver's check entry, zod loaded only to word a rejection) gives resolveBlock's config or its
+ * very message on every fuzzed document, `$ref`s included. Fixed seed (FUZZ_SEED).
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
@@ -13,11 +15,21 @@ import {
   type CompiledValidatorError,
   compiledErrorPaths,
   compiledValidatorIsExact,
+  resolveBlock,
   type z,
 } from "@infrablocks/core";
+import { checkDocument } from "@infrablocks/core/runtime";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allTypesRegistry, invalidDocument, SLUGS, type Slug, validDocument } from "./invalid-documents.js";
+import { installedCheckers } from "../../src/drivers.js";
+import {
+  allTypesRegistry,
+  invalidDocument,
+  loadSaved,
+  SLUGS,
+  type Slug,
+  validDocument,
+} from "./invalid-documents.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_601);
@@ -114,9 +126,10 @@ describe("compiled validators", () => {
     expect(stdout.trim()).toBe("false maxLength");
   });
 
-  it("exist for every type, and the process type's is exact (resolveBlock skips zod for it)", async () => {
+  it("exist for every type, and those of process and the Docker types are exact (zod's parse is skipped)", async () => {
     for (const slug of SLUGS) expect((await registry.get(slug)).validate, slug).toBeTypeOf("function");
-    expect(compiledValidatorIsExact(await registry.get("process"))).toBe(true);
+    for (const slug of ["process", "docker-container", "docker-registry"])
+      expect(compiledValidatorIsExact(await registry.get(slug)), slug).toBe(true);
   });
 
   describe.each(SLUGS)("agree with zod on %s documents", (slug) => {
@@ -138,6 +151,31 @@ describe("compiled validators", () => {
         );
       }
       expect(judged).toBeGreaterThan(RUNS);
+    });
+  });
+
+  describe.each(SLUGS)("agree with resolveBlock through the CLI's check path on %s documents", (slug) => {
+    const checkers = installedCheckers();
+    const outcome = (check: Promise<{ config: unknown }>) =>
+      check.then(
+        (block) => ({ config: block.config }),
+        (error: Error) => ({ error: `${(error as { code?: string }).code}: ${error.message}` }),
+      );
+
+    it(`${RUNS} invalid and ${RUNS} valid fuzzed documents: the same config, or the same message`, async () => {
+      for (const documents of [
+        invalidDocument(slug).map((testCase) => testCase.document),
+        validDocument(slug),
+      ]) {
+        await fc.assert(
+          fc.asyncProperty(documents, async (document) => {
+            const checked = await outcome(checkDocument(checkers, structuredClone(document), loadSaved));
+            const resolved = await outcome(resolveBlock(registry, structuredClone(document), loadSaved));
+            expect(checked).toEqual(resolved);
+          }),
+          { numRuns: RUNS, seed: SEED, endOnFailure: true },
+        );
+      }
     });
   });
 });

@@ -1,0 +1,49 @@
+import type { z } from "zod";
+import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
+import { invalidDocument as invalid } from "./document-checker.js";
+import { issueSentence } from "./issue-messages.js";
+
+/** zod's parse of a document, every rejection worded as `path: plain words` (loaded by the check path only when needed). */
+export function parseWithZod(
+  blockType: BlockType,
+  document: Record<string, unknown>,
+  source: string,
+): unknown {
+  const parsed = blockType.schema.safeParse(document);
+  if (!parsed.success) {
+    throw invalid(
+      source,
+      parsed.error.issues.flatMap((issue) => describeIssue(blockType, issue, document)),
+      blockType.slug,
+    );
+  }
+  return parsed.data;
+}
+
+// --- Internal helpers ---
+
+function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue, document: unknown): string[] {
+  const path = issue.path.map(String);
+  const where = path.join(".");
+  if (issue.code === "unrecognized_keys") {
+    const allowed = allowedKeys(blockType, path);
+    const hint = allowed ? `; known fields: ${allowed.join(", ")}` : "";
+    return issue.keys.map((key) => `${where ? `${where}.` : ""}${key}: unknown field${hint}`);
+  }
+  let value: unknown = document;
+  for (const key of path) {
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return [`${where || "(document)"}: ${issueSentence(issue, value)}`];
+}
+
+/** The field names allowed at a path that is a block or a nested block, for "unknown field" hints. */
+function allowedKeys(blockType: BlockType, path: string[]): string[] | undefined {
+  let current: BlockType | undefined = blockType;
+  for (const segment of path) {
+    const field: z.ZodType | undefined = current ? blockFields(current)[segment] : undefined;
+    current = field ? nestedBlockTypeOf(field) : undefined;
+    if (!current) return undefined;
+  }
+  return Object.keys(blockFields(current));
+}
