@@ -268,46 +268,67 @@ function coreFolderFrom(fromFile: string): string | undefined {
   }
 }
 
-async function loadBlockType(
+function loadBlockType(
   packageName: string,
   folder: string,
   entry: string,
   slug: string,
   coreFolder: string | undefined,
 ): Promise<BlockType> {
-  const module = (await importEntry(packageName, folder, entry, slug, coreFolder)) as {
-    blockTypes?: readonly BlockType[];
-  };
-  const blockType = module.blockTypes?.find((candidate) => candidate.slug === slug);
-  if (!blockType) {
-    const found = module.blockTypes?.map((candidate) => candidate.slug).join(", ") || "none";
-    throw new InfrablocksError(
-      "UNKNOWN_BLOCK_TYPE",
-      `${packageName} declares '${slug}' in package.json#infrablocks.blockTypes, but its entry ${entry} exports no such block type in blockTypes (found: ${found}).`,
-    );
-  }
-  return blockType;
+  return loadExported<BlockType>(
+    "blockTypes",
+    `its entry ${entry} exports no such block type`,
+    packageName,
+    folder,
+    entry,
+    slug,
+    coreFolder,
+  );
 }
 
-async function loadChecker(
+function loadChecker(
   packageName: string,
   folder: string,
   entry: string,
   slug: string,
   coreFolder: string | undefined,
 ): Promise<DocumentChecker> {
-  const module = (await importEntry(packageName, folder, entry, slug, coreFolder)) as {
-    documentCheckers?: readonly DocumentChecker[];
-  };
-  const checker = module.documentCheckers?.find((candidate) => candidate.slug === slug);
-  if (!checker) {
-    const found = module.documentCheckers?.map((candidate) => candidate.slug).join(", ") || "none";
+  return loadExported<DocumentChecker>(
+    "documentCheckers",
+    `its check entry ${entry} exports no checker for it`,
+    packageName,
+    folder,
+    entry,
+    slug,
+    coreFolder,
+  );
+}
+
+/** The item for `slug` in the list that a driver's entry exports under `key` (block types, checkers). */
+async function loadExported<Item extends { slug: string }>(
+  key: "blockTypes" | "documentCheckers",
+  /** What is missing, as the error words it. */
+  missing: string,
+  packageName: string,
+  folder: string,
+  entry: string,
+  slug: string,
+  coreFolder: string | undefined,
+): Promise<Item> {
+  const module = (await importEntry(packageName, folder, entry, slug, coreFolder)) as Record<
+    string,
+    readonly Item[] | undefined
+  >;
+  const items = module[key];
+  const item = items?.find((candidate) => candidate.slug === slug);
+  if (!item) {
+    const found = items?.map((candidate) => candidate.slug).join(", ") || "none";
     throw new InfrablocksError(
       "UNKNOWN_BLOCK_TYPE",
-      `${packageName} declares '${slug}' in package.json#infrablocks.blockTypes, but its check entry ${entry} exports no checker for it in documentCheckers (found: ${found}).`,
+      `${packageName} declares '${slug}' in package.json#infrablocks.blockTypes, but ${missing} in ${key} (found: ${found}).`,
     );
   }
-  return checker;
+  return item;
 }
 
 async function importEntry(
