@@ -1,4 +1,13 @@
 /** Failure injection, so clients can be tested against the ways a real apiserver and kubelet misbehave. */
+/** Bursts of failures: see {@link KubeFaults.failInBursts}. */
+export interface BurstOptions {
+  seed: number;
+  chance: number;
+  length: number;
+  statuses: (500 | 429 | 503)[];
+  match?: (method: string, path: string) => boolean;
+}
+
 export interface KubeFaults {
   /** End every watch response this many ms after it opens (a clean chunked end); null turns it off. */
   closeWatchesAfterMs(ms: number | null): void;
@@ -13,15 +22,7 @@ export interface KubeFaults {
    * with `seed` decides), and a burst answers that request and the next `length - 1` matching ones
    * with one of `statuses` (drawn per burst); null turns it off.
    */
-  failInBursts(
-    opts: {
-      seed: number;
-      chance: number;
-      length: number;
-      statuses: (500 | 429 | 503)[];
-      match?: (method: string, path: string) => boolean;
-    } | null,
-  ): void;
+  failInBursts(opts: BurstOptions | null): void;
   /**
    * A container's exit shows in its pod's status this many ms late (a real kubelet notices exits on
    * its next relist, a second or more); its log has ended meanwhile. null turns it off.
@@ -147,15 +148,7 @@ export class FaultState implements KubeFaults {
     return this.watchLifetimeMs === null ? drawn : Math.min(drawn, this.watchLifetimeMs);
   }
 
-  failInBursts(
-    opts: {
-      seed: number;
-      chance: number;
-      length: number;
-      statuses: (500 | 429 | 503)[];
-      match?: (method: string, path: string) => boolean;
-    } | null,
-  ): void {
+  failInBursts(opts: BurstOptions | null): void {
     this.bursts =
       opts === null
         ? null

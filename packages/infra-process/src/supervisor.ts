@@ -48,8 +48,9 @@ async function main(): Promise<void> {
     },
   );
   if (!started) {
-    control.end();
-    process.exit(0);
+    // The runner words the failure from the event: it must be written before the supervisor goes.
+    control.end(() => process.exit(0));
+    return;
   }
   const { child } = started;
   tell({ event: "started", pid: child.pid as number });
