@@ -1,6 +1,5 @@
 // Zod-free: the `kubernetes-job` checks the exported schema cannot state, as the type's `check`.
 import { type BlockProblem, isInfrablocksError } from "@infrablocks/core/runtime";
-import { clusterConfigProblems } from "./cluster-config-checks.js";
 import { customizationsProblems } from "./customizations.js";
 import { baseManifestProblem, buildJobManifest, shortcutConflicts } from "./job-manifest.js";
 import type { KubernetesJobBlock } from "./kubernetes-job-block.js";
@@ -28,10 +27,7 @@ export function kubernetesJobProblems(config: KubernetesJobBlock): BlockProblem[
       message: "nothing of this key is a valid Kubernetes label name (letters, digits, '-', '_', '.')",
     });
   }
-  if (problems.length > 0) return problems;
-  // A cluster config with problems of its own (reported by its check) leaves the patch unapplied too.
-  if (config.clusterConfig && clusterConfigProblems(config.clusterConfig).length > 0) return [];
-  return patchProblems(config);
+  return problems.length > 0 ? problems : patchProblems(config);
 }
 
 /** The problems of applying the customizations to the effective manifest, by operation. */
