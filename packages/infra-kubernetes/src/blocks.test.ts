@@ -1,5 +1,6 @@
-import { exportBlockSchema, maskDocument, secretValues } from "@infrablocks/core";
+import { type BlockType, exportBlockSchema, maskDocument, secretValues } from "@infrablocks/core";
 import { describe, expect, it } from "vitest";
+import { customizationList } from "./customizations.js";
 import { kubernetesClusterConfigBlockType } from "./kubernetes-cluster-config-block.js";
 import { kubernetesJobBlockType } from "./kubernetes-job-block.js";
 
@@ -19,33 +20,29 @@ contexts:
     context: { cluster: test, user: test }
 `;
 
-function issues(
-  schema: { safeParse(value: unknown): { success: boolean; error?: { issues: object[] } } },
-  value: unknown,
-) {
-  const result = schema.safeParse(value);
-  return (result.error?.issues ?? []).map((issue) => {
-    const { path, message } = issue as { path: PropertyKey[]; message: string };
-    return `${path.join(".")}: ${message}`;
-  });
+/** What a block type finds wrong with a document: its schema's issues, else its check's problems. */
+function issues(blockType: BlockType, value: unknown): string[] {
+  const result = blockType.schema.safeParse(value);
+  if (!result.success) return result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  return (blockType.check?.(result.data) ?? []).map((problem) => `${problem.path}: ${problem.message}`);
 }
 
 describe("kubernetes-cluster-config", () => {
   it("accepts a kubeconfig as YAML text or as an object, with a known context", () => {
-    expect(issues(kubernetesClusterConfigBlockType.schema, { config: KUBECONFIG })).toEqual([]);
-    expect(
-      issues(kubernetesClusterConfigBlockType.schema, { config: KUBECONFIG, contextName: "other" }),
-    ).toEqual([]);
+    expect(issues(kubernetesClusterConfigBlockType, { config: KUBECONFIG })).toEqual([]);
+    expect(issues(kubernetesClusterConfigBlockType, { config: KUBECONFIG, contextName: "other" })).toEqual(
+      [],
+    );
   });
 
   it("names the available contexts for an unknown one, at contextName", () => {
-    expect(
-      issues(kubernetesClusterConfigBlockType.schema, { config: KUBECONFIG, contextName: "prod" }),
-    ).toEqual(["contextName: context 'prod' is not in the kubeconfig; specify one of: 'test', 'other'"]);
+    expect(issues(kubernetesClusterConfigBlockType, { config: KUBECONFIG, contextName: "prod" })).toEqual([
+      "contextName: context 'prod' is not in the kubeconfig; specify one of: 'test', 'other'",
+    ]);
   });
 
   it("reports unparsable YAML at config without echoing the text", () => {
-    const [problem] = issues(kubernetesClusterConfigBlockType.schema, { config: `${KUBECONFIG}\n  bad: [` });
+    const [problem] = issues(kubernetesClusterConfigBlockType, { config: `${KUBECONFIG}\n  bad: [` });
     expect(problem).toMatch(
       /^config: the kubeconfig is not valid JSON or YAML: .* at line [0-9]+, column [0-9]+/,
     );
@@ -74,24 +71,34 @@ describe("kubernetes-job", () => {
   });
 
   it("lists the missing paths and conflicting values of a job at `job`", () => {
-    const [problem] = issues(kubernetesJobBlockType.schema, { job: { apiVersion: "v1", kind: "Job" } });
+    const [problem] = issues(kubernetesJobBlockType, { job: { apiVersion: "v1", kind: "Job" } });
     expect(problem).toMatch(
       /^job: .*missing required attributes at \/metadata, \/spec.*\/apiVersion must be "batch\/v1"/,
     );
   });
 
-  it("parses customizations from JSON or YAML text, with a clear error for bad text", () => {
+  it("keeps customizations given as JSON or YAML text, checks them, with a clear error for bad text", () => {
     const json = '[{"op": "add", "path": "/spec/activeDeadlineSeconds", "value": 60}]';
-    expect(kubernetesJobBlockType.schema.parse({ customizations: json }).customizations).toEqual([
+    const config = kubernetesJobBlockType.schema.parse({ customizations: json });
+    expect(config.customizations).toBe(json);
+    expect(customizationList(config.customizations)).toEqual([
       { op: "add", path: "/spec/activeDeadlineSeconds", value: 60 },
     ]);
     const yaml = "- op: remove\n  path: /spec/ttlSecondsAfterFinished\n";
-    expect(kubernetesJobBlockType.schema.parse({ customizations: yaml }).customizations).toHaveLength(1);
-    expect(issues(kubernetesJobBlockType.schema, { customizations: "[{" })).toEqual([
+    expect(
+      customizationList(kubernetesJobBlockType.schema.parse({ customizations: yaml }).customizations),
+    ).toHaveLength(1);
+    expect(issues(kubernetesJobBlockType, { customizations: json })).toEqual([]);
+    expect(issues(kubernetesJobBlockType, { customizations: '[{"op": "add", "path": "x"}, 3]' })).toEqual([
+      "customizations.0.path: 'x' is not a JSON pointer: it must start with '/'",
+      "customizations.0.value: Invalid input: expected nonoptional, received undefined",
+      "customizations.1: an operation must be an object with op and path",
+    ]);
+    expect(issues(kubernetesJobBlockType, { customizations: "[{" })).toEqual([
       expect.stringMatching(/^customizations: the customizations text is not valid JSON or YAML/),
     ]);
     expect(
-      issues(kubernetesJobBlockType.schema, {
+      issues(kubernetesJobBlockType, {
         customizations: [{ op: "add", path: "/__proto__/x", value: 1 }],
       }),
     ).toEqual([expect.stringMatching(/^customizations\.0\.path: .*'__proto__'/)]);
@@ -102,7 +109,7 @@ describe("kubernetes-job", () => {
       spec: { template: { spec: { containers: Record<string, unknown>[] } } };
     };
     (job.spec.template.spec.containers[0] as Record<string, unknown>).image = "alpine:3";
-    expect(issues(kubernetesJobBlockType.schema, { job, image: "busybox", labels: { "***": "x" } })).toEqual([
+    expect(issues(kubernetesJobBlockType, { job, image: "busybox", labels: { "***": "x" } })).toEqual([
       expect.stringMatching(
         /^image: "busybox" conflicts with the job's \/spec\/template\/spec\/containers\/0\/image/,
       ),
@@ -113,12 +120,12 @@ describe("kubernetes-job", () => {
   it("lets the namespace field override the manifest's without a conflict", () => {
     const job = kubernetesJobBlockType.schema.parse({}).job as { metadata: Record<string, unknown> };
     job.metadata.namespace = "b";
-    expect(issues(kubernetesJobBlockType.schema, { job, namespace: "a" })).toEqual([]);
+    expect(issues(kubernetesJobBlockType, { job, namespace: "a" })).toEqual([]);
   });
 
   it("names an unknown op and a missing value or from instead of 'Invalid input'", () => {
     expect(
-      issues(kubernetesJobBlockType.schema, {
+      issues(kubernetesJobBlockType, {
         customizations: [
           { op: "frobnicate", path: "/a" },
           { op: "add", path: "/a" },

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { InfrablocksError, type Logger } from "@infrablocks/core";
+import { InfrablocksError, type Logger } from "@infrablocks/core/runtime";
 import { type KubeClient, KubeApiError } from "./kube-client.js";
 
 /** Names the cluster when its kube-system namespace cannot be read (Prefect's PREFECT_KUBERNETES_CLUSTER_UID). */

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { InfrablocksError } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core/runtime";
 import { baseManifestProblem, type JobManifest } from "./job-manifest.js";
 import type { PatchOperation } from "./json-patch.js";
 import { isRecord } from "./is-record.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { slugify } from "@infrablocks/core";
+import { slugify } from "@infrablocks/core/runtime";
 
 /** Kubernetes appends 5 random characters to `generateName`; a Job name must fit in 63 (its pods' `job-name` label). */
 const NAME_MAX = 63;

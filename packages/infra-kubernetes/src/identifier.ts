@@ -1,4 +1,4 @@
-import { InfrablocksError } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core/runtime";
 
 /** `<cluster uid>:<namespace>:<job name>`, the identifier of a kubernetes-job run. */
 export function jobIdentifier(clusterUid: string, namespace: string, name: string): string {

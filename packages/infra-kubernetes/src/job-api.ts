@@ -1,4 +1,4 @@
-import { InfrablocksError } from "@infrablocks/core";
+import { InfrablocksError } from "@infrablocks/core/runtime";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
 import { jobsPath } from "./kube-types.js";
 

@@ -1,4 +1,5 @@
-import { API_URL_VARIABLE, InfrablocksError, MASK, isSecretVariableName } from "@infrablocks/core";
+import { API_URL_VARIABLE, InfrablocksError, isSecretVariableName, MASK } from "@infrablocks/core/runtime";
+import { type Customizations, customizationList } from "./customizations.js";
 import { generateJobName } from "./generate-name.js";
 import { isRecord } from "./is-record.js";
 import { applyPatch, PatchError, type PatchOperation } from "./json-patch.js";
@@ -77,7 +78,8 @@ export interface JobSettings {
   serviceAccountName?: string | undefined;
   imagePullPolicy?: "IfNotPresent" | "Always" | "Never" | undefined;
   job: JobManifest;
-  customizations: readonly PatchOperation[];
+  /** A list, or that list as JSON or YAML text (checked by the block type's check). */
+  customizations: Customizations;
   finishedJobTtl?: number | undefined;
   backoffLimit?: number | undefined;
   apiDnsName?: string | undefined;
@@ -181,14 +183,15 @@ export function buildJobManifest(
     metadata.generateName = generateJobName(settings.name, settings.command ?? [], Object.keys(settings.env));
   }
 
-  const customized = applyCustomizations(manifest, settings.customizations);
+  const customizations = customizationList(settings.customizations);
+  const customized = applyCustomizations(manifest, customizations);
   const namespace = recordAt(customized, "metadata")?.namespace;
   if (typeof namespace !== "string" || namespace === "") {
     throw invalid("customizations", "the patched job has no /metadata/namespace string");
   }
   // After the customizations, so that no patch can hide a run from ps and sweep.
   if (run) labelRun(customized, run);
-  return { manifest: customized, namespace, warnings: envWarnings(settings.customizations) };
+  return { manifest: customized, namespace, warnings: envWarnings(customizations) };
 }
 
 /** The namespace a block creates its jobs in: the field, else the manifest's, else "default" (after customizations). */

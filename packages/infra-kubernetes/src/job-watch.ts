@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Writable } from "node:stream";
-import type { Logger } from "@infrablocks/core";
+import type { Logger } from "@infrablocks/core/runtime";
 import {
   evictionReason,
   exitStatus,

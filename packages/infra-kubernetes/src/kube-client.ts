@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { existsSync } from "node:fs";
-import { InfrablocksError, stringifyYaml } from "@infrablocks/core";
+import { InfrablocksError, stringifyYaml } from "@infrablocks/core/runtime";
 import type { KubeConfig } from "@kubernetes/client-node";
 
 import { isRecord } from "./is-record.js";

@@ -1,7 +1,7 @@
 import { type BlockConfig, type BlockInput, defineBlockType, secret, z } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
 import { clusterConfigFromPrefect } from "./prefect-import.js";
-import { contextProblem, kubeconfigObject } from "./kubeconfig.js";
+import { clusterConfigProblems } from "./cluster-config-checks.js";
 import validate from "./validators/kubernetes-cluster-config.js";
 
 const clusterConfigFields = {
@@ -21,7 +21,8 @@ export type KubernetesClusterConfigBlock = BlockConfig<
   typeof clusterConfigFields
 >;
 
-const definition = defineBlockType({
+/** The `kubernetes-cluster-config` block: a kubeconfig (secret) and a context that must exist in it. */
+export const kubernetesClusterConfigBlockType = defineBlockType({
   slug: "kubernetes-cluster-config",
   title: "Kubernetes Cluster Config",
   description:
@@ -31,24 +32,9 @@ const definition = defineBlockType({
   package: packageJson.name,
   fields: clusterConfigFields,
   validate,
+  check: clusterConfigProblems,
   fromPrefect: clusterConfigFromPrefect,
 });
-
-/** The `kubernetes-cluster-config` block: a kubeconfig (secret) and a context that must exist in it. */
-export const kubernetesClusterConfigBlockType = {
-  ...definition,
-  schema: definition.schema.superRefine((block, context) => {
-    let kubeconfig: Record<string, unknown>;
-    try {
-      kubeconfig = kubeconfigObject(block.config);
-    } catch (error) {
-      context.addIssue({ code: "custom", path: ["config"], message: (error as Error).message });
-      return;
-    }
-    const problem = contextProblem(kubeconfig, block.contextName);
-    if (problem) context.addIssue({ code: "custom", path: ["contextName"], message: problem });
-  }),
-};
 
 /** A `kubernetes-cluster-config` document as written in TypeScript: defaulted fields (and `type`) optional. */
 export type KubernetesClusterConfigBlockInput = BlockInput<typeof kubernetesClusterConfigBlockType>;

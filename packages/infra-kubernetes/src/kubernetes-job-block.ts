@@ -1,22 +1,20 @@
 import {
   type BlockConfig,
   type BlockInput,
-  type BlockProblem,
   defineBlockType,
   type Infrastructure,
   infrastructureFields,
-  isInfrablocksError,
   nestedBlock,
   RUN_INFRASTRUCTURE,
   z,
 } from "@infrablocks/core";
 import packageJson from "../package.json" with { type: "json" };
+import { pointerProblems } from "./customizations.js";
 import { kubernetesJobFromPrefect } from "./prefect-import.js";
-import { baseJobManifest, baseManifestProblem, buildJobManifest, shortcutConflicts } from "./job-manifest.js";
-import { operationProblem, parsePointer } from "./json-patch.js";
+import { baseJobManifest } from "./job-manifest.js";
+import { kubernetesJobProblems } from "./job-checks.js";
+import { operationProblem, type PatchOperation } from "./json-patch.js";
 import { kubernetesClusterConfigBlockType } from "./kubernetes-cluster-config-block.js";
-import { kubernetesLabels } from "./labels.js";
-import { parseYamlText } from "./yaml-text.js";
 import validate from "./validators/kubernetes-job.js";
 
 /** A DNS-1123 label, as Kubernetes requires of namespaces. */
@@ -24,34 +22,27 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A DNS-1123 subdomain, as Kubernetes requires of service account names and host names. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-const pointer = z.string().superRefine((value, context) => {
-  try {
-    parsePointer(value);
-  } catch (error) {
-    context.addIssue({ code: "custom", message: (error as Error).message });
-  }
-});
+// The pointers, the customizations text, the base manifest, the fields that contradict it and the
+// labels are checked by kubernetesJobProblems (the type's `check`), not by refinements or a transform:
+// the schema stays plain JSON Schema, so the compiled validator decides alone.
 
-// An unknown op or a missing value/from is named, not "Invalid input"; a missing value passes the
-// union (z.unknown() accepts undefined), so it is checked after it too.
-const patchOperation = z
-  .discriminatedUnion(
-    "op",
-    [
-      z.object({ op: z.enum(["add", "replace", "test"]), path: pointer, value: z.unknown() }).strict(),
-      z.object({ op: z.literal("remove"), path: pointer }).strict(),
-      z.object({ op: z.enum(["move", "copy"]), from: pointer, path: pointer }).strict(),
-    ],
-    { error: (issue) => operationProblem(issue.input) },
-  )
-  .superRefine((operation, context) => {
-    const problem = operationProblem(operation);
-    if (problem !== undefined) context.addIssue({ code: "custom", message: problem });
-  });
+// An unknown op or a missing from is named, not "Invalid input".
+const patchOperation = z.discriminatedUnion(
+  "op",
+  [
+    z.object({ op: z.enum(["add", "replace", "test"]), path: z.string(), value: z.unknown() }).strict(),
+    z.object({ op: z.literal("remove"), path: z.string() }).strict(),
+    z.object({ op: z.enum(["move", "copy"]), from: z.string(), path: z.string() }).strict(),
+  ],
+  { error: (issue) => operationProblem(issue.input) },
+);
 
 const patchList = z.array(patchOperation);
 
-/** A list's problems, one clause each, as `operation N: message`; a malformed shape is named first. */
+/**
+ * A list's problems, one clause each, as `operation N: message`; a malformed shape is named first,
+ * then a bad pointer (so that a rejected list names all of its operations' problems at once).
+ */
 function listProblems(list: unknown[]): string | undefined {
   const result = patchList.safeParse(list);
   if (result.success) return undefined;
@@ -60,36 +51,33 @@ function listProblems(list: unknown[]): string | undefined {
     const [index, ...rest] = issue.path;
     if (typeof index !== "number" || clauses.has(index)) continue;
     const where = rest.length > 0 ? ` ${rest.join(".")}` : "";
-    clauses.set(index, operationProblem(list[index]) ?? `${where.trim() || "it"}: ${issue.message}`);
+    const clause = operationProblem(list[index]) ?? pointerClause(list[index]);
+    clauses.set(index, clause ?? `${where.trim() || "it"}: ${issue.message}`);
   }
-  return [...clauses].map(([index, clause]) => `operation ${index}: ${clause}`).join("; ");
+  list.forEach((operation, index) => {
+    const clause = clauses.has(index) || operationProblem(operation) ? undefined : pointerClause(operation);
+    if (clause) clauses.set(index, clause);
+  });
+  return [...clauses]
+    .sort(([a], [b]) => a - b)
+    .map(([index, clause]) => `operation ${index}: ${clause}`)
+    .join("; ");
+}
+
+/** `path: problem` for the first bad pointer of an operation of the right shape, if it has one. */
+function pointerClause(operation: unknown): string | undefined {
+  const [problem] = pointerProblems(operation as PatchOperation, 0);
+  return problem ? `${problem.path.split(".").pop()}: ${problem.message}` : undefined;
 }
 
 /**
- * Customizations as a list, or as that list in JSON or YAML text (from a CLI flag or a file), which
- * is parsed here so that a bad text is reported at validation, with its own problems' paths.
+ * Customizations as a list, or as that list in JSON or YAML text (from a CLI flag or a file); the
+ * text is kept as written, checked by the type's check and parsed where the manifest is built.
  */
-const customizations = z
-  .union([patchList, z.string()], {
-    // A failing union would say only "Invalid input"; a list's own problems are spelled out instead.
-    error: (issue) => (Array.isArray(issue.input) ? listProblems(issue.input) : undefined),
-  })
-  .transform((value, context) => {
-    if (typeof value !== "string") return value;
-    let parsed: unknown;
-    try {
-      parsed = parseYamlText(value, "the customizations text");
-    } catch (error) {
-      context.addIssue({ code: "custom", message: (error as Error).message });
-      return z.NEVER;
-    }
-    const result = patchList.safeParse(parsed);
-    if (result.success) return result.data;
-    for (const issue of result.error.issues) {
-      context.addIssue({ code: "custom", path: issue.path, message: issue.message });
-    }
-    return z.NEVER;
-  });
+const customizations = z.union([patchList, z.string()], {
+  // A failing union would say only "Invalid input"; a list's own problems are spelled out instead.
+  error: (issue) => (Array.isArray(issue.input) ? listProblems(issue.input) : undefined),
+});
 
 const jobFields = {
   ...infrastructureFields,
@@ -125,18 +113,11 @@ const jobFields = {
     description:
       "The cluster to run in. Unset: the in-cluster service account when running in a pod, else KUBECONFIG or ~/.kube/config.",
   }).optional(),
-  job: z
-    .record(z.string(), z.unknown())
-    .superRefine((job, context) => {
-      const problem = baseManifestProblem(job);
-      if (problem) context.addIssue({ code: "custom", message: problem });
-    })
-    .default(baseJobManifest)
-    .meta({
-      title: "Base Job Manifest",
-      description:
-        "The Job manifest to start from. It must contain the base manifest (batch/v1 Job, restartPolicy Never, a first container named infrablocks-job with an env list) and may add anything else.",
-    }),
+  job: z.record(z.string(), z.unknown()).default(baseJobManifest).meta({
+    title: "Base Job Manifest",
+    description:
+      "The Job manifest to start from. It must contain the base manifest (batch/v1 Job, restartPolicy Never, a first container named infrablocks-job with an env list) and may add anything else.",
+  }),
   customizations: customizations.default([]).meta({
     description:
       "An RFC 6902 JSON Patch applied to the manifest after the shortcut fields: a list of operations, or that list as JSON or YAML text.",
@@ -173,7 +154,8 @@ const jobFields = {
 
 export type KubernetesJobBlock = BlockConfig<"kubernetes-job", typeof jobFields>;
 
-const definition = defineBlockType({
+/** The `kubernetes-job` block. */
+export const kubernetesJobBlockType = defineBlockType({
   slug: "kubernetes-job",
   title: "Kubernetes Job",
   description:
@@ -183,49 +165,11 @@ const definition = defineBlockType({
   package: packageJson.name,
   fields: jobFields,
   validate,
-  check: customizationProblems,
+  check: kubernetesJobProblems,
   fromPrefect: kubernetesJobFromPrefect,
   loadInfrastructure: async (): Promise<Infrastructure<KubernetesJobBlock>> =>
     (await import("./kubernetes-job-runtime.js")).kubernetesJobInfrastructure,
 });
-
-/**
- * `validate` means runnable: the customizations are applied to the effective manifest, so a patch
- * that fails (`remove /spec/nothere`) is reported by its index here rather than at preview or run.
- */
-function customizationProblems(config: KubernetesJobBlock): BlockProblem[] {
-  // The schema already reported a `job` that lacks the base manifest.
-  if (baseManifestProblem(config.job)) return [];
-  try {
-    buildJobManifest(config, {});
-    return [];
-  } catch (error) {
-    if (!isInfrablocksError(error, "INVALID_DOCUMENT")) throw error;
-    return error.issues.map((issue) => {
-      const colon = issue.indexOf(": ");
-      return { path: issue.slice(0, colon), message: issue.slice(colon + 2) };
-    });
-  }
-}
-
-/** The `kubernetes-job` block. */
-export const kubernetesJobBlockType = {
-  ...definition,
-  schema: definition.schema.superRefine((block, context) => {
-    // The field-level check already reported a `job` that lacks the base manifest.
-    if (baseManifestProblem(block.job)) return;
-    for (const conflict of shortcutConflicts(block)) {
-      context.addIssue({ code: "custom", path: [conflict.field], message: conflict.message });
-    }
-    for (const key of kubernetesLabels(block.labels).invalid) {
-      context.addIssue({
-        code: "custom",
-        path: ["labels", key],
-        message: "nothing of this key is a valid Kubernetes label name (letters, digits, '-', '_', '.')",
-      });
-    }
-  }),
-};
 
 /** A `kubernetes-job` document as written in TypeScript: defaulted fields (and `type`) optional. */
 export type KubernetesJobBlockInput = BlockInput<typeof kubernetesJobBlockType>;

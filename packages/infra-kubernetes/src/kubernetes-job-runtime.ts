@@ -14,7 +14,7 @@ import {
   runnerAlive,
   runnerIdentity,
   stringifyYaml,
-} from "@infrablocks/core";
+} from "@infrablocks/core/runtime";
 
 import { clusterIds } from "./cluster-uid.js";
 import { jobIdentifier, parseJobIdentifier } from "./identifier.js";

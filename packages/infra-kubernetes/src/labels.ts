@@ -1,4 +1,4 @@
-import { slugify } from "@infrablocks/core";
+import { slugify } from "@infrablocks/core/runtime";
 
 /** The run id of the run that created a Job, on the Job and its pods: how `ps`, `attach` and `sweep` find it. */
 export const RUN_ID_LABEL = "infrablocks.io/run-id";

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Writable } from "node:stream";
-import type { Logger } from "@infrablocks/core";
+import type { Logger } from "@infrablocks/core/runtime";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
 import { podLogPath } from "./kube-types.js";
 import { LogLines } from "./log-lines.js";

@@ -1,4 +1,4 @@
-import { isInfrablocksError, parseYamlValue } from "@infrablocks/core";
+import { isInfrablocksError, parseYamlValue } from "@infrablocks/core/runtime";
 
 /**
  * Parses JSON or YAML text (a kubeconfig, a manifest, a patch list) with core's bounded reader.

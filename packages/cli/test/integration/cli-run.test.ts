@@ -6,6 +6,25 @@ import { cli, freshHome } from "./cli-support.js";
 const doc = (command: string[], extra: Record<string, unknown> = {}) =>
   JSON.stringify({ type: "process", command, ...extra });
 
+/** A kubernetes-job document that exercises every check: an inline cluster config, labels, a patch as text. */
+const KUBERNETES_JOB = {
+  type: "kubernetes-job",
+  image: "busybox:1.36",
+  command: ["echo", "hi"],
+  labels: { "example.com/purpose": "test" },
+  customizations: '[{"op": "add", "path": "/spec/activeDeadlineSeconds", "value": 600}]',
+  clusterConfig: {
+    type: "kubernetes-cluster-config",
+    config: {
+      apiVersion: "v1",
+      "current-context": "test",
+      clusters: [{ name: "test", cluster: { server: "https://127.0.0.1:6443" } }],
+      users: [{ name: "test", user: { token: "t0ken" } }],
+      contexts: [{ name: "test", context: { cluster: "test", user: "test" } }],
+    },
+  },
+};
+
 describe("infrablocks run", () => {
   it("runs the README's example, printing its output, exiting 0", async () => {
     const result = await cli(["run", "examples/hello-process.yaml"], { home: await freshHome() });
@@ -126,4 +145,15 @@ describe("infrablocks run", () => {
       /dockerode|core\/dist\/index\.js|infra-docker\/dist\/index\.js|docker-registry\/dist\/index\.js/,
     );
   });
+
+  it.each(["validate", "preview"])(
+    "%ss a kubernetes-job document without zod or the Kubernetes SDK",
+    async (command) => {
+      const document = join(await freshHome(), "job.json");
+      await writeFile(document, JSON.stringify(KUBERNETES_JOB));
+      const loaded = await loadedModules([command, document]);
+      expect(loaded).toContain("infra-kubernetes/dist/check.js");
+      expect(loaded).not.toMatch(/zod|client-node|core\/dist\/index\.js|infra-kubernetes\/dist\/index\.js/);
+    },
+  );
 });

@@ -335,6 +335,12 @@ function jobBreakers(): fc.Arbitrary<Bad>[] {
         '[{"op": "copy", "from": "/constructor/constructor", "path": "/x"}]',
         "[{ unclosed",
         '{"op": "add"}',
+        // Text whose list is malformed: checked by the type's check, worded as zod words a list.
+        '[{"op": "add", "path": "/a"}]',
+        '[{"op": "add", "path": "/a", "value": 1, "extra": 1}]',
+        "- op: move\n  path: /a\n",
+        "[1, null]",
+        "null",
       ),
     ),
     bad(
@@ -567,6 +573,104 @@ export function invalidDocument(slug: Slug): fc.Arbitrary<InvalidCase> {
       code: mutation.code ?? "INVALID_DOCUMENT",
     };
   });
+}
+
+const KUBECONFIG_OBJECT = {
+  apiVersion: "v1",
+  kind: "Config",
+  "current-context": "test",
+  clusters: [{ name: "test", cluster: { server: "https://127.0.0.1:6443" } }],
+  users: [{ name: "test", user: { token: "fuzz-token-value" } }],
+  contexts: [{ name: "test", context: { cluster: "test", user: "test" } }],
+};
+
+/** The base Job manifest, and richer ones that hold it. */
+const JOB_MANIFESTS = fc.constantFrom(
+  {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { labels: {} },
+    spec: {
+      template: { spec: { restartPolicy: "Never", containers: [{ name: "infrablocks-job", env: [] }] } },
+    },
+  },
+  {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { labels: { tier: "batch" }, namespace: "jobs", annotations: { note: "x" } },
+    spec: {
+      activeDeadlineSeconds: 30,
+      template: {
+        spec: {
+          restartPolicy: "Never",
+          nodeSelector: { pool: "batch" },
+          containers: [
+            {
+              name: "infrablocks-job",
+              env: [{ name: "A", value: "1" }],
+              resources: { limits: { cpu: "1" } },
+            },
+            { name: "sidecar", image: "busybox:1.36" },
+          ],
+        },
+      },
+    },
+  },
+);
+
+/** Valid customizations: lists of every op that apply to the manifests above, and the same as text. */
+const CUSTOMIZATIONS = fc.constantFrom(
+  [],
+  [{ op: "add", path: "/spec/parallelism", value: 2 }],
+  [
+    { op: "test", path: "/kind", value: "Job" },
+    { op: "add", path: "/metadata/annotations", value: { a: "b" } },
+    { op: "copy", from: "/metadata/annotations", path: "/spec/template/metadata" },
+    { op: "move", from: "/metadata/annotations", path: "/metadata/notes" },
+    { op: "replace", path: "/spec/backoffLimit", value: 1 },
+    { op: "remove", path: "/metadata/notes" },
+  ],
+  '[{"op": "add", "path": "/spec/completions", "value": 1}]',
+  "- op: add\n  path: /spec/template/spec/containers/0/env/-\n  value: { name: B, value: two }\n",
+  "[]",
+);
+
+/** A valid kubernetes-cluster-config document: the kubeconfig as text or as an object, a context or none. */
+const CLUSTER_CONFIGS = fc.record(
+  {
+    type: fc.constant("kubernetes-cluster-config"),
+    config: fc.constantFrom(KUBECONFIG, KUBECONFIG_OBJECT),
+    contextName: fc.constant("test"),
+  },
+  { requiredKeys: ["type", "config"] },
+);
+
+/**
+ * Valid documents with every optional field a type has set or left out (the Kubernetes types; the
+ * others' validDocument): their configs, with the defaults filled, are compared between the paths.
+ */
+export function validVariants(slug: Slug): fc.Arbitrary<Record<string, unknown>> {
+  if (slug === "kubernetes-cluster-config") return CLUSTER_CONFIGS;
+  if (slug !== "kubernetes-job") return validDocument(slug);
+  const optional = fc.record(
+    {
+      namespace: fc.constantFrom("default", "batch-jobs"),
+      serviceAccountName: fc.constantFrom("runner", "ci.runner"),
+      imagePullPolicy: fc.constantFrom("IfNotPresent", "Always", "Never"),
+      labels: fc.constantFrom({}, { "example.com/team": "infra", app: "demo" }),
+      streamOutput: fc.boolean(),
+      clusterConfig: fc.oneof(CLUSTER_CONFIGS, fc.constant({ $ref: "kubernetes-cluster-config/prod" })),
+      job: JOB_MANIFESTS,
+      customizations: CUSTOMIZATIONS,
+      jobWatchTimeoutSeconds: fc.integer({ min: 1, max: 86_400 }),
+      podWatchTimeoutSeconds: fc.integer({ min: 1, max: 3_600 }),
+      finishedJobTtl: fc.integer({ min: 0, max: 86_400 }),
+      backoffLimit: fc.integer({ min: 0, max: 6 }),
+      apiDnsName: fc.constant("infrablocks-api.infrablocks.svc.cluster.local"),
+    },
+    { requiredKeys: [] },
+  );
+  return fc.tuple(validDocument(slug), optional).map(([document, fields]) => ({ ...document, ...fields }));
 }
 
 /** The valid base document of a type (with hostile text in its free fields), for the "no false alarm" check. */
