@@ -1,4 +1,6 @@
 /** Failure injection, so clients can be tested against the ways a real apiserver and kubelet misbehave. */
+import type { ResourceName } from "./types.js";
+
 /** Bursts of failures: see {@link KubeFaults.failInBursts}. */
 export interface BurstOptions {
   seed: number;
@@ -28,6 +30,12 @@ export interface KubeFaults {
    * its next relist, a second or more); its log has ended meanwhile. null turns it off.
    */
   delayPodStatus(ms: number | null): void;
+  /**
+   * Live events of every watch of `resource` reach the client `ms` late, in order: one watch lags
+   * behind another, as two streams of a real apiserver can (a Job's end seen before its pods'
+   * changes). null turns it off.
+   */
+  delayWatchEvents(opts: { resource: ResourceName; ms: number } | null): void;
   /** The next `count` watch requests get HTTP 410 Gone (Status reason "Expired"). */
   goneOnNextWatches(count: number): void;
   /** The next `count` watches receive one ERROR event holding a 410 Expired Status, then end. */
@@ -108,6 +116,7 @@ export interface FaultHooks {
 export class FaultState implements KubeFaults {
   watchLifetimeMs: number | null = null;
   podStatusDelayMs: number | null = null;
+  private watchEventDelay: { resource: ResourceName; ms: number } | null = null;
   private randomWatchLifetime: (() => number) | null = null;
   private bursts: {
     random: () => number;
@@ -165,6 +174,15 @@ export class FaultState implements KubeFaults {
 
   delayPodStatus(ms: number | null): void {
     this.podStatusDelayMs = ms;
+  }
+
+  delayWatchEvents(opts: { resource: ResourceName; ms: number } | null): void {
+    this.watchEventDelay = opts;
+  }
+
+  /** How late a live event of a watch of `resource` is sent, in ms (0: at once). */
+  watchEventDelayMs(resource: ResourceName): number {
+    return this.watchEventDelay?.resource === resource ? this.watchEventDelay.ms : 0;
   }
 
   goneOnNextWatches(count: number): void {

@@ -66,8 +66,17 @@ export function serveWatch(
   }
 
   const timers: NodeJS.Timeout[] = [];
+  const delayMs = faults.watchEventDelayMs(request.resource);
   const unsubscribe = store.subscribe((event) => {
-    if (matches(event.resource, event.object)) send(event.type, event.object);
+    if (!matches(event.resource, event.object)) return;
+    if (delayMs === 0) {
+      send(event.type, event.object);
+      return;
+    }
+    // Written as the object is now; timers of one delay fire in the order they were set, so the
+    // stream stays in order, only late.
+    const line = `${JSON.stringify({ type: event.type, object: event.object })}\n`;
+    timers.push(setTimeout(() => res.writableEnded || res.write(line), delayMs));
   });
   const finish = () => {
     unsubscribe();

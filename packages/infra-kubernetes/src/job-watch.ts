@@ -136,7 +136,6 @@ class JobRun {
     const { client, namespace, name, log } = this.#options;
     switch (outcome.kind) {
       case "finished": {
-        await this.#drainLogs();
         let pods: Pod[];
         try {
           pods = (
@@ -151,6 +150,8 @@ class JobRun {
             error,
           );
         }
+        this.#learnEndedPods(pods);
+        await this.#drainLogs();
         return exitStatus(pods, outcome.failure);
       }
       case "deleted":
@@ -246,11 +247,20 @@ class JobRun {
 
   #podEnded(name: string): boolean {
     const pod = this.#pods.get(name);
-    if (!pod) return true;
-    const phase = pod.status?.phase;
-    return (
-      phase === "Succeeded" || phase === "Failed" || mainContainerStatus(pod)?.state?.terminated !== undefined
-    );
+    return !pod || hasEnded(pod);
+  }
+
+  /**
+   * The job's watch and its pods' watch are two streams: the job's end can arrive before its pods'
+   * watch has told that their containers ran (under load, seconds before). The pods listed at the end
+   * fill that in, so that the logs of a pod never seen running are still read. An end is final, so a
+   * listed pod that ended replaces whatever the watch last said of it.
+   */
+  #learnEndedPods(pods: readonly Pod[]): void {
+    const learned = pods.filter((pod) => hasEnded(pod) && !this.#podEnded(pod.metadata.name));
+    if (learned.length === 0) return;
+    for (const pod of learned) this.#pods.set(pod.metadata.name, pod);
+    this.#podsChanged();
   }
 
   #nextChange(ms: number): Promise<void> {
@@ -311,4 +321,11 @@ class JobRun {
     this.#timers.add(timer);
     return timer;
   }
+}
+
+function hasEnded(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return (
+    phase === "Succeeded" || phase === "Failed" || mainContainerStatus(pod)?.state?.terminated !== undefined
+  );
 }

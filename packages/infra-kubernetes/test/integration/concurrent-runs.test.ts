@@ -63,7 +63,9 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job runs
     const results = await Promise.all(runs.map((entry) => entry.result));
     for (const [index, result] of results.entries()) {
       expect(result.statusCode, `run ${index}`).toBe(index % 7);
-      expect((runs[index] as (typeof runs)[number]).run.stdout(), `run ${index}`).toBe(expectedOutput(index));
+      const { run } = runs[index] as (typeof runs)[number];
+      // The driver's own messages say why, should a run's lines be missing.
+      expect(run.stdout(), `run ${index} (${run.messages.join("; ")})`).toBe(expectedOutput(index));
     }
     const perJobLoaded = server.requests.length / RUNS;
     // Every kind of request but the log reads, exactly as often per job as alone: watches, no polling.

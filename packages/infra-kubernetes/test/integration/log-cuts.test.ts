@@ -110,4 +110,30 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job log 
     },
     90_000,
   );
+
+  // The Job's watch and its pods' are two streams: under load the Job's end can arrive before the
+  // pods' watch has said their containers ran (seen once in 50 runs at once, with every line lost).
+  it.concurrent.each([
+    ["a short command", ["sh", "-c", 'for i in $(seq 1 20); do echo "short-$i"; done; exit 3'], 3],
+    ["the 500-line command", COMMAND, 0],
+  ])(
+    "writes every line of %s when the pods' watch lags 4 s behind the Job's",
+    async (_, command, statusCode) => {
+      const cluster = await startCluster();
+      try {
+        const server = cluster.server as NonNullable<typeof cluster.server>;
+        server.faults.delayWatchEvents({ resource: "pods", ms: 4_000 });
+        const run = capture();
+        const result = await infrastructure.run(jobBlock(cluster, { command }), run.context);
+        expect(result.statusCode).toBe(statusCode);
+        const expected =
+          command === COMMAND ? EXPECTED : Array.from({ length: 20 }, (_, i) => `short-${i + 1}\n`).join("");
+        expect(run.stdout()).toBe(expected);
+        expect(run.messages.filter((message) => message.startsWith("warn"))).toEqual([]);
+      } finally {
+        await cluster.stop();
+      }
+    },
+    90_000,
+  );
 });
