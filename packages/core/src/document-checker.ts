@@ -94,7 +94,7 @@ export async function checkDocument(
   document: Record<string, unknown>,
   loadSaved: SavedDocumentLoader,
   source = "document",
-  options: ResolveOptions = {},
+  options?: ResolveOptions,
 ): Promise<CheckedBlock> {
   const slug = documentSlug(checkers, document, source);
   const checker = checkers.loaded?.(slug) ?? (await checkers.get(slug));
@@ -127,9 +127,10 @@ export function checkWithChecker(
   document: Record<string, unknown>,
   loadSaved: SavedDocumentLoader,
   source: string,
-  options: ResolveOptions,
+  // Optional, not defaulted to {}: an object less per document.
+  options: ResolveOptions | undefined,
 ): CheckedBlock | Promise<CheckedBlock> {
-  const onSecrets = options.onSecrets;
+  const onSecrets = options?.onSecrets;
   const learn = onSecrets
     ? (type: DocumentChecker, read: Record<string, unknown>) =>
         onSecrets([...secretValuesAt(type.secretPaths, read), ...secretEnvironmentValues(read.env)])

@@ -41,7 +41,7 @@ export async function resolveBlock<TBlockType extends BlockType>(
   document: Record<string, unknown>,
   loadSaved: SavedDocumentLoader,
   source = "document",
-  options: ResolveOptions = {},
+  options?: ResolveOptions,
 ): Promise<ResolvedBlock<TBlockType>> {
   const slug = documentSlug(registry, document, source);
   // No await when the type is at hand and the document holds no nested block: one awaited call per
