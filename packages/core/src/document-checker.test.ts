@@ -5,7 +5,13 @@ import { resolveBlock } from "./documents.js";
 import { MASK } from "./mask.js";
 import { BlockRegistry } from "./registry.js";
 import { sharedFieldProblems } from "./shared-field-checks.js";
-import { caught, containerType, registryType } from "./testing-fixtures.test-support.js";
+import {
+  allFixtureTypes,
+  caught,
+  containerType,
+  memoryLoader,
+  registryType,
+} from "./testing-fixtures.test-support.js";
 
 const noSaved = async () => {
   throw new Error("unused");
@@ -79,6 +85,29 @@ describe("checkDocument and resolveBlock without waiting for the type", () => {
     const checked = await checkDocument(checkers, document, noSaved);
     expect(checked.config).toEqual(first.config);
     expect(checked.blockType).toBe(blockChecker(registryType));
+  });
+
+  it("copy inline nested blocks as resolving $refs does, and still load a $ref nested inside an inline block", async () => {
+    const registry = new BlockRegistry(allFixtureTypes);
+    const inner = {
+      type: "test-container",
+      image: "busybox",
+      imageRegistry: { type: "test-registry", username: "u", password: "p", registryUrl: "r" },
+    };
+    const document = { type: "test-outer", inner };
+    const inline = await resolveBlock(registry, document, noSaved);
+    expect(inline.document).toEqual(document);
+    expect(inline.document).not.toBe(document);
+    expect(inline.document.inner).not.toBe(inner);
+    expect((inline.document.inner as Record<string, unknown>).imageRegistry).toBe(inner.imageRegistry);
+    const saved = memoryLoader({ "test-registry/main": inner.imageRegistry });
+    const referring = {
+      type: "test-outer",
+      inner: { ...inner, imageRegistry: { $ref: "test-registry/main" } },
+    };
+    const resolved = await resolveBlock(registry, referring, saved.load);
+    expect(saved.calls).toEqual(["test-registry/main"]);
+    expect(resolved.config).toEqual(inline.config);
   });
 
   it("reject, never throw, for a document wrong from its first step", async () => {

@@ -117,7 +117,7 @@ export function documentSlug(
 
 /**
  * `checkDocument`'s steps once the checker is known. They run synchronously, and return the checked block
- * itself, unless the document holds a nested block (whose `$ref`s are loaded) or zod has to parse (a type
+ * itself, unless the document holds a `$ref` (loaded through `loadSaved`) or zod has to parse (a type
  * whose validator is not exact, or a rejection to word): every call of `resolveBlock` runs them, and a
  * chain of awaits costs several times what the compiled validator does.
  */
@@ -136,12 +136,13 @@ export function checkWithChecker(
         onSecrets([...secretValuesAt(type.secretPaths, read), ...secretEnvironmentValues(read.env)])
     : learnNothing;
   learn(checker, document);
-  if (hasNestedBlocks(checker)) {
+  if (!hasNestedBlocks(checker)) return checkResolved(checker, slug, document, source);
+  if (holdsReference(checker, document)) {
     return resolveReferences(checker, document, loadSaved, "", [source], learn).then((resolved) =>
       checkResolved(checker, slug, resolved, source),
     );
   }
-  return checkResolved(checker, slug, document, source);
+  return checkResolved(checker, slug, copiedInline(checker, document), source);
 }
 
 /** The problem line for a masked secret, saying how to get the real value. */
@@ -273,6 +274,28 @@ function checkProblems(checker: DocumentChecker, config: unknown, prefix: string
 function hasNestedBlocks(checker: DocumentChecker): boolean {
   for (const _ in checker.nestedBlocks) return true;
   return false;
+}
+
+/** Whether a nested block of the document, inline ones' included, is a `$ref` (which resolveReferences loads). */
+function holdsReference(checker: DocumentChecker, document: Record<string, unknown>): boolean {
+  for (const [name, nested] of Object.entries(checker.nestedBlocks)) {
+    const value = document[name];
+    if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+    if ("$ref" in value || holdsReference(nested, value as Record<string, unknown>)) return true;
+  }
+  return false;
+}
+
+/** What resolveReferences gives for a document without `$ref`s, without waiting: the same copies. */
+function copiedInline(checker: DocumentChecker, document: Record<string, unknown>): Record<string, unknown> {
+  if (!hasNestedBlocks(checker)) return document;
+  const resolved: Record<string, unknown> = { ...document };
+  for (const [name, nested] of Object.entries(checker.nestedBlocks)) {
+    const value = resolved[name];
+    if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+    resolved[name] = copiedInline(nested, value as Record<string, unknown>);
+  }
+  return resolved;
 }
 
 async function resolveReferences(
