@@ -39,9 +39,13 @@ describe("maskedPaths", () => {
   it("reads a document's own keys only, as before: an inherited field or env entry is not the document's", () => {
     const env = Object.create({ INHERITED_TOKEN: MASK }) as Record<string, unknown>;
     env.OWN_TOKEN = MASK;
-    const inherited = Object.create({ headers: { Authorization: MASK } }) as Record<string, unknown>;
+    const inherited = Object.create({
+      headers: { Authorization: MASK },
+      imageRegistry: { type: "test-registry", password: MASK },
+    }) as Record<string, unknown>;
     inherited.env = env;
     expect(maskedPaths(container, inherited)).toEqual(["env.OWN_TOKEN"]);
+    expect(maskedPaths(container, Object.create({ headers: MASK, env }))).toEqual([]);
   });
 });
 
