@@ -18,6 +18,12 @@ export interface CompiledValidatorError {
 export interface CompiledValidator {
   (value: unknown): boolean;
   errors?: CompiledValidatorError[] | null;
+  /**
+   * The copy to call it on, for a type without nested blocks (generated beside it): the document's
+   * fields in the schema's order, sharing their values; undefined for anything but a plain object
+   * holding only declared fields, which core then copies itself.
+   */
+  copy?(document: Record<string, unknown>): Record<string, unknown> | undefined;
 }
 
 /**

@@ -1,6 +1,11 @@
 import type { BlockConfigOf, BlockType } from "./block-type.js";
 import { blockChecker } from "./block-checker.js";
-import { checkDocument, type ResolveOptions, type SavedDocumentLoader } from "./document-checker.js";
+import {
+  checkWithChecker,
+  documentSlug,
+  type ResolveOptions,
+  type SavedDocumentLoader,
+} from "./document-checker.js";
 import type { BlockRegistry } from "./registry.js";
 
 export type { ResolveOptions, SavedDocumentLoader } from "./document-checker.js";
@@ -36,22 +41,13 @@ export async function resolveBlock<TBlockType extends BlockType>(
   document: Record<string, unknown>,
   loadSaved: SavedDocumentLoader,
   source = "document",
-  options: ResolveOptions = {},
+  options?: ResolveOptions,
 ): Promise<ResolvedBlock<TBlockType>> {
-  let blockType: TBlockType | undefined;
-  const checkers = {
-    slugs: () => registry.slugs(),
-    // Asked once, for the document's own type; nested ones are reached through its checker.
-    get: (slug: string) =>
-      registry.get(slug).then((type) => {
-        blockType = type;
-        return blockChecker(type);
-      }),
-  };
-  const {
-    slug,
-    document: resolved,
-    config,
-  } = await checkDocument(checkers, document, loadSaved, source, options);
+  const slug = documentSlug(registry, document, source);
+  // No await when the type is at hand and the document holds no nested block: one awaited call per
+  // document, the caller's, where a chain of them cost more than the check itself.
+  const blockType = registry.loaded(slug) ?? (await registry.get(slug));
+  const checking = checkWithChecker(blockChecker(blockType), slug, document, loadSaved, source, options);
+  const { document: resolved, config } = checking instanceof Promise ? await checking : checking;
   return { slug, blockType, document: resolved, config } as unknown as ResolvedBlock<TBlockType>;
 }

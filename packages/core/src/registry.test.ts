@@ -94,9 +94,38 @@ describe("BlockRegistry", () => {
     expect([a.loads(), b.loads()]).toEqual([1, 1]);
   });
 
+  it("gives a type without waiting once it is at hand: registered as itself, or loaded by get", async () => {
+    const lazy = lazyEntry("test-registry", registryType);
+    const registry = new BlockRegistry([containerType, lazy.entry]);
+    expect(registry.loaded("test-container")).toBe(containerType);
+    expect(registry.loaded("test-registry")).toBeUndefined();
+    expect(registry.loaded("nope")).toBeUndefined();
+    const loading = registry.get("test-registry");
+    expect(registry.loaded("test-registry")).toBeUndefined();
+    await loading;
+    expect(registry.loaded("test-registry")).toBe(registryType);
+    expect(lazy.loads()).toBe(1);
+  });
+
+  it("forgets a loaded type replaced on purpose, even while its load is in flight", async () => {
+    const registry = new BlockRegistry([lazyEntry("test-registry", registryType).entry]);
+    const stale = registry.get("test-registry");
+    const replacement = lazyEntry("test-registry", { ...registryType, title: "Replacement" });
+    registry.register(replacement.entry, { replace: true });
+    expect(await stale).toBe(registryType);
+    expect(registry.loaded("test-registry")).toBeUndefined();
+    const loaded = await registry.get("test-registry");
+    expect(loaded.title).toBe("Replacement");
+    expect(registry.loaded("test-registry")).toBe(loaded);
+    registry.register(registryType, { replace: true });
+    expect(registry.loaded("test-registry")).toBe(registryType);
+  });
+
   it("refuses a loaded type whose slug is not the registered one", async () => {
     const registry = new BlockRegistry([lazyEntry("test-registry", clusterConfigType, "@x/liar").entry]);
+    expect(registry.loaded("test-registry")).toBeUndefined();
     const error = await caught(() => registry.get("test-registry"));
+    expect(registry.loaded("test-registry")).toBeUndefined();
     expect(error).toBeInstanceOf(InfrablocksError);
     expect(error).toMatchObject({
       code: "DUPLICATE_BLOCK_TYPE",

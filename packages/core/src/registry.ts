@@ -24,6 +24,8 @@ export interface BlockTypeEntry<TBlockType extends RegisteredType = BlockType> {
 export class BlockRegistry<out TBlockType extends RegisteredType = BlockType> {
   readonly #entries = new Map<string, BlockTypeEntry<RegisteredType>>();
   readonly #loaded = new Map<string, Promise<RegisteredType>>();
+  /** The types whose load has finished, for `loaded`. */
+  readonly #ready = new Map<string, RegisteredType>();
 
   constructor(entries: Iterable<TBlockType | BlockTypeEntry<TBlockType>> = []) {
     for (const entry of entries) this.register(entry);
@@ -43,6 +45,8 @@ export class BlockRegistry<out TBlockType extends RegisteredType = BlockType> {
       isEntry(entry) ? entry : { slug: entry.slug, package: entry.package, load: async () => entry },
     );
     this.#loaded.delete(entry.slug);
+    if (isEntry(entry)) this.#ready.delete(entry.slug);
+    else this.#ready.set(entry.slug, entry);
   }
 
   /** The installed slugs, sorted. */
@@ -76,11 +80,21 @@ export class BlockRegistry<out TBlockType extends RegisteredType = BlockType> {
             `${entry.package} was registered as '${slug}' but defines '${blockType.slug}'.`,
           );
         }
+        // Unless the slug was registered anew while this one loaded.
+        if (this.#entries.get(slug) === entry) this.#ready.set(slug, blockType);
         return blockType;
       });
       this.#loaded.set(slug, loading);
     }
     return loading as Promise<TBlockType>;
+  }
+
+  /**
+   * The type of a slug without waiting, when it is at hand: registered as itself, or loaded by `get`.
+   * Otherwise undefined (also for an unknown slug; `get` says which are installed).
+   */
+  loaded(slug: string): TBlockType | undefined {
+    return this.#ready.get(slug) as TBlockType | undefined;
   }
 
   async all(): Promise<TBlockType[]> {

@@ -15,15 +15,20 @@ export interface SharedFields {
 export function sharedFieldProblems(shared: SharedFields, config: unknown): BlockProblem[] {
   const { command, env } = config as { command?: unknown; env?: unknown };
   const problems: BlockProblem[] = [];
+  // Loops, not forEach or Object.entries: this runs for every document checked.
   if (shared.command && Array.isArray(command)) {
-    command.forEach((argument, index) => {
+    for (let index = 0; index < command.length; index++) {
+      const argument: unknown = command[index];
       if (typeof argument === "string" && argument.includes("\0"))
         problems.push({ path: `command.${index}`, message: "an argument holds no NUL byte" });
-    });
+    }
   }
   if (shared.env && env !== null && typeof env === "object") {
-    for (const [name, value] of Object.entries(env)) {
-      if (typeof value === "string" && value.includes("\0"))
+    const values = env as Record<string, unknown>;
+    // for-in, not Object.keys (a list per call); an inherited key is let through only if it is its own.
+    for (const name in values) {
+      const value = values[name];
+      if (typeof value === "string" && value.includes("\0") && Object.hasOwn(values, name))
         problems.push({ path: `env.${name}`, message: "an environment value holds no NUL byte" });
     }
   }
