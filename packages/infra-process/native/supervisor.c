@@ -23,7 +23,12 @@
 #include <unistd.h>
 
 #define CONTROL_FD 3
-#define CHUNK (128 * 1024)
+/* The command's stdout pipe is made this big (a pipe is 64 KiB by default): fewer wake-ups of the
+   command and the supervisor per MiB, about a third less CPU for 1 GiB (measured). Not more: every
+   pipe's buffer counts against its user's pipe-user-pages-soft (64 MiB), past which new pipes of
+   that user, anywhere, get two pages. */
+#define STDOUT_PIPE (256 * 1024)
+#define CHUNK STDOUT_PIPE
 #define BATCH_MS 100
 #define MAX_REQUEST (256u * 1024 * 1024)
 #define RELEASE_LINE "recorded\n"
@@ -590,7 +595,8 @@ int main(void) {
   signal(SIGCHLD, SIG_DFL);
   for (int fd = CONTROL_FD; fd <= 5; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
 
-  struct request request;
+  /* Static: it lives as long as the process (and a leak checker sees it reachable). */
+  static struct request request;
   int released = read_request(&request);
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null_fd < 0) fail("open /dev/null: %s", strerror(errno));
@@ -599,6 +605,7 @@ int main(void) {
     for (int index = 0; index < 2; index++) {
       if (pipe2(pipes[index], O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
     }
+    fcntl(pipes[0][0], F_SETPIPE_SZ, STDOUT_PIPE);
   }
   int error = 0;
   pid_t pid = start_command(&request, null_fd, request.stream_output ? pipes[0][1] : null_fd,
