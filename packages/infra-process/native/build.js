@@ -7,9 +7,8 @@
 // ships the source and not a binary built elsewhere): builds only when the binary is missing, and
 // says nothing on any failure: the Node supervisor is the fallback.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
