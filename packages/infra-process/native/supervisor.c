@@ -203,50 +203,14 @@ static const char *errno_name(int error) {
 
 /* --- Starting the command (as command-spawn.ts does through libuv) --- */
 
+extern char **environ;
+
 /* Reports errno to the parent through the exec pipe, and ends the child. */
 static void child_failed(int report) {
   int error = errno;
   ssize_t ignored = write(report, &error, sizeof error);
   (void)ignored;
   _exit(127);
-}
-
-/* execve along the PATH of the command's own environment, as libuv does: a slash means a path. */
-static void exec_on_path(const struct request *request, int report) {
-  const char *file = request->executable;
-  if (*file == '\0') {
-    errno = ENOENT;
-    child_failed(report);
-  }
-  if (strchr(file, '/')) {
-    execve(file, request->argv, request->envp);
-    child_failed(report);
-  }
-  /* libuv's default, where the environment has no PATH. */
-  const char *path = "/usr/bin:/bin";
-  for (char **entry = request->envp; *entry; entry++) {
-    if (strncmp(*entry, "PATH=", 5) == 0) path = *entry + 5;
-  }
-  int denied = 0;
-  char candidate[PATH_MAX];
-  for (const char *start = path;; start++) {
-    const char *stop = strchrnul(start, ':');
-    size_t length = (size_t)(stop - start);
-    const char *folder = length ? start : ".";
-    if (!length) length = 1;
-    if (length + 1 + strlen(file) < sizeof candidate) {
-      memcpy(candidate, folder, length);
-      candidate[length] = '/';
-      strcpy(candidate + length + 1, file);
-      execve(candidate, request->argv, request->envp);
-      if (errno == EACCES) denied = 1;
-      else if (errno != ENOENT && errno != ENOTDIR) child_failed(report);
-    }
-    if (*stop == '\0') break;
-    start = stop;
-  }
-  errno = denied ? EACCES : ENOENT;
-  child_failed(report);
 }
 
 /*
@@ -270,7 +234,11 @@ static pid_t start_command(const struct request *request, int null_fd, int out, 
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (dup2(null_fd, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) child_failed(report[1]);
     if (chdir(request->cwd) < 0) child_failed(report[1]);
-    exec_on_path(request, report[1]);
+    /* As libuv does: execvp looks the executable up on the PATH of the environment it is given
+       (glibc's default where there is none), and runs a script without a #! line with /bin/sh. */
+    environ = request->envp;
+    execvp(request->executable, request->argv);
+    child_failed(report[1]);
   }
   close(report[1]);
   int child_errno;

@@ -218,6 +218,14 @@ describe.each([
     );
     expect(result.statusCode).toBe(0);
     expect(found.stdout(), found.stderr()).toBe("found x\n");
+    // A script without a #! line runs with /bin/sh, as execvp runs it.
+    writeFileSync(join(bin, "ib-plain-script"), "echo plain\n", { mode: 0o755 });
+    const plain = capture({ stateFolder: runs.folder });
+    await infrastructure.run(
+      await processBlock({ command: ["ib-plain-script"], env: { PATH: bin } }),
+      plain.context,
+    );
+    expect(plain.stdout()).toBe("plain\n");
     const failure = async (document: Record<string, unknown>) =>
       infrastructure
         .run(await processBlock(document), capture({ stateFolder: runs.folder }).context)
