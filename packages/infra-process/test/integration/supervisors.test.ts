@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -21,8 +21,10 @@ async function supervise(
   kind: keyof typeof PROGRAMS,
   command: string[],
   options: Partial<SupervisorRequest> = {},
+  prepare: (folder: string) => void = () => undefined,
 ) {
   const folder = await mkdtemp(join(tmpdir(), "ib-supervisor-"));
+  prepare(folder);
   const [program, args] = PROGRAMS[kind];
   const child = spawn(program, args, {
     detached: true,
@@ -121,6 +123,18 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
     expect(run.events).toContainEqual({ event: "reader-gone" });
     expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
     expect(run.output.stderr).toBe("done\n");
+  });
+
+  it("loses only the tail when its file cannot be written", async () => {
+    // A folder where the tail's file should be: every open of it fails, as on a broken disk.
+    const run = await supervise(kind, ["sh", "-c", "echo out; echo err >&2"], {}, (folder) =>
+      mkdirSync(join(folder, "stdout")),
+    );
+    run.control.write(RELEASE);
+    await run.closed;
+    expect(run.output).toEqual({ stdout: "out\n", stderr: "err\n" });
+    expect(run.file("stderr")).toBe("err\n");
+    expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
   });
 
   it("reports a command it could not start with the errno's name, and records nothing", async () => {
