@@ -1,12 +1,12 @@
 /**
  * The supervisor of a recorded `process` run: a small Node program of its own (it loads nothing but
  * Node's built-ins), the fallback of the native one (native/supervisor.c, the same program in C, used
- * wherever a C compiler built it), started by the runner in a new session, which starts the command and holds its
- * stdout and stderr pipes for its whole life, as containerd's shim and conmon do. While the runner
- * lives, output goes straight to the runner's destinations (its stdout and stderr, handed down as
- * fds 4 and 5), with backpressure; a bounded tail is kept on disk for `attach`. When the runner goes,
- * output goes to the tail only, so the command never blocks or dies for want of a reader. The exit
- * status is written to the run's folder, which any later runner can read.
+ * wherever a C compiler built it). Started by the runner in a new session, it starts the command and
+ * holds its stdout and stderr pipes for its whole life, as containerd's shim and conmon do. While the
+ * runner lives, output goes straight to the runner's destinations (its stdout and stderr, handed down
+ * as fds 4 and 5), with backpressure; a bounded tail is kept on disk for `attach`. When the runner
+ * goes, output goes to the tail only, so the command never blocks or dies for want of a reader. The
+ * exit status is written to the run's folder, which any later runner can read.
  *
  * It talks with the runner on fd 3, as supervisor-protocol.ts describes.
  */
