@@ -24,14 +24,13 @@
 
 #define CONTROL_FD 3
 /* The command's stdout pipe is made this big (a pipe is 64 KiB by default): fewer wake-ups of the
-   command and the supervisor per MiB, about a third less CPU for 1 GiB (measured). Not more: every
+   command and the supervisor per MiB, less CPU for 1 GiB (BENCHMARKS.md, cli-stream). Not more: every
    pipe's buffer counts against its user's pipe-user-pages-soft (64 MiB), past which new pipes of
    that user, anywhere, get two pages. */
 #define STDOUT_PIPE (256 * 1024)
 #define CHUNK STDOUT_PIPE
 #define BATCH_MS 100
 #define MAX_REQUEST (256u * 1024 * 1024)
-#define RELEASE_LINE "recorded\n"
 
 static void fail(const char *format, ...) {
   va_list args;
@@ -437,7 +436,8 @@ static void stop_forwarding(struct stream *stream) {
   stream->have = stream->sent = 0;
 }
 
-/* Writes what is pending until the destination is full (0) or done; a failed destination stops the forwarding. */
+/* Writes what is pending until the destination is full or all is written; a failed destination stops
+   the forwarding. */
 static void forward(struct stream *stream) {
   while (stream->destination >= 0 && stream->sent < stream->have) {
     const char *data = stream->buffer + stream->sent;
