@@ -34,8 +34,13 @@ export class OutputTail {
   constructor(folder: string, stream: "stdout" | "stderr", fileCap: number) {
     this.#files = tailFiles(folder, stream);
     this.#fileCap = Math.max(1, fileCap);
-    // Created at once, so that `attach` finds the file to follow from the first byte.
-    this.#fd = openSync(this.#files.current, "w", 0o600);
+    // Created at once, so that `attach` finds the file to follow from the first byte. A file that
+    // cannot be created costs the tail, as a failing disk does later.
+    try {
+      this.#fd = openSync(this.#files.current, "w", 0o600);
+    } catch {
+      this.#failed = true;
+    }
   }
 
   /** Queues a chunk; it reaches the disk with the next batch. */

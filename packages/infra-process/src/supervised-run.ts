@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { watch } from "node:fs";
+import { accessSync, constants as fsConstants, watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { constants, hostname } from "node:os";
@@ -27,6 +27,7 @@ import { type RecordedRun, RunRegistry } from "./run-registry.js";
 import type { ProcessBlock } from "./process-block.js";
 import {
   EXIT_FILE,
+  encodeRequest,
   RELEASE,
   type RecordedExit,
   type SupervisorEvent,
@@ -39,10 +40,34 @@ export const DEFAULT_TAIL_BYTES = 4 * 1024 * 1024;
 /** Without pidfds in Node, a supervisor killed by SIGKILL (it records nothing) is noticed by this check. */
 const LIVENESS_CHECK_MS = 2_000;
 
-// From the sources (tests), the supervisor is the built one: it must run as plain JavaScript.
-const SUPERVISOR = fileURLToPath(
-  new URL(import.meta.url.endsWith(".ts") ? "../dist/supervisor.js" : "./supervisor.js", import.meta.url),
-);
+// From the sources (tests), the supervisors are the built ones: dist/supervisor (native, where a C
+// compiler built it) and dist/supervisor.js (Node, the fallback).
+const DIST = new URL(import.meta.url.endsWith(".ts") ? "../dist/" : "./", import.meta.url);
+const NATIVE_SUPERVISOR = fileURLToPath(new URL("supervisor", DIST));
+const NODE_SUPERVISOR = fileURLToPath(new URL("supervisor.js", DIST));
+
+/** Which supervisor runs: the native one where it is built; tests set `node` to test the fallback too. */
+export const supervisorChoice: { kind: "native-if-built" | "node" } = { kind: "native-if-built" };
+
+let nativeBuilt: boolean | undefined;
+
+/** The supervisor's program and arguments. */
+function supervisorCommand(): [string, string[]] {
+  if (supervisorChoice.kind === "native-if-built") {
+    nativeBuilt ??= isExecutable(NATIVE_SUPERVISOR);
+    if (nativeBuilt) return [NATIVE_SUPERVISOR, []];
+  }
+  return [process.execPath, [NODE_SUPERVISOR]];
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A `process` run recorded in the registry, which `attach` can take over should the runner die. The
@@ -58,9 +83,10 @@ export async function supervisedRun(
 ): Promise<RunResult> {
   const folder = await runs.create(context.runId);
   try {
-    const supervisor = spawn(process.execPath, [SUPERVISOR], {
+    const [program, args] = supervisorCommand();
+    const supervisor = spawn(program, args, {
       cwd: command.cwd,
-      // Node's own settings (NODE_OPTIONS) are the runner's business, not the supervisor's.
+      // Node's own settings (NODE_OPTIONS) are the runner's business, not the Node supervisor's.
       env: {},
       detached: true,
       stdio: [
@@ -75,6 +101,8 @@ export async function supervisedRun(
     const closed = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
       supervisor.on("close", (code, signal) => done([code, signal])),
     );
+    // A supervisor that cannot start (a binary removed or broken since) closes its channel unanswered.
+    supervisor.on("error", () => undefined);
     const control = supervisor.stdio[3] as Socket;
     const request: SupervisorRequest = {
       ...command,
@@ -82,7 +110,7 @@ export async function supervisedRun(
       streamOutput: config.streamOutput,
       tailBytes: config.outputTailBytes ?? DEFAULT_TAIL_BYTES,
     };
-    control.write(`${JSON.stringify(request)}\n`);
+    control.write(encodeRequest(request));
     const events = supervisorEvents(control);
     const started = await events.started;
     if (started.event === "spawn-failed") {

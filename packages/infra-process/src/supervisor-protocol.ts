@@ -1,13 +1,15 @@
 /**
- * How a runner and the supervisor of its `process` run (supervisor.ts) talk, on the supervisor's
- * fd 3, a socket pair: the runner writes one JSON line, a {@link SupervisorRequest}; the supervisor
- * answers with JSON lines, {@link SupervisorEvent}s. Once the runner has recorded the run, it writes
- * {@link RELEASE}, and only then does the supervisor pass the command's output on. The end of the
- * channel tells the supervisor that its runner is gone (and releases the output to the tail).
+ * How a runner and the supervisor of its `process` run talk, on the supervisor's fd 3, a socket pair.
+ * There are two supervisors, one protocol: the native one (native/supervisor.c) and the Node one
+ * (supervisor.ts), its fallback. The runner writes its {@link SupervisorRequest} in a framing C reads
+ * simply ({@link encodeRequest}); the supervisor answers with JSON lines, {@link SupervisorEvent}s.
+ * Once the runner has recorded the run, it writes {@link RELEASE}, and only then does the supervisor
+ * pass the command's output on. The end of the channel tells the supervisor that its runner is gone
+ * (and releases the output to the tail).
  */
 import type { ProcessCommand } from "./command-spawn.js";
 
-/** The runner's second and last line: the run is recorded; output may flow. */
+/** The runner's last write: the run is recorded; output may flow. Any byte after the request counts. */
 export const RELEASE = "recorded\n";
 
 export interface SupervisorRequest extends ProcessCommand {
@@ -32,3 +34,57 @@ export interface RecordedExit {
 }
 
 export const EXIT_FILE = "exit.json";
+
+/**
+ * The request as bytes: the payload's length in decimal and a newline, then the payload, fields each
+ * ended by a NUL: folder, streamOutput (`1` or `0`), tailBytes, cwd, executable, the number of
+ * arguments and each argument, the number of environment entries and each `NAME=value`. No field
+ * holds a NUL: no command line or environment can carry one, and the document's checks refuse it.
+ */
+export function encodeRequest(request: SupervisorRequest): Buffer {
+  const environment = Object.entries(request.env).map(([name, value]) => `${name}=${value}`);
+  const fields = [
+    request.folder,
+    request.streamOutput ? "1" : "0",
+    String(request.tailBytes),
+    request.cwd,
+    request.executable,
+    String(request.args.length),
+    ...request.args,
+    String(environment.length),
+    ...environment,
+  ];
+  const payload = Buffer.from(fields.map((field) => `${field}\0`).join(""), "utf8");
+  return Buffer.concat([Buffer.from(`${payload.length}\n`), payload]);
+}
+
+/** The request at the start of `bytes` and what follows it, or undefined while it is incomplete. */
+export function decodeRequest(bytes: Buffer): { request: SupervisorRequest; rest: Buffer } | undefined {
+  const newline = bytes.indexOf(10);
+  if (newline < 0) return undefined;
+  const end = newline + 1 + Number(bytes.subarray(0, newline).toString("latin1"));
+  if (bytes.length < end) return undefined;
+  const fields = bytes
+    .subarray(newline + 1, end)
+    .toString("utf8")
+    .split("\0");
+  let next = 0;
+  const take = () => fields[next++] as string;
+  const list = () => Array.from({ length: Number(take()) }, take);
+  const folder = take();
+  const streamOutput = take() === "1";
+  const tailBytes = Number(take());
+  const cwd = take();
+  const executable = take();
+  const args = list();
+  const env = Object.fromEntries(
+    list().map((entry) => {
+      const equals = entry.indexOf("=");
+      return [entry.slice(0, equals), entry.slice(equals + 1)];
+    }),
+  );
+  return {
+    request: { folder, streamOutput, tailBytes, cwd, executable, args, env },
+    rest: bytes.subarray(end),
+  };
+}

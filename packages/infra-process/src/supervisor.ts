@@ -1,11 +1,12 @@
 /**
  * The supervisor of a recorded `process` run: a small Node program of its own (it loads nothing but
- * Node's built-ins), started by the runner in a new session, which starts the command and holds its
- * stdout and stderr pipes for its whole life, as containerd's shim and conmon do. While the runner
- * lives, output goes straight to the runner's destinations (its stdout and stderr, handed down as
- * fds 4 and 5), with backpressure; a bounded tail is kept on disk for `attach`. When the runner goes,
- * output goes to the tail only, so the command never blocks or dies for want of a reader. The exit
- * status is written to the run's folder, which any later runner can read.
+ * Node's built-ins), the fallback of the native one (native/supervisor.c, the same program in C, used
+ * wherever a C compiler built it). Started by the runner in a new session, it starts the command and
+ * holds its stdout and stderr pipes for its whole life, as containerd's shim and conmon do. While the
+ * runner lives, output goes straight to the runner's destinations (its stdout and stderr, handed down
+ * as fds 4 and 5), with backpressure; a bounded tail is kept on disk for `attach`. When the runner
+ * goes, output goes to the tail only, so the command never blocks or dies for want of a reader. The
+ * exit status is written to the run's folder, which any later runner can read.
  *
  * It talks with the runner on fd 3, as supervisor-protocol.ts describes.
  */
@@ -18,6 +19,7 @@ import type { Readable, Writable } from "node:stream";
 import { startCommand } from "./command-spawn.js";
 import { OutputTail } from "./output-tail.js";
 import {
+  decodeRequest,
   EXIT_FILE,
   type RecordedExit,
   type SupervisorEvent,
@@ -80,10 +82,9 @@ async function main(): Promise<void> {
   control.on("close", onRunnerGone);
 
   const exit: RecordedExit = await exited;
-  await Promise.all([
-    ...relays.map((forwarding) => forwarding.finished),
-    ...tails.map((tail) => tail.settled()),
-  ]);
+  await Promise.all(relays.map((forwarding) => forwarding.finished));
+  // Only now has the tail had every byte (some may have waited for the release).
+  await Promise.all(tails.map((tail) => tail.settled()));
   const temporary = join(request.folder, `${EXIT_FILE}.tmp`);
   await writeFile(temporary, `${JSON.stringify(exit)}\n`, { mode: 0o600 });
   await rename(temporary, join(request.folder, EXIT_FILE));
@@ -131,22 +132,32 @@ function relay(
   destination.on("drain", () => {
     if (forwarding) source.resume();
   });
-  // Paused until the release, the command's output stays in its pipe. The listener is there from the
-  // start: Node discards the unread output of a child that ends with no one listening.
-  source.pause();
-  source.on("data", (chunk: Buffer) => {
+  const pass = (chunk: Buffer) => {
     tail.write(chunk);
     if (forwarding && !destination.write(chunk)) source.pause();
+  };
+  // Paused until the release, the command's output stays in its pipe. The listener is there from the
+  // start: Node discards the unread output of a child that ends with no one listening. It also
+  // resumes the streams of a child that ended: what it reads before the release is held until then.
+  let held: Buffer[] | undefined = [];
+  source.pause();
+  source.on("data", (chunk: Buffer) => (held ? held.push(chunk) : pass(chunk)));
+  released.then(() => {
+    const early = held ?? [];
+    held = undefined;
+    source.resume();
+    for (const chunk of early) pass(chunk);
   });
-  released.then(() => source.resume());
   // Never end() the destination: on a socket pair (what Node gives a child for a pipe), its shutdown
   // would end the stream for every holder, the runner too. Waiting for the last write is enough: an
   // empty write's callback runs after every earlier one ("drain" would never come for a file, whose
   // last writes are pending without the buffer ever having filled).
-  source.on("end", () => {
-    if (!forwarding || destination.writableLength === 0) finish();
-    else destination.write(Buffer.alloc(0), () => finish());
-  });
+  source.on("end", () =>
+    released.then(() => {
+      if (!forwarding || destination.writableLength === 0) finish();
+      else destination.write(Buffer.alloc(0), () => finish());
+    }),
+  );
   return { stop, finished };
 }
 
@@ -160,22 +171,22 @@ function openDestination(fd: number): Writable {
 
 function readRequest(control: Socket, onRelease: () => void): Promise<SupervisorRequest> {
   return new Promise((resolve, reject) => {
-    let text = "";
+    let received = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
-      text += String(chunk);
-      const newline = text.indexOf("\n");
-      if (newline < 0) return;
+      received = Buffer.concat([received, chunk]);
+      const decoded = decodeRequest(received);
+      if (!decoded) return;
       control.off("data", onData).off("end", onEnd);
       // What follows is the release (see supervisor-protocol.ts); the stream is read on after it
       // only so that its end says the runner is gone.
-      let released = text.length > newline + 1;
+      let released = decoded.rest.length > 0;
       const release = () => {
         if (released) return;
         released = true;
         onRelease();
       };
       control.on("data", release).once("end", release).once("close", release);
-      resolve(JSON.parse(text.slice(0, newline)) as SupervisorRequest);
+      resolve(decoded.request);
       if (released) onRelease();
     };
     const onEnd = () => reject(new Error("The runner closed the channel before sending the command."));

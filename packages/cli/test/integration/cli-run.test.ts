@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { cli, freshHome } from "./cli-support.js";
 
@@ -101,6 +103,8 @@ describe("infrablocks run", () => {
         onStderr: (text) => text.includes("Started process") && started(),
       });
       await startedPromise;
+      // "Started" can come before the shell has written its pid: the signal is for a running command.
+      while (!existsSync(pidFile)) await sleep(10);
       run.child.kill(signal);
       const result = await run;
       expect(result.code).toBe(exitCode);

@@ -1,10 +1,19 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isInfrablocksError, killContext } from "@infrablocks/core";
 import { RunRegistry } from "../../src/run-registry.js";
-import { describe, expect, it } from "vitest";
+import { supervisorChoice } from "../../src/supervised-run.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capture, processBlock, processInfrastructure, quietLog } from "./run-support.js";
 
 /** A state folder's run registry: runs given a state folder are supervised, as the CLI runs them. */
@@ -12,7 +21,27 @@ async function registry(): Promise<RunRegistry> {
   return new RunRegistry(await mkdtemp(join(tmpdir(), "ib-supervised-")));
 }
 
-describe("process runs given a state folder, supervised", () => {
+const NATIVE_SUPERVISOR = join(import.meta.dirname, "../../dist/supervisor");
+
+/** The program of a process's parent (its supervisor), as the kernel knows it. */
+function parentProgram(pid: string): string {
+  const ppid = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1];
+  return realpathSync(`/proc/${ppid}/exe`);
+}
+
+// Both supervisors behave alike: the native one (built by the package's build) and the Node one, the
+// fallback where no C compiler built it.
+describe.each([
+  ["native", realpathSync(NATIVE_SUPERVISOR)],
+  ["node", realpathSync(process.execPath)],
+] as const)("process runs given a state folder, under the %s supervisor", (kind, program) => {
+  beforeAll(() => {
+    supervisorChoice.kind = kind === "native" ? "native-if-built" : "node";
+  });
+  afterAll(() => {
+    supervisorChoice.kind = "native-if-built";
+  });
+
   it("pass arguments verbatim through the supervisor, never through a shell's parsing", async () => {
     const runs = await registry();
     const workingDir = await mkdtemp(join(tmpdir(), "ib-quoting-"));
@@ -111,7 +140,7 @@ describe("process runs given a state folder, supervised", () => {
   it("are identified by the command's own pid, with default signal dispositions", async () => {
     const runs = await registry();
     const infrastructure = await processInfrastructure();
-    let seen: { cmdline: string; ignored: string } | undefined;
+    let seen: { cmdline: string; ignored: string; blocked: string; supervisor: string } | undefined;
     const run = capture({
       stateFolder: runs.folder,
       onStarted: (identifier) => {
@@ -120,14 +149,19 @@ describe("process runs given a state folder, supervised", () => {
         seen = {
           cmdline: readFileSync(`/proc/${pid}/cmdline`, "utf8"),
           ignored: /^SigIgn:\s*(\S+)/m.exec(status)?.[1] ?? "",
+          blocked: /^SigBlk:\s*(\S+)/m.exec(status)?.[1] ?? "",
+          supervisor: parentProgram(pid),
         };
       },
     });
     const result = await infrastructure.run(await processBlock({ command: ["sleep", "0.5"] }), run.context);
     expect(result.statusCode).toBe(0);
     expect(seen?.cmdline).toBe("sleep\x000.5\x00");
-    // No signal ignored: a SIGINT ignored by a background shell must not reach the command.
+    // No signal ignored or blocked: a SIGINT ignored by a background shell must not reach the command.
     expect(seen?.ignored).toBe("0000000000000000");
+    expect(seen?.blocked).toBe("0000000000000000");
+    // And the supervisor is the one this block tests.
+    expect(seen?.supervisor).toBe(program);
   });
 
   it("end with status -15 when the identifier's pid gets SIGTERM by hand", async () => {
@@ -168,5 +202,77 @@ describe("process runs given a state folder, supervised", () => {
     expect(run.stdout().length).toBe(bytes);
     expect(largest).toBeGreaterThan(0);
     expect(largest).toBeLessThanOrEqual(cap);
+  });
+
+  it("look the executable up on the PATH of the command's own environment, and word spawn failures", async () => {
+    const runs = await registry();
+    const infrastructure = await processInfrastructure();
+    const bin = await mkdtemp(join(tmpdir(), "ib-path-"));
+    writeFileSync(join(bin, "ib-own-tool"), '#!/bin/sh\necho found "$@"\n', { mode: 0o755 });
+    writeFileSync(join(bin, "ib-not-executable"), "#!/bin/sh\n", { mode: 0o644 });
+    chmodSync(join(bin, "ib-not-executable"), 0o644);
+    const found = capture({ stateFolder: runs.folder });
+    const result = await infrastructure.run(
+      await processBlock({ command: ["ib-own-tool", "x"], env: { PATH: `${bin}:/usr/bin:/bin` } }),
+      found.context,
+    );
+    expect(result.statusCode).toBe(0);
+    expect(found.stdout(), found.stderr()).toBe("found x\n");
+    // A script without a #! line runs with /bin/sh, as execvp runs it.
+    writeFileSync(join(bin, "ib-plain-script"), "echo plain\n", { mode: 0o755 });
+    const plain = capture({ stateFolder: runs.folder });
+    await infrastructure.run(
+      await processBlock({ command: ["ib-plain-script"], env: { PATH: bin } }),
+      plain.context,
+    );
+    expect(plain.stdout()).toBe("plain\n");
+    const failure = async (document: Record<string, unknown>) =>
+      infrastructure
+        .run(await processBlock(document), capture({ stateFolder: runs.folder }).context)
+        .catch((caught: unknown) => caught as Error);
+    const missing = await failure({ command: ["ib-own-tool"] });
+    expect(isInfrablocksError(missing, "EXECUTABLE_NOT_FOUND")).toBe(true);
+    expect(missing.message).toContain("command.0: executable 'ib-own-tool' was not found on PATH.");
+    const byPath = await failure({ command: [join(bin, "nothing-here")] });
+    expect(byPath.message).toContain(`command.0: executable '${join(bin, "nothing-here")}' was not found.`);
+    const denied = await failure({ command: [join(bin, "ib-not-executable")] });
+    expect(isInfrablocksError(denied, "INFRASTRUCTURE_ERROR")).toBe(true);
+    expect(denied.message).toContain("permission denied (is it executable?)");
+    const deniedOnPath = await failure({ command: ["ib-not-executable"], env: { PATH: bin } });
+    expect(deniedOnPath.message).toContain("permission denied");
+    // Nothing of the failed runs is left in the registry.
+    expect(await readdir(runs.folder)).toEqual([]);
+  });
+
+  it("record the exit of a run whose output is not wanted", async () => {
+    const runs = await registry();
+    const run = capture({ stateFolder: runs.folder });
+    const result = await (await processInfrastructure()).run(
+      await processBlock({ command: ["sh", "-c", "echo hidden; exit 4"], streamOutput: false }),
+      run.context,
+    );
+    expect(result.statusCode).toBe(4);
+    expect(run.stdout()).toBe("");
+  });
+
+  it("keep the tail on disk while the run goes on, for attach", async () => {
+    const runs = await registry();
+    let tail = "";
+    const run = capture({
+      stateFolder: runs.folder,
+      onStarted: () => {
+        const file = join(runs.runFolder(run.context.runId), "stdout");
+        setTimeout(() => {
+          tail = readFileSync(file, "utf8");
+        }, 600);
+      },
+    });
+    const result = await (await processInfrastructure()).run(
+      await processBlock({ command: ["sh", "-c", "echo early; sleep 1; echo late"] }),
+      run.context,
+    );
+    expect(result.statusCode).toBe(0);
+    expect(tail).toBe("early\n");
+    expect(run.stdout()).toBe("early\nlate\n");
   });
 });

@@ -1,0 +1,626 @@
+/*
+ * The native supervisor of a recorded `process` run: the same program as src/supervisor.ts (read its
+ * comment first), in C, so that a run pays neither a Node start-up nor a JavaScript relay. Same
+ * protocol on fd 3 (src/supervisor-protocol.ts), same files in the run's folder (src/output-tail.ts,
+ * exit.json). One thread runs a poll() loop over the command's pipes, the destinations (fds 4 and 5)
+ * and fd 3; a second one writes the tail, so that the disk never holds up the data path.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CONTROL_FD 3
+/* The command's stdout pipe is made this big (a pipe is 64 KiB by default): fewer wake-ups of the
+   command and the supervisor per MiB, less CPU for 1 GiB (BENCHMARKS.md, cli-stream). Not more: every
+   pipe's buffer counts against its user's pipe-user-pages-soft (64 MiB), past which new pipes of
+   that user, anywhere, get two pages. */
+#define STDOUT_PIPE (256 * 1024)
+#define CHUNK STDOUT_PIPE
+#define BATCH_MS 100
+#define MAX_REQUEST (256u * 1024 * 1024)
+
+static void fail(const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  fputs("infrablocks supervisor: ", stderr);
+  vfprintf(stderr, format, args);
+  fputc('\n', stderr);
+  va_end(args);
+  exit(70);
+}
+
+static void *allocate(size_t size) {
+  void *memory = malloc(size);
+  if (!memory) fail("out of memory");
+  return memory;
+}
+
+/* --- The runner's request (supervisor-protocol.ts: encodeRequest) --- */
+
+struct request {
+  char *folder;
+  int stream_output;
+  unsigned long long tail_bytes;
+  char *cwd;
+  char *executable;
+  char **argv;
+  char **envp;
+};
+
+/* The next NUL-ended field at *cursor, or NULL when the payload ends without one. */
+static char *next_field(char **cursor, char *end) {
+  char *field = *cursor;
+  char *nul = memchr(field, '\0', (size_t)(end - field));
+  if (!nul) return NULL;
+  *cursor = nul + 1;
+  return field;
+}
+
+static char **field_list(char **cursor, char *end) {
+  char *count_text = next_field(cursor, end);
+  if (!count_text) return NULL;
+  unsigned long count = strtoul(count_text, NULL, 10);
+  if (count > (unsigned long)(end - *cursor)) return NULL;
+  char **list = allocate((count + 1) * sizeof *list);
+  for (unsigned long index = 0; index < count; index++) {
+    if (!(list[index] = next_field(cursor, end))) return NULL;
+  }
+  list[count] = NULL;
+  return list;
+}
+
+static int parse_request(char *payload, size_t length, struct request *request) {
+  char *cursor = payload, *end = payload + length;
+  char *stream_output, *tail_bytes, *executable;
+  if (!(request->folder = next_field(&cursor, end)) || !(stream_output = next_field(&cursor, end)) ||
+      !(tail_bytes = next_field(&cursor, end)) || !(request->cwd = next_field(&cursor, end)) ||
+      !(executable = next_field(&cursor, end)))
+    return -1;
+  request->stream_output = strcmp(stream_output, "1") == 0;
+  request->tail_bytes = strtoull(tail_bytes, NULL, 10);
+  request->executable = executable;
+  char **args = field_list(&cursor, end);
+  if (!args) return -1;
+  /* argv[0] is the executable as given, as Node's spawn makes it. */
+  size_t count = 0;
+  while (args[count]) count++;
+  request->argv = allocate((count + 2) * sizeof *request->argv);
+  request->argv[0] = executable;
+  memcpy(request->argv + 1, args, (count + 1) * sizeof *args);
+  free(args);
+  if (!(request->envp = field_list(&cursor, end))) return -1;
+  return cursor == end ? 0 : -1;
+}
+
+/*
+ * Reads the request from fd 3: its length in decimal, a newline, the payload. Returns whether more
+ * bytes followed it (the release, which may come in the same read).
+ */
+static int read_request(struct request *request) {
+  size_t capacity = 64 * 1024, have = 0, header = 0, total = 0;
+  char *buffer = allocate(capacity);
+  for (;;) {
+    if (!header) {
+      char *newline = memchr(buffer, '\n', have);
+      if (newline) {
+        header = (size_t)(newline - buffer) + 1;
+        unsigned long long length = strtoull(buffer, NULL, 10);
+        if (length > MAX_REQUEST) fail("a request of %llu bytes is too long", length);
+        total = header + (size_t)length;
+        if (total > capacity) {
+          capacity = total + 64;
+          char *grown = realloc(buffer, capacity);
+          if (!grown) fail("out of memory");
+          buffer = grown;
+        }
+      } else if (have > 32) {
+        fail("the request does not start with its length");
+      }
+    }
+    if (header && have >= total) break;
+    if (have == capacity) fail("the request does not fit");
+    ssize_t got = read(CONTROL_FD, buffer + have, capacity - have);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0 && errno == EAGAIN) {
+      struct pollfd wait = {.fd = CONTROL_FD, .events = POLLIN};
+      poll(&wait, 1, -1);
+      continue;
+    }
+    if (got <= 0) fail("The runner closed the channel before sending the command.");
+    have += (size_t)got;
+  }
+  if (parse_request(buffer + header, total - header, request) < 0) fail("the request is malformed");
+  return have > total;
+}
+
+/* --- Events to the runner --- */
+
+static int runner_gone;
+
+static void tell(const char *event) {
+  size_t length = strlen(event);
+  while (!runner_gone && length > 0) {
+    ssize_t sent = send(CONTROL_FD, event, length, MSG_NOSIGNAL);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && errno == EAGAIN) {
+      struct pollfd wait = {.fd = CONTROL_FD, .events = POLLOUT};
+      poll(&wait, 1, -1);
+      continue;
+    }
+    if (sent < 0) {
+      runner_gone = 1;
+      return;
+    }
+    event += sent;
+    length -= (size_t)sent;
+  }
+}
+
+/* Appends `text` to `out` as the contents of a JSON string. */
+static void json_escape(char *out, size_t size, const char *text) {
+  size_t used = strlen(out);
+  for (const unsigned char *c = (const unsigned char *)text; *c && used + 7 < size; c++) {
+    if (*c == '"' || *c == '\\') used += (size_t)snprintf(out + used, size - used, "\\%c", *c);
+    else if (*c < 0x20) used += (size_t)snprintf(out + used, size - used, "\\u%04x", *c);
+    else out[used++] = (char)*c;
+  }
+  out[used] = '\0';
+}
+
+static const char *errno_name(int error) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+  const char *name = strerrorname_np(error);
+  if (name) return name;
+#else
+  switch (error) {
+    case ENOENT: return "ENOENT";
+    case EACCES: return "EACCES";
+    case ENOTDIR: return "ENOTDIR";
+    case ENOEXEC: return "ENOEXEC";
+    case E2BIG: return "E2BIG";
+    case ENOMEM: return "ENOMEM";
+    case EPERM: return "EPERM";
+    case ELOOP: return "ELOOP";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+  }
+#endif
+  return "EUNKNOWN";
+}
+
+/* --- Starting the command (as command-spawn.ts does through libuv) --- */
+
+extern char **environ;
+
+/* Reports errno to the parent through the exec pipe, and ends the child. */
+static void child_failed(int report) {
+  int error = errno;
+  ssize_t ignored = write(report, &error, sizeof error);
+  (void)ignored;
+  _exit(127);
+}
+
+/*
+ * Starts the command in the supervisor's own session and group, stdin /dev/null, stdout and stderr
+ * to `out` and `err`, default signal dispositions and an empty mask. Returns its pid, or -1 with
+ * the child's errno in *error (the chdir or the exec that failed).
+ */
+static pid_t start_command(const struct request *request, int null_fd, int out, int err, int *error) {
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
+  pid_t pid = fork();
+  if (pid < 0) {
+    *error = errno;
+    return -1;
+  }
+  if (pid == 0) {
+    struct sigaction defaults = {.sa_handler = SIG_DFL};
+    for (int signal = 1; signal < NSIG; signal++) sigaction(signal, &defaults, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (dup2(null_fd, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) child_failed(report[1]);
+    if (chdir(request->cwd) < 0) child_failed(report[1]);
+    /* As libuv does: execvp looks the executable up on the PATH of the environment it is given
+       (glibc's default where there is none), and runs a script without a #! line with /bin/sh. */
+    environ = request->envp;
+    execvp(request->executable, request->argv);
+    child_failed(report[1]);
+  }
+  close(report[1]);
+  int child_errno;
+  ssize_t got;
+  do got = read(report[0], &child_errno, sizeof child_errno);
+  while (got < 0 && errno == EINTR);
+  close(report[0]);
+  if (got == (ssize_t)sizeof child_errno) {
+    waitpid(pid, NULL, 0);
+    *error = child_errno;
+    return -1;
+  }
+  return pid;
+}
+
+/* --- The tail on disk (output-tail.ts) --- */
+
+/*
+ * One stream's tail: the output not yet on disk waits in a ring of two files' worth (more could only
+ * rotate out), overwritten from its oldest byte when the disk lags; the writer thread takes it in
+ * batches, every BATCH_MS.
+ */
+struct tail {
+  char current[PATH_MAX];
+  char previous[PATH_MAX];
+  size_t file_cap;
+  char *ring;
+  size_t ring_size, start, length;
+  char *batch;
+  int fd;
+  size_t size;
+  int failed;
+};
+
+static pthread_mutex_t tail_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tail_wake = PTHREAD_COND_INITIALIZER;
+static struct tail tails[2];
+static int tail_count;
+static int tails_finishing;
+
+static void tail_open(struct tail *tail, const char *folder, const char *stream, size_t file_cap) {
+  snprintf(tail->current, sizeof tail->current, "%s/%s", folder, stream);
+  snprintf(tail->previous, sizeof tail->previous, "%s/%s.1", folder, stream);
+  tail->file_cap = file_cap ? file_cap : 1;
+  tail->ring_size = 2 * tail->file_cap;
+  tail->ring = allocate(tail->ring_size);
+  tail->batch = allocate(tail->ring_size);
+  /* Created at once, so that `attach` finds the file to follow from the first byte. */
+  tail->fd = open(tail->current, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  tail->failed = tail->fd < 0;
+}
+
+static void tail_append(struct tail *tail, const char *data, size_t length) {
+  pthread_mutex_lock(&tail_lock);
+  if (!tail->failed) {
+    int was_empty = tail->length == 0;
+    if (length >= tail->ring_size) {
+      memcpy(tail->ring, data + length - tail->ring_size, tail->ring_size);
+      tail->start = 0;
+      tail->length = tail->ring_size;
+    } else {
+      size_t end = (tail->start + tail->length) % tail->ring_size;
+      size_t first = tail->ring_size - end < length ? tail->ring_size - end : length;
+      memcpy(tail->ring + end, data, first);
+      memcpy(tail->ring, data + first, length - first);
+      size_t total = tail->length + length;
+      if (total > tail->ring_size) {
+        tail->start = (tail->start + total - tail->ring_size) % tail->ring_size;
+        total = tail->ring_size;
+      }
+      tail->length = total;
+    }
+    if (was_empty) pthread_cond_signal(&tail_wake);
+  }
+  pthread_mutex_unlock(&tail_lock);
+}
+
+/* Fills the current file up to the cap, rotates, and goes on with the rest. A failing disk costs the tail. */
+static int tail_write(struct tail *tail, const char *data, size_t length) {
+  while (length > 0) {
+    if (tail->fd >= 0 && tail->size >= tail->file_cap) {
+      close(tail->fd);
+      tail->fd = -1;
+      rename(tail->current, tail->previous);
+    }
+    if (tail->fd < 0) {
+      tail->fd = open(tail->current, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (tail->fd < 0) return -1;
+      tail->size = 0;
+    }
+    size_t room = tail->file_cap - tail->size;
+    ssize_t written = write(tail->fd, data, length < room ? length : room);
+    if (written < 0 && errno == EINTR) continue;
+    if (written < 0) return -1;
+    tail->size += (size_t)written;
+    data += written;
+    length -= (size_t)written;
+  }
+  return 0;
+}
+
+static void *tail_writer(void *unused) {
+  (void)unused;
+  pthread_mutex_lock(&tail_lock);
+  for (;;) {
+    int pending = 0;
+    for (int index = 0; index < tail_count; index++) pending |= tails[index].length > 0;
+    if (!pending && tails_finishing) break;
+    if (!pending) {
+      pthread_cond_wait(&tail_wake, &tail_lock);
+      continue;
+    }
+    /* What arrives within the batch's time is written with it; most of a fast command's output
+       rotates out in memory. */
+    struct timespec due;
+    clock_gettime(CLOCK_REALTIME, &due);
+    due.tv_nsec += BATCH_MS * 1000000L;
+    if (due.tv_nsec >= 1000000000L) {
+      due.tv_sec++;
+      due.tv_nsec -= 1000000000L;
+    }
+    while (!tails_finishing && pthread_cond_timedwait(&tail_wake, &tail_lock, &due) != ETIMEDOUT) {
+    }
+    size_t lengths[2] = {0, 0};
+    for (int index = 0; index < tail_count; index++) {
+      struct tail *tail = &tails[index];
+      size_t first = tail->ring_size - tail->start < tail->length ? tail->ring_size - tail->start : tail->length;
+      memcpy(tail->batch, tail->ring + tail->start, first);
+      memcpy(tail->batch + first, tail->ring, tail->length - first);
+      lengths[index] = tail->length;
+      tail->start = tail->length = 0;
+    }
+    pthread_mutex_unlock(&tail_lock);
+    for (int index = 0; index < tail_count; index++) {
+      struct tail *tail = &tails[index];
+      if (lengths[index] && !tail->failed && tail_write(tail, tail->batch, lengths[index]) < 0) {
+        pthread_mutex_lock(&tail_lock);
+        tail->failed = 1;
+        tail->length = 0;
+        pthread_mutex_unlock(&tail_lock);
+      }
+    }
+    pthread_mutex_lock(&tail_lock);
+  }
+  pthread_mutex_unlock(&tail_lock);
+  return NULL;
+}
+
+/* --- Forwarding (supervisor.ts: relay) --- */
+
+enum destination_kind { PLAIN, NONBLOCKING, SOCKET };
+
+struct stream {
+  int source;
+  int destination;
+  enum destination_kind kind;
+  struct tail *tail;
+  int is_stdout;
+  char buffer[CHUNK];
+  size_t have, sent;
+};
+
+/*
+ * Our own writable description of an inherited fd, so that non-blocking writes do not change the
+ * description the user's shell also holds: pipes and terminals are reopened through /proc, sockets
+ * take MSG_DONTWAIT per call, files and other devices are written as they are (they never block for
+ * long). A pipe that cannot be reopened (its reader gone: ENXIO) is written as it is; the write says
+ * EPIPE.
+ */
+static int open_destination(int fd, enum destination_kind *kind) {
+  struct stat info;
+  *kind = PLAIN;
+  if (fstat(fd, &info) < 0) return -1;
+  if (S_ISSOCK(info.st_mode)) {
+    *kind = SOCKET;
+    return fd;
+  }
+  if (S_ISFIFO(info.st_mode) || isatty(fd)) {
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int own = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (own >= 0) {
+      close(fd);
+      *kind = NONBLOCKING;
+      return own;
+    }
+  }
+  return fd;
+}
+
+/* Stops forwarding: the reading goes on, for the tail. Closing lets go of the runner's terminal or pipe. */
+static void stop_forwarding(struct stream *stream) {
+  if (stream->destination < 0) return;
+  close(stream->destination);
+  stream->destination = -1;
+  stream->have = stream->sent = 0;
+}
+
+/* Writes what is pending until the destination is full or all is written; a failed destination stops
+   the forwarding. */
+static void forward(struct stream *stream) {
+  while (stream->destination >= 0 && stream->sent < stream->have) {
+    const char *data = stream->buffer + stream->sent;
+    size_t length = stream->have - stream->sent;
+    ssize_t written = stream->kind == SOCKET
+                          ? send(stream->destination, data, length, MSG_DONTWAIT | MSG_NOSIGNAL)
+                          : write(stream->destination, data, length);
+    if (written < 0 && errno == EINTR) continue;
+    if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (written < 0) {
+      if (errno == EPIPE && stream->is_stdout) tell("{\"event\":\"reader-gone\"}\n");
+      stop_forwarding(stream);
+      return;
+    }
+    stream->sent += (size_t)written;
+  }
+  stream->have = stream->sent = 0;
+}
+
+static void read_source(struct stream *stream) {
+  ssize_t got = read(stream->source, stream->buffer, sizeof stream->buffer);
+  if (got < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  if (got <= 0) {
+    close(stream->source);
+    stream->source = -1;
+    return;
+  }
+  tail_append(stream->tail, stream->buffer, (size_t)got);
+  if (stream->destination < 0) return;
+  stream->have = (size_t)got;
+  stream->sent = 0;
+  forward(stream);
+}
+
+static void runner_left(struct stream *streams) {
+  runner_gone = 1;
+  stop_forwarding(&streams[0]);
+  stop_forwarding(&streams[1]);
+}
+
+/* Until both streams have ended and all of them was forwarded (or the forwarding stopped). */
+static void relay(struct stream *streams, int released) {
+  int control_open = 1;
+  while (streams[0].source >= 0 || streams[1].source >= 0 || streams[0].have || streams[1].have) {
+    struct pollfd watched[5];
+    struct stream *owner[5];
+    int count = 0;
+    if (control_open && !runner_gone) {
+      watched[count] = (struct pollfd){.fd = CONTROL_FD, .events = POLLIN};
+      owner[count++] = NULL;
+    }
+    for (int index = 0; index < 2; index++) {
+      struct stream *stream = &streams[index];
+      if (stream->destination >= 0 && stream->sent < stream->have) {
+        watched[count] = (struct pollfd){.fd = stream->destination, .events = POLLOUT};
+        owner[count++] = stream;
+      } else if (released && stream->source >= 0) {
+        watched[count] = (struct pollfd){.fd = stream->source, .events = POLLIN};
+        owner[count++] = stream;
+      }
+    }
+    if (poll(watched, (nfds_t)count, -1) < 0) {
+      if (errno == EINTR) continue;
+      fail("poll: %s", strerror(errno));
+    }
+    for (int index = 0; index < count; index++) {
+      if (!watched[index].revents) continue;
+      struct stream *stream = owner[index];
+      if (!stream) {
+        /* Anything after the request is the release; the channel's end says the runner is gone,
+           which releases the output to the tail. */
+        char discard[256];
+        ssize_t got = read(CONTROL_FD, discard, sizeof discard);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        released = 1;
+        if (got <= 0) {
+          control_open = 0;
+          runner_left(streams);
+        }
+      } else if (watched[index].fd == stream->destination) {
+        forward(stream);
+      } else {
+        read_source(stream);
+      }
+    }
+  }
+}
+
+/* --- The end (exit.json) --- */
+
+static void record_exit(const char *folder, int status) {
+  char text[96];
+  if (WIFSIGNALED(status)) {
+    const char *name = sigabbrev_np(WTERMSIG(status));
+    if (name) snprintf(text, sizeof text, "{\"code\":null,\"signal\":\"SIG%s\"}\n", name);
+    else snprintf(text, sizeof text, "{\"code\":null,\"signal\":null}\n");
+  } else {
+    snprintf(text, sizeof text, "{\"code\":%d,\"signal\":null}\n", WEXITSTATUS(status));
+  }
+  char temporary[PATH_MAX], final[PATH_MAX];
+  snprintf(temporary, sizeof temporary, "%s/exit.json.tmp", folder);
+  snprintf(final, sizeof final, "%s/exit.json", folder);
+  int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) fail("open %s: %s", temporary, strerror(errno));
+  size_t length = strlen(text);
+  if (write(fd, text, length) != (ssize_t)length) fail("write %s: %s", temporary, strerror(errno));
+  if (close(fd) < 0 || rename(temporary, final) < 0) fail("record %s: %s", final, strerror(errno));
+}
+
+static void wait_for(pid_t pid, int *status) {
+  while (waitpid(pid, status, 0) < 0) {
+    if (errno != EINTR) fail("waitpid: %s", strerror(errno));
+  }
+}
+
+int main(void) {
+  /* kill's SIGTERM reaches the whole process group: the supervisor outlasts the command to record its
+     end. The command starts with default dispositions (start_command resets them). */
+  signal(SIGTERM, SIG_IGN);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGCHLD, SIG_DFL);
+  for (int fd = CONTROL_FD; fd <= 5; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+
+  /* Static: it lives as long as the process (and a leak checker sees it reachable). */
+  static struct request request;
+  int released = read_request(&request);
+  int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null_fd < 0) fail("open /dev/null: %s", strerror(errno));
+  int pipes[2][2] = {{-1, -1}, {-1, -1}};
+  if (request.stream_output) {
+    for (int index = 0; index < 2; index++) {
+      if (pipe2(pipes[index], O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
+    }
+    fcntl(pipes[0][0], F_SETPIPE_SZ, STDOUT_PIPE);
+  }
+  int error = 0;
+  pid_t pid = start_command(&request, null_fd, request.stream_output ? pipes[0][1] : null_fd,
+                            request.stream_output ? pipes[1][1] : null_fd, &error);
+  if (pid < 0) {
+    /* The runner words the failure from the event (spawn ENOENT: not found, exit 127). */
+    char event[8192];
+    snprintf(event, sizeof event, "{\"event\":\"spawn-failed\",\"code\":\"%s\",\"message\":\"spawn ",
+             errno_name(error));
+    json_escape(event, sizeof event - 32, request.executable);
+    size_t used = strlen(event);
+    snprintf(event + used, sizeof event - used, " %s\"}\n", errno_name(error));
+    tell(event);
+    return 0;
+  }
+  char started[64];
+  snprintf(started, sizeof started, "{\"event\":\"started\",\"pid\":%d}\n", (int)pid);
+  tell(started);
+
+  int status;
+  if (!request.stream_output) {
+    wait_for(pid, &status);
+  } else {
+    static struct stream streams[2];
+    size_t file_cap = (size_t)(request.tail_bytes / 4);
+    const char *names[2] = {"stdout", "stderr"};
+    for (int index = 0; index < 2; index++) {
+      close(pipes[index][1]);
+      struct stream *stream = &streams[index];
+      stream->source = pipes[index][0];
+      fcntl(stream->source, F_SETFL, O_NONBLOCK);
+      stream->destination = open_destination(4 + index, &stream->kind);
+      stream->is_stdout = index == 0;
+      stream->tail = &tails[index];
+      tail_open(&tails[index], request.folder, names[index], file_cap);
+    }
+    tail_count = 2;
+    pthread_t writer;
+    if (pthread_create(&writer, NULL, tail_writer, NULL) != 0) fail("cannot start the tail's thread");
+    relay(streams, released);
+    wait_for(pid, &status);
+    pthread_mutex_lock(&tail_lock);
+    tails_finishing = 1;
+    pthread_cond_signal(&tail_wake);
+    pthread_mutex_unlock(&tail_lock);
+    pthread_join(writer, NULL);
+  }
+  record_exit(request.folder, status);
+  return 0;
+}

@@ -1,0 +1,148 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import type { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { encodeRequest, RELEASE, type SupervisorRequest } from "../../src/supervisor-protocol.js";
+
+const DIST = join(import.meta.dirname, "../../dist");
+const PROGRAMS = {
+  native: [join(DIST, "supervisor"), []],
+  node: [process.execPath, [join(DIST, "supervisor.js")]],
+} as const;
+
+/** A supervisor started as the runner starts it, its channel and its two destinations in the test's hands. */
+async function supervise(
+  kind: keyof typeof PROGRAMS,
+  command: string[],
+  options: Partial<SupervisorRequest> = {},
+  prepare: (folder: string) => void = () => undefined,
+) {
+  const folder = await mkdtemp(join(tmpdir(), "ib-supervisor-"));
+  prepare(folder);
+  const [program, args] = PROGRAMS[kind];
+  const child = spawn(program, args, {
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit", "pipe", "pipe", "pipe"],
+  });
+  const closed = once(child, "close");
+  const [control, stdout, stderr] = child.stdio.slice(3) as [Socket, Readable, Readable];
+  const [executable, ...rest] = command as [string, ...string[]];
+  const request: SupervisorRequest = {
+    executable,
+    args: rest,
+    cwd: folder,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    folder,
+    streamOutput: true,
+    tailBytes: 4 * 1024 * 1024,
+    ...options,
+  };
+  control.write(encodeRequest(request));
+  const events: unknown[] = [];
+  let text = "";
+  control.on("data", (chunk: Buffer) => {
+    text += String(chunk);
+    for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n")) {
+      events.push(JSON.parse(text.slice(0, newline)));
+      text = text.slice(newline + 1);
+    }
+  });
+  control.on("error", () => undefined);
+  const output = { stdout: "", stderr: "" };
+  stdout.on("data", (chunk: Buffer) => (output.stdout += chunk));
+  stderr.on("data", (chunk: Buffer) => (output.stderr += chunk));
+  const file = (name: string) => readFileSync(join(folder, name), "utf8");
+  /** Resolves once the supervisor has answered (the Node one takes a while to start). */
+  const answered = async () => {
+    while (events.length === 0) await sleep(10);
+  };
+  return { child, closed, control, stdout, events, output, file, folder, answered };
+}
+
+describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
+  it("is built", () => {
+    expect(existsSync(kind === "native" ? PROGRAMS.native[0] : PROGRAMS.node[1][0])).toBe(true);
+  });
+
+  it("passes nothing on before the release, then the output, and records the exit in exit.json", async () => {
+    const run = await supervise(kind, ["sh", "-c", "echo out; echo err >&2; exit 3"]);
+    await run.answered();
+    await sleep(300);
+    expect(run.events).toEqual([{ event: "started", pid: expect.any(Number) }]);
+    expect(run.output).toEqual({ stdout: "", stderr: "" });
+    run.control.write(RELEASE);
+    await run.closed;
+    expect(run.output).toEqual({ stdout: "out\n", stderr: "err\n" });
+    expect(run.file("exit.json")).toBe('{"code":3,"signal":null}\n');
+    expect(run.file("stdout")).toBe("out\n");
+    expect(run.file("stderr")).toBe("err\n");
+  });
+
+  it("records a signal by its name and outlasts a SIGTERM of its own", async () => {
+    const run = await supervise(kind, ["sh", "-c", "sleep 0.5; kill -TERM $$"]);
+    await run.answered();
+    run.control.write(RELEASE);
+    run.child.kill("SIGTERM");
+    await run.closed;
+    expect(run.file("exit.json")).toBe('{"code":null,"signal":"SIGTERM"}\n');
+  });
+
+  it("rotates the tail as output-tail.ts does: the current file up to a quarter of the cap, then `.1`", async () => {
+    const run = await supervise(kind, ["printf", "abcdefghijklmnopqrstuvwxy"], { tailBytes: 40 });
+    run.control.write(RELEASE);
+    await run.closed;
+    expect(run.output.stdout).toBe("abcdefghijklmnopqrstuvwxy");
+    expect(run.file("stdout.1")).toBe("fghijklmno");
+    expect(run.file("stdout")).toBe("pqrstuvwxy");
+  });
+
+  it("takes the output into the tail alone once its runner is gone, so the command never blocks", async () => {
+    const run = await supervise(kind, ["sh", "-c", "head -c 8388608 /dev/zero; echo; echo last"], {
+      tailBytes: 64 * 1024,
+    });
+    await run.answered();
+    run.control.destroy();
+    await run.closed;
+    expect(run.output.stdout).toBe("");
+    expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
+    expect(run.file("stdout").endsWith("\nlast\n")).toBe(true);
+    expect(run.file("stdout").length).toBeLessThanOrEqual(16 * 1024);
+  });
+
+  it("tells the runner when the reader of its stdout went away, and goes on reading", async () => {
+    const run = await supervise(kind, ["sh", "-c", "head -c 8388608 /dev/zero; echo done >&2"]);
+    run.stdout.destroy();
+    run.control.write(RELEASE);
+    await run.closed;
+    expect(run.events).toContainEqual({ event: "reader-gone" });
+    expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
+    expect(run.output.stderr).toBe("done\n");
+  });
+
+  it("loses only the tail when its file cannot be written", async () => {
+    // A folder where the tail's file should be: every open of it fails, as on a broken disk.
+    const run = await supervise(kind, ["sh", "-c", "echo out; echo err >&2"], {}, (folder) =>
+      mkdirSync(join(folder, "stdout")),
+    );
+    run.control.write(RELEASE);
+    await run.closed;
+    expect(run.output).toEqual({ stdout: "out\n", stderr: "err\n" });
+    expect(run.file("stderr")).toBe("err\n");
+    expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
+  });
+
+  it("reports a command it could not start with the errno's name, and records nothing", async () => {
+    const run = await supervise(kind, ["no-such-binary-ib"]);
+    await run.closed;
+    expect(run.events).toEqual([
+      { event: "spawn-failed", code: "ENOENT", message: "spawn no-such-binary-ib ENOENT" },
+    ]);
+    expect(existsSync(join(run.folder, "exit.json"))).toBe(false);
+  });
+});
