@@ -70,11 +70,8 @@ const SHAPES: Record<string, readonly string[]> = {
 
 /** A parsed text's problems as a list of operations, in the words zod's schema used for it. */
 function listProblems(value: unknown): BlockProblem[] {
-  if (!Array.isArray(value)) {
-    return [
-      { path: "customizations", message: `Invalid input: expected array, received ${typeName(value)}` },
-    ];
-  }
+  // The field takes text, so "expected array" would mislead: it is the text's content that is wrong.
+  if (!Array.isArray(value)) return [{ path: "customizations", message: notAListMessage(value) }];
   return value.flatMap((operation, index) => operationProblems(operation, `customizations.${index}`));
 }
 
@@ -116,4 +113,10 @@ function typeName(value: unknown): string {
   if (typeof value === "number")
     return Number.isNaN(value) ? "NaN" : Number.isFinite(value) ? "number" : String(value);
   return typeof value;
+}
+
+/** What a customizations text that does not hold a list is told. */
+export function notAListMessage(value: unknown): string {
+  const held = value === null ? "null" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return `the customizations text holds ${held}, not a list of JSON Patch operations; write the list as JSON or YAML, e.g. '[{"op": "add", "path": "/spec/backoffLimit", "value": 2}]'`;
 }
