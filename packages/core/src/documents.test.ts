@@ -311,7 +311,7 @@ describe("resolveBlock", () => {
 
   it("names unknown keys with the known fields of the block they are in", async () => {
     expect(await issuesOf({ type: "test-registry", ...goodRegistry, registry_url: "x" })).toEqual([
-      "registry_url: unknown field; known fields: type, username, password, registryUrl, reauth",
+      "registry_url: unknown field (did you mean registryUrl?); known fields: type, username, password, registryUrl, reauth",
     ]);
     expect(
       await issuesOf({
@@ -320,7 +320,7 @@ describe("resolveBlock", () => {
         imageRegistry: { ...goodRegistry, pasword: "x" },
       }),
     ).toEqual([
-      "imageRegistry.pasword: unknown field; known fields: type, username, password, registryUrl, reauth",
+      "imageRegistry.pasword: unknown field (did you mean password?); known fields: type, username, password, registryUrl, reauth",
     ]);
     // Inside an object that is not a block there is no list of fields to offer.
     expect(

@@ -69,6 +69,17 @@ describe("BlockRegistry", () => {
     });
   });
 
+  it("says which installed type a mistyped slug most likely meant", async () => {
+    const registry = new BlockRegistry([registryType, containerType]);
+    expect(await caught(() => registry.get("test-contianer"))).toMatchObject({
+      message:
+        "Unknown block type 'test-contianer' (did you mean 'test-container'?). Installed types: test-container, test-registry.",
+    });
+    expect(await caught(() => registry.get("test_registry"))).toMatchObject({
+      message: expect.stringContaining("(did you mean 'test-registry'?)"),
+    });
+  });
+
   it("loads a type only on get, and only once even when asked concurrently", async () => {
     const lazy = lazyEntry("test-registry", registryType);
     const registry = new BlockRegistry();

@@ -1,4 +1,5 @@
 import type { BlockType } from "./block-type.js";
+import { closestName } from "./closest-name.js";
 import { InfrablocksError } from "./errors.js";
 
 /** What a registry holds: a block type, or a document checker (`@infrablocks/core/runtime`). */
@@ -66,9 +67,10 @@ export class BlockRegistry<out TBlockType extends RegisteredType = BlockType> {
     const entry = this.#entries.get(slug);
     if (!entry) {
       const installed = this.slugs();
+      const meant = closestName(slug, installed);
       throw new InfrablocksError(
         "UNKNOWN_BLOCK_TYPE",
-        `Unknown block type '${slug}'. Installed types: ${installed.length ? installed.join(", ") : "none"}.`,
+        `Unknown block type '${slug}'${meant ? ` (did you mean '${meant}'?)` : ""}. Installed types: ${installed.length ? installed.join(", ") : "none"}.`,
       );
     }
     let loading = this.#loaded.get(slug);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
+import { closestName } from "./closest-name.js";
 import { invalidDocument as invalid } from "./document-checker.js";
 import { issueSentence } from "./issue-messages.js";
 
@@ -27,8 +28,11 @@ function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue, document: 
   const where = path.join(".");
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeys(blockType, path);
-    const hint = allowed ? `; known fields: ${allowed.join(", ")}` : "";
-    return issue.keys.map((key) => `${where ? `${where}.` : ""}${key}: unknown field${hint}`);
+    const known = allowed ? `; known fields: ${allowed.join(", ")}` : "";
+    return issue.keys.map((key) => {
+      const meant = allowed && closestName(key, allowed);
+      return `${where ? `${where}.` : ""}${key}: unknown field${meant ? ` (did you mean ${meant}?)` : ""}${known}`;
+    });
   }
   let value: unknown = document;
   for (const key of path) {
