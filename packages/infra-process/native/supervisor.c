@@ -148,7 +148,9 @@ static int read_request(struct request *request) {
 
 /* --- Events to the runner --- */
 
+/* The runner is gone: its channel ended, or an event could not reach it. */
 static int runner_gone;
+static void runner_left(void);
 
 static void tell(const char *event) {
   size_t length = strlen(event);
@@ -161,7 +163,7 @@ static void tell(const char *event) {
       continue;
     }
     if (sent < 0) {
-      runner_gone = 1;
+      runner_left();
       return;
     }
     event += sent;
@@ -472,30 +474,51 @@ static void read_source(struct stream *stream) {
   forward(stream);
 }
 
-static void runner_left(struct stream *streams) {
-  runner_gone = 1;
+/* The command's two streams; none until main sets them up. */
+static struct stream streams[2] = {{.source = -1, .destination = -1}, {.source = -1, .destination = -1}};
+/* The runner recorded the run, or is gone: the output may flow. */
+static int released;
+
+/* From now on the tail alone takes the output: no one is left to release it, or to read it. */
+static void runner_left(void) {
+  runner_gone = released = 1;
   stop_forwarding(&streams[0]);
   stop_forwarding(&streams[1]);
 }
 
+/* Anything after the request is the release; the channel's end says the runner is gone. */
+static void read_control(void) {
+  char discard[256];
+  ssize_t got = read(CONTROL_FD, discard, sizeof discard);
+  if (got < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  released = 1;
+  if (got <= 0) runner_left();
+}
+
+enum watched_end { CONTROL, DESTINATION, SOURCE };
+
 /* Until both streams have ended and all of them was forwarded (or the forwarding stopped). */
-static void relay(struct stream *streams, int released) {
-  int control_open = 1;
+static void relay(void) {
   while (streams[0].source >= 0 || streams[1].source >= 0 || streams[0].have || streams[1].have) {
-    struct pollfd watched[5];
-    struct stream *owner[5];
+    struct pollfd watched[3];
+    enum watched_end end[3];
+    struct stream *owner[3];
     int count = 0;
-    if (control_open && !runner_gone) {
+    if (!runner_gone) {
       watched[count] = (struct pollfd){.fd = CONTROL_FD, .events = POLLIN};
+      end[count] = CONTROL;
       owner[count++] = NULL;
     }
     for (int index = 0; index < 2; index++) {
       struct stream *stream = &streams[index];
+      /* A destination that is behind holds its source back: the command's pipe fills, and it waits. */
       if (stream->destination >= 0 && stream->sent < stream->have) {
         watched[count] = (struct pollfd){.fd = stream->destination, .events = POLLOUT};
+        end[count] = DESTINATION;
         owner[count++] = stream;
       } else if (released && stream->source >= 0) {
         watched[count] = (struct pollfd){.fd = stream->source, .events = POLLIN};
+        end[count] = SOURCE;
         owner[count++] = stream;
       }
     }
@@ -505,23 +528,9 @@ static void relay(struct stream *streams, int released) {
     }
     for (int index = 0; index < count; index++) {
       if (!watched[index].revents) continue;
-      struct stream *stream = owner[index];
-      if (!stream) {
-        /* Anything after the request is the release; the channel's end says the runner is gone,
-           which releases the output to the tail. */
-        char discard[256];
-        ssize_t got = read(CONTROL_FD, discard, sizeof discard);
-        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        released = 1;
-        if (got <= 0) {
-          control_open = 0;
-          runner_left(streams);
-        }
-      } else if (watched[index].fd == stream->destination) {
-        forward(stream);
-      } else {
-        read_source(stream);
-      }
+      if (end[index] == CONTROL) read_control();
+      else if (end[index] == DESTINATION) forward(owner[index]);
+      else read_source(owner[index]);
     }
   }
 }
@@ -565,7 +574,7 @@ int main(void) {
 
   /* Static: it lives as long as the process (and a leak checker sees it reachable). */
   static struct request request;
-  int released = read_request(&request);
+  released = read_request(&request);
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null_fd < 0) fail("open /dev/null: %s", strerror(errno));
   int pipes[2][2] = {{-1, -1}, {-1, -1}};
@@ -597,7 +606,6 @@ int main(void) {
   if (!request.stream_output) {
     wait_for(pid, &status);
   } else {
-    static struct stream streams[2];
     size_t file_cap = (size_t)(request.tail_bytes / 4);
     const char *names[2] = {"stdout", "stderr"};
     for (int index = 0; index < 2; index++) {
@@ -611,9 +619,11 @@ int main(void) {
       tail_open(&tails[index], request.folder, names[index], file_cap);
     }
     tail_count = 2;
+    /* The runner may have gone before the answer reached it: then nothing is forwarded at all. */
+    if (runner_gone) runner_left();
     pthread_t writer;
     if (pthread_create(&writer, NULL, tail_writer, NULL) != 0) fail("cannot start the tail's thread");
-    relay(streams, released);
+    relay();
     wait_for(pid, &status);
     pthread_mutex_lock(&tail_lock);
     tails_finishing = 1;

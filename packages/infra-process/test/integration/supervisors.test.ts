@@ -119,7 +119,11 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
     // The runner dies after its request, before or while the supervisor answers: the answer finds no
     // one, and the output goes to the tail alone, as when the runner dies later.
     for (let attempt = 0; attempt < 8; attempt++) {
-      const run = await supervise(kind, ["sh", "-c", "echo early; head -c 300000 /dev/zero; echo; echo last"]);
+      const run = await supervise(kind, [
+        "sh",
+        "-c",
+        "echo early; head -c 300000 /dev/zero; echo; echo last",
+      ]);
       await sleep(Math.random() * (kind === "native" ? 5 : 60));
       run.control.destroy();
       const ended = await Promise.race([run.closed.then(() => true), sleep(10_000).then(() => false)]);
@@ -127,7 +131,10 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
       expect(ended, `attempt ${attempt}: the supervisor still runs`).toBe(true);
       expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
       const tail = run.file("stdout");
-      expect(tail.endsWith("\nlast\n"), `attempt ${attempt}: ${tail.length} bytes, ${JSON.stringify(tail.slice(-20))}`).toBe(true);
+      expect(
+        tail.endsWith("\nlast\n"),
+        `attempt ${attempt}: ${tail.length} bytes, ${JSON.stringify(tail.slice(-20))}`,
+      ).toBe(true);
     }
   }, 120_000);
 
