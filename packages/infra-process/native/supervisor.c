@@ -32,15 +32,8 @@
 #define BATCH_MS 100
 #define MAX_REQUEST (256u * 1024 * 1024)
 
-static void fail(const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  fputs("infrablocks supervisor: ", stderr);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
-  va_end(args);
-  exit(70);
-}
+/* Tells the runner why the supervisor cannot go on, and ends it (below, with the events). */
+static void fail(const char *format, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 static void *allocate(size_t size) {
   void *memory = malloc(size);
@@ -89,6 +82,8 @@ static int parse_request(char *payload, size_t length, struct request *request) 
       !(tail_bytes = next_field(&cursor, end)) || !(request->cwd = next_field(&cursor, end)) ||
       !(executable = next_field(&cursor, end)))
     return -1;
+  /* Every file of the run is the folder and a short name: a path cut short would be another file. */
+  if (strlen(request->folder) + sizeof "/exit.json.tmp" > PATH_MAX) return -1;
   request->stream_output = strcmp(stream_output, "1") == 0;
   request->tail_bytes = strtoull(tail_bytes, NULL, 10);
   request->executable = executable;
@@ -180,6 +175,20 @@ static void json_escape(char *out, size_t size, const char *text) {
     else out[used++] = (char)*c;
   }
   out[used] = '\0';
+}
+
+static void fail(const char *format, ...) {
+  char message[4096];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(message, sizeof message, format, args);
+  va_end(args);
+  char event[sizeof message * 6 + 64] = "{\"event\":\"failed\",\"message\":\"";
+  json_escape(event, sizeof event - 4, message);
+  strcat(event, "\"}\n");
+  tell(event);
+  fprintf(stderr, "infrablocks supervisor: %s\n", message);
+  exit(70);
 }
 
 static const char *errno_name(int error) {
@@ -474,8 +483,9 @@ static void read_source(struct stream *stream) {
   forward(stream);
 }
 
-/* The command's two streams; none until main sets them up. */
-static struct stream streams[2] = {{.source = -1, .destination = -1}, {.source = -1, .destination = -1}};
+/* The command's two streams; no fds until main sets them up (it makes them -1 first: an initializer
+   would put the buffers in the binary). */
+static struct stream streams[2];
 /* The runner recorded the run, or is gone: the output may flow. */
 static int released;
 
@@ -537,6 +547,18 @@ static void relay(void) {
 
 /* --- The end (exit.json) --- */
 
+static int write_whole(int fd, const char *text) {
+  size_t length = strlen(text);
+  while (length > 0) {
+    ssize_t written = write(fd, text, length);
+    if (written < 0 && errno == EINTR) continue;
+    if (written < 0) return -1;
+    text += written;
+    length -= (size_t)written;
+  }
+  return 0;
+}
+
 static void record_exit(const char *folder, int status) {
   char text[96];
   if (WIFSIGNALED(status)) {
@@ -549,11 +571,10 @@ static void record_exit(const char *folder, int status) {
   char temporary[PATH_MAX], final[PATH_MAX];
   snprintf(temporary, sizeof temporary, "%s/exit.json.tmp", folder);
   snprintf(final, sizeof final, "%s/exit.json", folder);
+  /* Written aside and renamed: a reader sees the whole file or none. */
   int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail("open %s: %s", temporary, strerror(errno));
-  size_t length = strlen(text);
-  if (write(fd, text, length) != (ssize_t)length) fail("write %s: %s", temporary, strerror(errno));
-  if (close(fd) < 0 || rename(temporary, final) < 0) fail("record %s: %s", final, strerror(errno));
+  if (fd < 0 || write_whole(fd, text) < 0 || close(fd) < 0 || rename(temporary, final) < 0)
+    fail("could not record the exit in %s: %s", final, strerror(errno));
 }
 
 static void wait_for(pid_t pid, int *status) {
@@ -571,6 +592,7 @@ int main(void) {
   signal(SIGPIPE, SIG_IGN);
   signal(SIGCHLD, SIG_DFL);
   for (int fd = CONTROL_FD; fd <= 5; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  for (int index = 0; index < 2; index++) streams[index].source = streams[index].destination = -1;
 
   /* Static: it lives as long as the process (and a leak checker sees it reachable). */
   static struct request request;

@@ -25,7 +25,9 @@ export type SupervisorEvent =
   | { event: "started"; pid: number }
   | { event: "spawn-failed"; code: string | undefined; message: string }
   /** The reader of the runner's stdout went away (`| head`); the runner decides what to do. */
-  | { event: "reader-gone" };
+  | { event: "reader-gone" }
+  /** The supervisor cannot go on (its last word): before `started`, nothing was started. */
+  | { event: "failed"; message: string };
 
 /** What the supervisor records when the command has ended. */
 export interface RecordedExit {

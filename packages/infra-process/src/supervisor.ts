@@ -26,11 +26,10 @@ import {
   type SupervisorRequest,
 } from "./supervisor-protocol.js";
 
-async function main(): Promise<void> {
+async function main(control: Socket): Promise<void> {
   // kill's SIGTERM reaches the whole process group: the supervisor outlasts the command to record
   // its end. The command itself starts with default dispositions (libuv resets them in the child).
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => undefined);
-  const control = new Socket({ fd: 3, readable: true, writable: true });
   // Until the runner has recorded the run, the command's output waits in its pipes: no byte of it
   // reaches anyone before the run can be found again (ps, attach).
   let release: () => void = () => undefined;
@@ -85,11 +84,21 @@ async function main(): Promise<void> {
   await Promise.all(relays.map((forwarding) => forwarding.finished));
   // Only now has the tail had every byte (some may have waited for the release).
   await Promise.all(tails.map((tail) => tail.settled()));
-  const temporary = join(request.folder, `${EXIT_FILE}.tmp`);
-  await writeFile(temporary, `${JSON.stringify(exit)}\n`, { mode: 0o600 });
-  await rename(temporary, join(request.folder, EXIT_FILE));
+  await recordExit(request.folder, exit);
   control.end();
   process.exit(0);
+}
+
+/** Written aside and renamed: a reader sees the whole file or none. */
+async function recordExit(folder: string, exit: RecordedExit): Promise<void> {
+  const temporary = join(folder, `${EXIT_FILE}.tmp`);
+  const final = join(folder, EXIT_FILE);
+  try {
+    await writeFile(temporary, `${JSON.stringify(exit)}\n`, { mode: 0o600 });
+    await rename(temporary, final);
+  } catch (error) {
+    throw new Error(`could not record the exit in ${final}: ${(error as Error).message}`);
+  }
 }
 
 /** A command's stream on its way to the runner's destination. */
@@ -194,7 +203,11 @@ function readRequest(control: Socket, onRelease: () => void): Promise<Supervisor
   });
 }
 
-main().catch((error: Error) => {
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+main(channel).catch((error: Error) => {
   process.stderr.write(`infrablocks supervisor: ${error.message}\n`);
-  process.exit(70);
+  // The runner words the failure from the event: it must be written before the supervisor goes.
+  const event: SupervisorEvent = { event: "failed", message: error.message };
+  if (channel.writable) channel.end(`${JSON.stringify(event)}\n`, () => process.exit(70));
+  else process.exit(70);
 });
