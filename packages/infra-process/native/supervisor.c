@@ -29,7 +29,6 @@
    that user, anywhere, get two pages. */
 #define STDOUT_PIPE (256 * 1024)
 #define CHUNK STDOUT_PIPE
-#define BATCH_MS 100
 #define MAX_REQUEST (256u * 1024 * 1024)
 
 /* Tells the runner why the supervisor cannot go on, and ends it (below, with the events). */
@@ -46,7 +45,8 @@ static void *allocate(size_t size) {
 struct request {
   char *folder;
   int stream_output;
-  unsigned long long tail_bytes;
+  size_t tail_file_bytes;
+  long tail_batch_ms;
   char *cwd;
   char *executable;
   char **argv;
@@ -77,15 +77,16 @@ static char **field_list(char **cursor, char *end) {
 
 static int parse_request(char *payload, size_t length, struct request *request) {
   char *cursor = payload, *end = payload + length;
-  char *stream_output, *tail_bytes, *executable;
+  char *stream_output, *file_bytes, *batch_ms, *executable;
   if (!(request->folder = next_field(&cursor, end)) || !(stream_output = next_field(&cursor, end)) ||
-      !(tail_bytes = next_field(&cursor, end)) || !(request->cwd = next_field(&cursor, end)) ||
-      !(executable = next_field(&cursor, end)))
+      !(file_bytes = next_field(&cursor, end)) || !(batch_ms = next_field(&cursor, end)) ||
+      !(request->cwd = next_field(&cursor, end)) || !(executable = next_field(&cursor, end)))
     return -1;
   /* Every file of the run is the folder and a short name: a path cut short would be another file. */
   if (strlen(request->folder) + sizeof "/exit.json.tmp" > PATH_MAX) return -1;
   request->stream_output = strcmp(stream_output, "1") == 0;
-  request->tail_bytes = strtoull(tail_bytes, NULL, 10);
+  request->tail_file_bytes = (size_t)strtoull(file_bytes, NULL, 10);
+  request->tail_batch_ms = strtol(batch_ms, NULL, 10);
   request->executable = executable;
   char **args = field_list(&cursor, end);
   if (!args) return -1;
@@ -269,7 +270,7 @@ static pid_t start_command(const struct request *request, int null_fd, int out, 
 /*
  * One stream's tail: the output not yet on disk waits in a ring of two files' worth (more could only
  * rotate out), overwritten from its oldest byte when the disk lags; the writer thread takes it in
- * batches, every BATCH_MS.
+ * batches, every tail_batch_ms (the request's).
  */
 struct tail {
   char current[PATH_MAX];
@@ -288,6 +289,7 @@ static pthread_cond_t tail_wake = PTHREAD_COND_INITIALIZER;
 static struct tail tails[2];
 static int tail_count;
 static int tails_finishing;
+static long tail_batch_ms;
 
 static void tail_open(struct tail *tail, const char *folder, const char *stream, size_t file_cap) {
   snprintf(tail->current, sizeof tail->current, "%s/%s", folder, stream);
@@ -365,7 +367,8 @@ static void *tail_writer(void *unused) {
        rotates out in memory. */
     struct timespec due;
     clock_gettime(CLOCK_REALTIME, &due);
-    due.tv_nsec += BATCH_MS * 1000000L;
+    due.tv_sec += tail_batch_ms / 1000;
+    due.tv_nsec += tail_batch_ms % 1000 * 1000000L;
     if (due.tv_nsec >= 1000000000L) {
       due.tv_sec++;
       due.tv_nsec -= 1000000000L;
@@ -628,7 +631,7 @@ int main(void) {
   if (!request.stream_output) {
     wait_for(pid, &status);
   } else {
-    size_t file_cap = (size_t)(request.tail_bytes / 4);
+    tail_batch_ms = request.tail_batch_ms;
     const char *names[2] = {"stdout", "stderr"};
     for (int index = 0; index < 2; index++) {
       close(pipes[index][1]);
@@ -638,7 +641,7 @@ int main(void) {
       stream->destination = open_destination(4 + index, &stream->kind);
       stream->is_stdout = index == 0;
       stream->tail = &tails[index];
-      tail_open(&tails[index], request.folder, names[index], file_cap);
+      tail_open(&tails[index], request.folder, names[index], request.tail_file_bytes);
     }
     tail_count = 2;
     /* The runner may have gone before the answer reached it: then nothing is forwarded at all. */

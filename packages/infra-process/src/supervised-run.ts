@@ -22,7 +22,7 @@ import type { ProcessCommand } from "./command-spawn.js";
 import { processResult, statusCodeOf } from "./exit-hints.js";
 import { type FileFollow, followFile } from "./file-follow.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
-import { tailFiles } from "./output-tail.js";
+import { TAIL_BATCH_MS, tailFileBytes, tailFiles } from "./output-tail.js";
 import { type RecordedRun, RunRegistry } from "./run-registry.js";
 import type { ProcessBlock } from "./process-block.js";
 import {
@@ -95,7 +95,8 @@ export async function supervisedRun(
       ...command,
       folder,
       streamOutput: config.streamOutput,
-      tailBytes: config.outputTailBytes ?? DEFAULT_TAIL_BYTES,
+      tailFileBytes: tailFileBytes(config.outputTailBytes ?? DEFAULT_TAIL_BYTES),
+      tailBatchMs: TAIL_BATCH_MS,
     };
     const { supervisor, control, closed, events, answer } = await startAnswered(config, context, request);
     if (answer.event === "spawn-failed") {

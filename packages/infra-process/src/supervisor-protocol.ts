@@ -17,8 +17,10 @@ export interface SupervisorRequest extends ProcessCommand {
   folder: string;
   /** Whether the command's output is wanted at all; without it, stdout and stderr are /dev/null. */
   streamOutput: boolean;
-  /** Bytes of recent output kept on disk, for both streams together. */
-  tailBytes: number;
+  /** The cap of one tail file (output-tail.ts: tailFileBytes); each stream keeps two. */
+  tailFileBytes: number;
+  /** How long the tail's writes wait for more output (output-tail.ts: TAIL_BATCH_MS). */
+  tailBatchMs: number;
 }
 
 export type SupervisorEvent =
@@ -39,7 +41,7 @@ export const EXIT_FILE = "exit.json";
 
 /**
  * The request as bytes: the payload's length in decimal and a newline, then the payload, fields each
- * ended by a NUL: folder, streamOutput (`1` or `0`), tailBytes, cwd, executable, the number of
+ * ended by a NUL: folder, streamOutput (`1` or `0`), tailFileBytes, tailBatchMs, cwd, executable, the number of
  * arguments and each argument, the number of environment entries and each `NAME=value`. No field
  * holds a NUL: no command line or environment can carry one, and the document's checks refuse it.
  */
@@ -48,7 +50,8 @@ export function encodeRequest(request: SupervisorRequest): Buffer {
   const fields = [
     request.folder,
     request.streamOutput ? "1" : "0",
-    String(request.tailBytes),
+    String(request.tailFileBytes),
+    String(request.tailBatchMs),
     request.cwd,
     request.executable,
     String(request.args.length),
@@ -75,7 +78,8 @@ export function decodeRequest(bytes: Buffer): { request: SupervisorRequest; rest
   const list = () => Array.from({ length: Number(take()) }, take);
   const folder = take();
   const streamOutput = take() === "1";
-  const tailBytes = Number(take());
+  const tailFileBytes = Number(take());
+  const tailBatchMs = Number(take());
   const cwd = take();
   const executable = take();
   const args = list();
@@ -86,7 +90,7 @@ export function decodeRequest(bytes: Buffer): { request: SupervisorRequest; rest
     }),
   );
   return {
-    request: { folder, streamOutput, tailBytes, cwd, executable, args, env },
+    request: { folder, streamOutput, tailFileBytes, tailBatchMs, cwd, executable, args, env },
     rest: bytes.subarray(end),
   };
 }

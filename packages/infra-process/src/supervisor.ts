@@ -60,12 +60,11 @@ async function main(control: Socket): Promise<void> {
   const tails: OutputTail[] = [];
   const relays: Relay[] = [];
   if (child.stdout && child.stderr) {
-    const fileCap = Math.floor(request.tailBytes / 4);
     for (const [source, destination, name] of [
       [child.stdout, 4, "stdout"],
       [child.stderr, 5, "stderr"],
     ] as const) {
-      const tail = new OutputTail(request.folder, name, fileCap);
+      const tail = new OutputTail(request.folder, name, request.tailFileBytes, request.tailBatchMs);
       tails.push(tail);
       const onReaderGone = () => name === "stdout" && tell({ event: "reader-gone" });
       relays.push(relay(source, openDestination(destination), tail, onReaderGone, released));

@@ -40,7 +40,8 @@ async function supervise(
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
     folder,
     streamOutput: true,
-    tailBytes: 4 * 1024 * 1024,
+    tailFileBytes: 1024 * 1024,
+    tailBatchMs: 100,
     ...options,
   };
   control.write(encodeRequest(request));
@@ -94,7 +95,7 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
   });
 
   it("rotates the tail as output-tail.ts does: the current file up to a quarter of the cap, then `.1`", async () => {
-    const run = await supervise(kind, ["printf", "abcdefghijklmnopqrstuvwxy"], { tailBytes: 40 });
+    const run = await supervise(kind, ["printf", "abcdefghijklmnopqrstuvwxy"], { tailFileBytes: 10 });
     run.control.write(RELEASE);
     await run.closed;
     expect(run.output.stdout).toBe("abcdefghijklmnopqrstuvwxy");
@@ -104,7 +105,7 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
 
   it("takes the output into the tail alone once its runner is gone, so the command never blocks", async () => {
     const run = await supervise(kind, ["sh", "-c", "head -c 8388608 /dev/zero; echo; echo last"], {
-      tailBytes: 64 * 1024,
+      tailFileBytes: 16 * 1024,
     });
     await run.answered();
     run.control.destroy();
