@@ -192,8 +192,14 @@ static void fail(const char *format, ...) {
   exit(70);
 }
 
-static const char *errno_name(int error) {
+/* glibc 2.32 and later name every errno and signal; elsewhere (musl, older glibc) a table names the
+   ones a run meets, so that the program builds there too. */
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+#define HAVE_NP_NAMES 1
+#endif
+
+static const char *errno_name(int error) {
+#ifdef HAVE_NP_NAMES
   const char *name = strerrorname_np(error);
   if (name) return name;
 #else
@@ -210,6 +216,23 @@ static const char *errno_name(int error) {
   }
 #endif
   return "EUNKNOWN";
+}
+
+/* A signal's name without its SIG, as Node names it after the SIG; NULL for one without a name. */
+static const char *signal_name(int number) {
+#ifdef HAVE_NP_NAMES
+  return sigabbrev_np(number);
+#else
+  static const char *const names[] = {
+      [SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT", [SIGILL] = "ILL",     [SIGTRAP] = "TRAP",
+      [SIGABRT] = "ABRT", [SIGBUS] = "BUS",       [SIGFPE] = "FPE",   [SIGKILL] = "KILL",   [SIGUSR1] = "USR1",
+      [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",     [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",   [SIGTERM] = "TERM",
+      [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",     [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",   [SIGTTIN] = "TTIN",
+      [SIGTTOU] = "TTOU", [SIGURG] = "URG",       [SIGXCPU] = "XCPU", [SIGXFSZ] = "XFSZ",   [SIGVTALRM] = "VTALRM",
+      [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",   [SIGIO] = "IO",     [SIGSYS] = "SYS",
+  };
+  return number > 0 && (size_t)number < sizeof names / sizeof *names ? names[number] : NULL;
+#endif
 }
 
 /* --- Starting the command (as command-spawn.ts does through libuv) --- */
@@ -565,7 +588,7 @@ static int write_whole(int fd, const char *text) {
 static void record_exit(const char *folder, int status) {
   char text[96];
   if (WIFSIGNALED(status)) {
-    const char *name = sigabbrev_np(WTERMSIG(status));
+    const char *name = signal_name(WTERMSIG(status));
     if (name) snprintf(text, sizeof text, "{\"code\":null,\"signal\":\"SIG%s\"}\n", name);
     else snprintf(text, sizeof text, "{\"code\":null,\"signal\":null}\n");
   } else {
