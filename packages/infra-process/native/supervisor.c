@@ -258,6 +258,8 @@ static pid_t start_command(const struct request *request, int null_fd, int out, 
   pid_t pid = fork();
   if (pid < 0) {
     *error = errno;
+    close(report[0]);
+    close(report[1]);
     return -1;
   }
   if (pid == 0) {

@@ -319,7 +319,7 @@ function supervisorEvents(control: Socket): {
   control.on("data", (chunk: string) => {
     text += chunk;
     for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n")) {
-      const event = JSON.parse(text.slice(0, newline)) as SupervisorEvent;
+      const event = parseEvent(text.slice(0, newline));
       text = text.slice(newline + 1);
       if (event.event === "reader-gone") readerGone?.();
       else if (event.event === "failed" && answered) failure = event.message;
@@ -329,6 +329,18 @@ function supervisorEvents(control: Socket): {
   control.on("close", () => settle({ event: "unanswered" }));
   control.on("error", () => undefined);
   return { started, onReaderGone: (listener) => (readerGone = listener), failure: () => failure };
+}
+
+/** One line of the supervisor's; a line that is no event (a broken build's) is its failure. */
+function parseEvent(line: string): SupervisorEvent {
+  try {
+    const event = JSON.parse(line) as SupervisorEvent;
+    if (typeof event?.event === "string") return event;
+  } catch {}
+  return {
+    event: "failed",
+    message: `it wrote ${JSON.stringify(line.slice(0, 80))} on its channel, which is no event; reinstall @infrablocks/infra-process.`,
+  };
 }
 
 /**

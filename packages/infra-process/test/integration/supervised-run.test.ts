@@ -308,6 +308,8 @@ describe("the native supervisor, where it cannot run", () => {
     const broken = {
       // Ends at once, or once it has read the request, or dies of a signal, without an answer.
       exits: "#!/bin/sh\nexit 1\n",
+      // As a binary built against another libc: the kernel finds no loader, and the exec says ENOENT.
+      "needs a missing loader": "#!/no/such/loader\n",
       "reads, then dies": "#!/bin/sh\nhead -c 1 <&3 >/dev/null\nkill -KILL $$\n",
       // Not a program for this machine: the exec fails, and a shell tries it as a script.
       "not a program": `\x7fELF${"\x00".repeat(Math.floor(Math.random() * 64))}garbage`,
@@ -335,5 +337,18 @@ describe("the native supervisor, where it cannot run", () => {
         if (attempt === 0) expect(warnings[0]).toContain("pnpm rebuild @infrablocks/infra-process");
       }
     }
+  });
+
+  it("fails the run, and the runner lives on, when it answers what is no event", async () => {
+    const path = join(await mkdtemp(join(tmpdir(), "ib-babbling-native-")), "supervisor");
+    writeFileSync(path, "#!/bin/sh\necho 'Segmentation fault' >&3\n", { mode: 0o755 });
+    supervisorChoice.native = path;
+    const runs = await registry();
+    const error = await (await processInfrastructure())
+      .run(await processBlock({ command: ["true"] }), capture({ stateFolder: runs.folder }).context)
+      .catch((caught: unknown) => caught as Error);
+    expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR"), String(error)).toBe(true);
+    expect(error.message).toContain('"Segmentation fault" on its channel, which is no event');
+    expect(await readdir(runs.folder)).toEqual([]);
   });
 });
