@@ -312,7 +312,6 @@ struct tail {
 static pthread_mutex_t tail_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t tail_wake = PTHREAD_COND_INITIALIZER;
 static struct tail tails[2];
-static int tail_count;
 static int tails_finishing;
 static long tail_batch_ms;
 
@@ -382,7 +381,7 @@ static void *tail_writer(void *unused) {
   pthread_mutex_lock(&tail_lock);
   for (;;) {
     int pending = 0;
-    for (int index = 0; index < tail_count; index++) pending |= tails[index].length > 0;
+    for (int index = 0; index < 2; index++) pending |= tails[index].length > 0;
     if (!pending && tails_finishing) break;
     if (!pending) {
       pthread_cond_wait(&tail_wake, &tail_lock);
@@ -401,7 +400,7 @@ static void *tail_writer(void *unused) {
     while (!tails_finishing && pthread_cond_timedwait(&tail_wake, &tail_lock, &due) != ETIMEDOUT) {
     }
     size_t lengths[2] = {0, 0};
-    for (int index = 0; index < tail_count; index++) {
+    for (int index = 0; index < 2; index++) {
       struct tail *tail = &tails[index];
       size_t first = tail->ring_size - tail->start < tail->length ? tail->ring_size - tail->start : tail->length;
       memcpy(tail->batch, tail->ring + tail->start, first);
@@ -410,7 +409,7 @@ static void *tail_writer(void *unused) {
       tail->start = tail->length = 0;
     }
     pthread_mutex_unlock(&tail_lock);
-    for (int index = 0; index < tail_count; index++) {
+    for (int index = 0; index < 2; index++) {
       struct tail *tail = &tails[index];
       if (lengths[index] && !tail->failed && tail_write(tail, tail->batch, lengths[index]) < 0) {
         pthread_mutex_lock(&tail_lock);
@@ -611,6 +610,43 @@ static void wait_for(pid_t pid, int *status) {
   }
 }
 
+/* The runner words the failure from the event (spawn ENOENT: not found, exit 127), as from Node's. */
+static void tell_spawn_failed(const char *executable, int error) {
+  char event[8192];
+  snprintf(event, sizeof event, "{\"event\":\"spawn-failed\",\"code\":\"%s\",\"message\":\"spawn ",
+           errno_name(error));
+  json_escape(event, sizeof event - 32, executable);
+  size_t used = strlen(event);
+  snprintf(event + used, sizeof event - used, " %s\"}\n", errno_name(error));
+  tell(event);
+}
+
+/* Relays the command's output until both its pipes have ended, and has the tail written to the end. */
+static void supervise_output(const struct request *request, int pipes[2][2]) {
+  tail_batch_ms = request->tail_batch_ms;
+  const char *names[2] = {"stdout", "stderr"};
+  for (int index = 0; index < 2; index++) {
+    close(pipes[index][1]);
+    struct stream *stream = &streams[index];
+    stream->source = pipes[index][0];
+    fcntl(stream->source, F_SETFL, O_NONBLOCK);
+    stream->destination = open_destination(4 + index, &stream->kind);
+    stream->is_stdout = index == 0;
+    stream->tail = &tails[index];
+    tail_open(&tails[index], request->folder, names[index], request->tail_file_bytes);
+  }
+  /* The runner may have gone before the answer reached it: then nothing is forwarded at all. */
+  if (runner_gone) runner_left();
+  pthread_t writer;
+  if (pthread_create(&writer, NULL, tail_writer, NULL) != 0) fail("cannot start the tail's thread");
+  relay();
+  pthread_mutex_lock(&tail_lock);
+  tails_finishing = 1;
+  pthread_cond_signal(&tail_wake);
+  pthread_mutex_unlock(&tail_lock);
+  pthread_join(writer, NULL);
+}
+
 int main(void) {
   /* kill's SIGTERM reaches the whole process group: the supervisor outlasts the command to record its
      end. The command starts with default dispositions (start_command resets them). */
@@ -638,49 +674,15 @@ int main(void) {
   pid_t pid = start_command(&request, null_fd, request.stream_output ? pipes[0][1] : null_fd,
                             request.stream_output ? pipes[1][1] : null_fd, &error);
   if (pid < 0) {
-    /* The runner words the failure from the event (spawn ENOENT: not found, exit 127). */
-    char event[8192];
-    snprintf(event, sizeof event, "{\"event\":\"spawn-failed\",\"code\":\"%s\",\"message\":\"spawn ",
-             errno_name(error));
-    json_escape(event, sizeof event - 32, request.executable);
-    size_t used = strlen(event);
-    snprintf(event + used, sizeof event - used, " %s\"}\n", errno_name(error));
-    tell(event);
+    tell_spawn_failed(request.executable, error);
     return 0;
   }
   char started[64];
   snprintf(started, sizeof started, "{\"event\":\"started\",\"pid\":%d}\n", (int)pid);
   tell(started);
-
   int status;
-  if (!request.stream_output) {
-    wait_for(pid, &status);
-  } else {
-    tail_batch_ms = request.tail_batch_ms;
-    const char *names[2] = {"stdout", "stderr"};
-    for (int index = 0; index < 2; index++) {
-      close(pipes[index][1]);
-      struct stream *stream = &streams[index];
-      stream->source = pipes[index][0];
-      fcntl(stream->source, F_SETFL, O_NONBLOCK);
-      stream->destination = open_destination(4 + index, &stream->kind);
-      stream->is_stdout = index == 0;
-      stream->tail = &tails[index];
-      tail_open(&tails[index], request.folder, names[index], request.tail_file_bytes);
-    }
-    tail_count = 2;
-    /* The runner may have gone before the answer reached it: then nothing is forwarded at all. */
-    if (runner_gone) runner_left();
-    pthread_t writer;
-    if (pthread_create(&writer, NULL, tail_writer, NULL) != 0) fail("cannot start the tail's thread");
-    relay();
-    wait_for(pid, &status);
-    pthread_mutex_lock(&tail_lock);
-    tails_finishing = 1;
-    pthread_cond_signal(&tail_wake);
-    pthread_mutex_unlock(&tail_lock);
-    pthread_join(writer, NULL);
-  }
+  if (request.stream_output) supervise_output(&request, pipes);
+  wait_for(pid, &status);
   record_exit(request.folder, status);
   return 0;
 }
