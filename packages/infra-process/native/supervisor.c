@@ -28,7 +28,9 @@
    pipe's buffer counts against its user's pipe-user-pages-soft (64 MiB), past which new pipes of
    that user, anywhere, get two pages. */
 #define STDOUT_PIPE (256 * 1024)
+/* One read takes what a full stdout pipe holds. */
 #define CHUNK STDOUT_PIPE
+/* Far above what exec() takes (arguments and environment within ARG_MAX): a longer length is garbage. */
 #define MAX_REQUEST (256u * 1024 * 1024)
 
 /* Tells the runner why the supervisor cannot go on, and ends it (below, with the events). */

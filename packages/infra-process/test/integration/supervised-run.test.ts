@@ -341,7 +341,9 @@ describe("the native supervisor, where it cannot run", () => {
 
   it("fails the run, and the runner lives on, when it answers what is no event", async () => {
     const path = join(await mkdtemp(join(tmpdir(), "ib-babbling-native-")), "supervisor");
-    writeFileSync(path, "#!/bin/sh\necho 'Segmentation fault' >&3\n", { mode: 0o755 });
+    // It lingers: one that ends at once, its request unread, resets the channel, and its line is lost
+    // (then it did not start, and the Node supervisor takes the run).
+    writeFileSync(path, "#!/bin/sh\necho 'Segmentation fault' >&3\nsleep 0.3\n", { mode: 0o755 });
     supervisorChoice.native = path;
     const runs = await registry();
     const error = await (await processInfrastructure())
