@@ -131,6 +131,8 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
       if (!ended) run.child.kill("SIGKILL");
       expect(ended, `attempt ${attempt}: the supervisor still runs`).toBe(true);
       expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
+      // Never released, nothing was forwarded: a dead runner's terminal gets none of it.
+      expect(run.output.stdout, `attempt ${attempt}`).toBe("");
       const tail = run.file("stdout");
       expect(
         tail.endsWith("\nlast\n"),
