@@ -240,9 +240,10 @@ async function startAnswered(config: ProcessBlock, context: RunContext, request:
   let answer = await started.events.started;
   if (answer.event === "unanswered" && chosen.native) {
     const [code, signal] = await started.closed;
+    const how = started.startError() ?? signal ?? `exit status ${code}`;
     nativeUsable.set(chosen.program, false);
     context.log.warn(
-      `The native process supervisor ${chosen.program} did not start (${signal ?? `exit status ${code}`}); runs use the Node one, which is slower. Rebuild it: pnpm rebuild @infrablocks/infra-process.`,
+      `The native process supervisor ${chosen.program} did not start (${how}); runs use the Node one, which is slower. Rebuild it: pnpm rebuild @infrablocks/infra-process.`,
     );
     chosen = supervisorCommand();
     started = startSupervisor(chosen.program, chosen.args, config, context, request);
@@ -287,10 +288,13 @@ function startSupervisor(
     supervisor.on("close", (code, signal) => done([code, signal])),
   );
   // A supervisor that cannot start (a binary removed or broken since) closes its channel unanswered.
-  supervisor.on("error", () => undefined);
+  let startError: string | undefined;
+  supervisor.on("error", (error: NodeJS.ErrnoException) => {
+    startError = `spawn ${error.code ?? error.message}`;
+  });
   const control = supervisor.stdio[3] as Socket;
   control.write(encodeRequest(request));
-  return { supervisor, control, closed, events: supervisorEvents(control) };
+  return { supervisor, control, closed, events: supervisorEvents(control), startError: () => startError };
 }
 
 /**

@@ -305,16 +305,17 @@ describe("the native supervisor, where it cannot run", () => {
 
   it("gives way to the Node one, saying once what to do, whatever is wrong with it", async () => {
     const folder = await mkdtemp(join(tmpdir(), "ib-broken-native-"));
-    const broken = {
+    // Each with how the warning says it ended (a pattern).
+    const broken: Record<string, [string, string]> = {
       // Ends at once, or once it has read the request, or dies of a signal, without an answer.
-      exits: "#!/bin/sh\nexit 1\n",
+      exits: ["#!/bin/sh\nexit 1\n", "exit status 1"],
       // As a binary built against another libc: the kernel finds no loader, and the exec says ENOENT.
-      "needs a missing loader": "#!/no/such/loader\n",
-      "reads, then dies": "#!/bin/sh\nhead -c 1 <&3 >/dev/null\nkill -KILL $$\n",
+      "needs a missing loader": ["#!/no/such/loader\n", "spawn ENOENT"],
+      "reads, then dies": ["#!/bin/sh\nhead -c 1 <&3 >/dev/null\nkill -KILL $$\n", "SIGKILL"],
       // Not a program for this machine: the exec fails, and a shell tries it as a script.
-      "not a program": `\x7fELF${"\x00".repeat(Math.floor(Math.random() * 64))}garbage`,
+      "not a program": [`\x7fELF${"\x00".repeat(Math.floor(Math.random() * 64))}garbage`, "exit status \\d+"],
     };
-    for (const [name, text] of Object.entries(broken)) {
+    for (const [name, [text, how]] of Object.entries(broken)) {
       const path = join(folder, name.replaceAll(" ", "-"));
       writeFileSync(path, text, { mode: 0o755 });
       supervisorChoice.native = path;
@@ -334,6 +335,7 @@ describe("the native supervisor, where it cannot run", () => {
         // Said on the first run only: the next ones go to the Node supervisor at once.
         expect(warnings.length, name).toBe(attempt === 0 ? 1 : 0);
         if (attempt === 0) expect(warnings[0]).toContain(`${path} did not start`);
+        if (attempt === 0) expect(warnings[0]).toMatch(new RegExp(`did not start \\(${how}\\)`));
         if (attempt === 0) expect(warnings[0]).toContain("pnpm rebuild @infrablocks/infra-process");
       }
     }
