@@ -30,7 +30,8 @@
 #define STDOUT_PIPE (256 * 1024)
 /* One read takes what a full stdout pipe holds. */
 #define CHUNK STDOUT_PIPE
-/* Far above what exec() takes (arguments and environment within ARG_MAX): a longer length is garbage. */
+/* Far above what exec() takes (arguments and environment within ARG_MAX): a longer length is garbage.
+   supervisor-protocol.ts checks the same (MAX_REQUEST_BYTES) for the Node supervisor. */
 #define MAX_REQUEST (256u * 1024 * 1024)
 
 /* Tells the runner why the supervisor cannot go on, and ends it (below, with the events). */
@@ -115,6 +116,7 @@ static int read_request(struct request *request) {
       char *newline = memchr(buffer, '\n', have);
       if (newline) {
         header = (size_t)(newline - buffer) + 1;
+        if (header == 1 || strspn(buffer, "0123456789") != header - 1) fail("the request is malformed");
         unsigned long long length = strtoull(buffer, NULL, 10);
         if (length > MAX_REQUEST) fail("a request of %llu bytes is too long", length);
         total = header + (size_t)length;

@@ -63,19 +63,38 @@ export function encodeRequest(request: SupervisorRequest): Buffer {
   return Buffer.concat([Buffer.from(`${payload.length}\n`), payload]);
 }
 
-/** The request at the start of `bytes` and what follows it, or undefined while it is incomplete. */
+/** Far above what exec() takes (ARG_MAX): a longer length is garbage. native/supervisor.c: MAX_REQUEST. */
+const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The request at the start of `bytes` and what follows it, or undefined while it is incomplete. A
+ * request that is not one throws, worded as the native supervisor words it.
+ */
 export function decodeRequest(bytes: Buffer): { request: SupervisorRequest; rest: Buffer } | undefined {
   const newline = bytes.indexOf(10);
+  if (newline < 0 && bytes.length > 32) throw new Error("the request does not start with its length");
   if (newline < 0) return undefined;
-  const end = newline + 1 + Number(bytes.subarray(0, newline).toString("latin1"));
+  const header = bytes.subarray(0, newline).toString("latin1");
+  if (!/^\d+$/.test(header)) throw new Error("the request is malformed");
+  if (Number(header) > MAX_REQUEST_BYTES) throw new Error(`a request of ${header} bytes is too long`);
+  const end = newline + 1 + Number(header);
   if (bytes.length < end) return undefined;
+  // Every field ends with a NUL: what follows the last one is empty, and nothing may be missing.
   const fields = bytes
     .subarray(newline + 1, end)
     .toString("utf8")
     .split("\0");
   let next = 0;
-  const take = () => fields[next++] as string;
-  const list = () => Array.from({ length: Number(take()) }, take);
+  const take = () => {
+    if (next >= fields.length - 1) throw new Error("the request is malformed");
+    return fields[next++] as string;
+  };
+  const count = () => {
+    const text = take();
+    if (!/^\d+$/.test(text)) throw new Error("the request is malformed");
+    return Number(text);
+  };
+  const list = () => Array.from({ length: count() }, take);
   const folder = take();
   const streamOutput = take() === "1";
   const tailFileBytes = Number(take());
@@ -89,6 +108,7 @@ export function decodeRequest(bytes: Buffer): { request: SupervisorRequest; rest
       return [entry.slice(0, equals), entry.slice(equals + 1)];
     }),
   );
+  if (next !== fields.length - 1) throw new Error("the request is malformed");
   return {
     request: { folder, streamOutput, tailFileBytes, tailBatchMs, cwd, executable, args, env },
     rest: bytes.subarray(end),

@@ -182,7 +182,13 @@ function readRequest(control: Socket, onRelease: () => void): Promise<Supervisor
     let received = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
-      const decoded = decodeRequest(received);
+      let decoded: ReturnType<typeof decodeRequest>;
+      try {
+        decoded = decodeRequest(received);
+      } catch (error) {
+        control.off("data", onData).off("end", onEnd);
+        return reject(error);
+      }
       if (!decoded) return;
       control.off("data", onData).off("end", onEnd);
       // What follows is the release (see supervisor-protocol.ts); the stream is read on after it
@@ -202,7 +208,8 @@ function readRequest(control: Socket, onRelease: () => void): Promise<Supervisor
   });
 }
 
-const channel = new Socket({ fd: 3, readable: true, writable: true });
+// Half open: a runner that ended its side can still hear why the supervisor cannot go on.
+const channel = new Socket({ fd: 3, readable: true, writable: true, allowHalfOpen: true });
 main(channel).catch((error: Error) => {
   process.stderr.write(`infrablocks supervisor: ${error.message}\n`);
   // The runner words the failure from the event: it must be written before the supervisor goes.

@@ -21,8 +21,14 @@ async function supervise(
   kind: keyof typeof PROGRAMS,
   command: string[],
   options: Partial<SupervisorRequest> = {},
-  prepare: (folder: string) => void = () => undefined,
+  setup: {
+    /** Readies the run's folder before the supervisor starts. */
+    prepare?: (folder: string) => void;
+    /** Writes the request's bytes (at once, by default). */
+    send?: (control: Socket, request: Buffer) => void;
+  } = {},
 ) {
+  const { prepare = () => undefined, send = (control, request) => control.write(request) } = setup;
   const folder = await mkdtemp(join(tmpdir(), "ib-supervisor-"));
   prepare(folder);
   const [program, args] = PROGRAMS[kind];
@@ -44,7 +50,7 @@ async function supervise(
     tailBatchMs: 100,
     ...options,
   };
-  control.write(encodeRequest(request));
+  send(control, encodeRequest(request));
   const events: unknown[] = [];
   let text = "";
   control.on("data", (chunk: Buffer) => {
@@ -153,14 +159,76 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
 
   it("loses only the tail when its file cannot be written", async () => {
     // A folder where the tail's file should be: every open of it fails, as on a broken disk.
-    const run = await supervise(kind, ["sh", "-c", "echo out; echo err >&2"], {}, (folder) =>
-      mkdirSync(join(folder, "stdout")),
+    const run = await supervise(
+      kind,
+      ["sh", "-c", "echo out; echo err >&2"],
+      {},
+      {
+        prepare: (folder) => mkdirSync(join(folder, "stdout")),
+      },
     );
     run.control.write(RELEASE);
     await run.closed;
     expect(run.output).toEqual({ stdout: "out\n", stderr: "err\n" });
     expect(run.file("stderr")).toBe("err\n");
     expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
+  });
+
+  it("reads a request cut anywhere, however long its fields, the same as one written at once", async () => {
+    // Arguments and environment past the native supervisor's first buffer (64 KiB), with JSON's and
+    // the shell's special characters; the bytes come in pieces cut at random, header included.
+    const args = [
+      "x".repeat(100_000 + Math.floor(Math.random() * 50_000)),
+      'a "quoted" \\ \n line',
+      "é ✓",
+      "",
+    ];
+    const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+    for (let index = 0; index < 500; index++) env[`IB_VAR_${index}`] = `value ${index} ${"y".repeat(index)}`;
+    const script = 'printf "%s\\n" "$@"; echo "$IB_VAR_499"';
+    const expected = `${[...args, env.IB_VAR_499].join("\n")}\n`;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const run = await supervise(
+        kind,
+        ["sh", "-c", script, "sh", ...args],
+        { env },
+        {
+          send: (control, bytes) => {
+            const cuts = [1, 2, ...Array.from({ length: 6 }, () => Math.floor(Math.random() * bytes.length))];
+            const points = [...new Set([0, ...cuts, bytes.length])].sort((a, b) => a - b);
+            void (async () => {
+              for (let index = 1; index < points.length; index++) {
+                control.write(bytes.subarray(points[index - 1], points[index]));
+                await sleep(Math.random() * 20);
+              }
+              control.write(RELEASE);
+            })();
+          },
+        },
+      );
+      await run.closed;
+      expect(run.output.stdout === expected, `attempt ${attempt}: ${run.output.stdout.length} bytes`).toBe(
+        true,
+      );
+      expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
+    }
+  }, 60_000);
+
+  it("says why it cannot go on when the request is garbage or cut short, and starts nothing", async () => {
+    for (const garbage of ["no length here, and long enough to tell\n", "12\nshort", "99999999999999\n"]) {
+      const run = await supervise(
+        kind,
+        ["true"],
+        {},
+        {
+          send: (control) => control.end(garbage),
+        },
+      );
+      const [code] = await run.closed;
+      expect(code, garbage).toBe(70);
+      expect(run.events, garbage).toEqual([{ event: "failed", message: expect.any(String) }]);
+      expect(existsSync(join(run.folder, "exit.json"))).toBe(false);
+    }
   });
 
   it("reports a command it could not start with the errno's name, and records nothing", async () => {
