@@ -147,6 +147,23 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
     }
   }, 120_000);
 
+  it("takes the end of the channel that comes with the request as its runner gone", async () => {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const run = await supervise(
+        kind,
+        ["sh", "-c", "echo out; echo err >&2"],
+        {},
+        {
+          send: (control, request) => control.end(request),
+        },
+      );
+      await run.closed;
+      expect(run.output, `attempt ${attempt}`).toEqual({ stdout: "", stderr: "" });
+      expect(run.file("stdout")).toBe("out\n");
+      expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
+    }
+  });
+
   it("tells the runner when the reader of its stdout went away, and goes on reading", async () => {
     const run = await supervise(kind, ["sh", "-c", "head -c 8388608 /dev/zero; echo done >&2"]);
     run.stdout.destroy();
