@@ -86,7 +86,10 @@ static int parse_request(char *payload, size_t length, struct request *request) 
       !(request->cwd = next_field(&cursor, end)) || !(executable = next_field(&cursor, end)))
     return -1;
   /* Every file of the run is the folder and a short name: a path cut short would be another file. */
-  if (strlen(request->folder) + sizeof "/exit.json.tmp" > PATH_MAX) return -1;
+  if (strlen(request->folder) + sizeof "/exit.json.tmp" > PATH_MAX)
+    fail("the run's folder is too long (%zu bytes): its files' paths would pass PATH_MAX (%d); set "
+         "INFRABLOCKS_HOME to a shorter path",
+         strlen(request->folder), PATH_MAX);
   request->stream_output = strcmp(stream_output, "1") == 0;
   request->tail_file_bytes = (size_t)strtoull(file_bytes, NULL, 10);
   request->tail_batch_ms = strtol(batch_ms, NULL, 10);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -246,6 +246,29 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
       expect(run.events, garbage).toEqual([{ event: "failed", message: expect.any(String) }]);
       expect(existsSync(join(run.folder, "exit.json"))).toBe(false);
     }
+  });
+
+  it("fails, rather than write elsewhere, when the folder's paths would pass PATH_MAX", async () => {
+    // A folder whose own path fits, but not with "/exit.json" after it: a path cut short would name
+    // another file ("exit.j").
+    let folder = await mkdtemp(join(tmpdir(), "ib-deep-"));
+    while (folder.length < 4088 - 200) {
+      folder = join(folder, "d".repeat(199));
+      mkdirSync(folder);
+    }
+    folder = join(folder, "e".repeat(4088 - folder.length - 1));
+    mkdirSync(folder);
+    expect(folder.length).toBe(4088);
+    const run = await supervise(kind, ["true"], { folder });
+    run.control.write(RELEASE);
+    const [code] = await run.closed;
+    expect(code).toBe(70);
+    expect(run.events).toContainEqual({
+      event: "failed",
+      message:
+        kind === "native" ? expect.stringContaining("is too long") : expect.stringContaining("ENAMETOOLONG"),
+    });
+    expect(readdirSync(folder).filter((name) => name.startsWith("exit"))).toEqual([]);
   });
 
   it("reports a command it could not start with the errno's name, and records nothing", async () => {
