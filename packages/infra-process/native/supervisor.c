@@ -28,19 +28,14 @@
    pipe's buffer counts against its user's pipe-user-pages-soft (64 MiB), past which new pipes of
    that user, anywhere, get two pages. */
 #define STDOUT_PIPE (256 * 1024)
+/* One read takes what a full stdout pipe holds. */
 #define CHUNK STDOUT_PIPE
-#define BATCH_MS 100
+/* Far above what exec() takes (arguments and environment within ARG_MAX): a longer length is garbage.
+   supervisor-protocol.ts checks the same (MAX_REQUEST_BYTES) for the Node supervisor. */
 #define MAX_REQUEST (256u * 1024 * 1024)
 
-static void fail(const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  fputs("infrablocks supervisor: ", stderr);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
-  va_end(args);
-  exit(70);
-}
+/* Tells the runner why the supervisor cannot go on, and ends it (below, with the events). */
+static void fail(const char *format, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 static void *allocate(size_t size) {
   void *memory = malloc(size);
@@ -53,7 +48,8 @@ static void *allocate(size_t size) {
 struct request {
   char *folder;
   int stream_output;
-  unsigned long long tail_bytes;
+  size_t tail_file_bytes;
+  long tail_batch_ms;
   char *cwd;
   char *executable;
   char **argv;
@@ -84,13 +80,19 @@ static char **field_list(char **cursor, char *end) {
 
 static int parse_request(char *payload, size_t length, struct request *request) {
   char *cursor = payload, *end = payload + length;
-  char *stream_output, *tail_bytes, *executable;
+  char *stream_output, *file_bytes, *batch_ms, *executable;
   if (!(request->folder = next_field(&cursor, end)) || !(stream_output = next_field(&cursor, end)) ||
-      !(tail_bytes = next_field(&cursor, end)) || !(request->cwd = next_field(&cursor, end)) ||
-      !(executable = next_field(&cursor, end)))
+      !(file_bytes = next_field(&cursor, end)) || !(batch_ms = next_field(&cursor, end)) ||
+      !(request->cwd = next_field(&cursor, end)) || !(executable = next_field(&cursor, end)))
     return -1;
+  /* Every file of the run is the folder and a short name: a path cut short would be another file. */
+  if (strlen(request->folder) + sizeof "/exit.json.tmp" > PATH_MAX)
+    fail("the run's folder is too long (%zu bytes): its files' paths would pass PATH_MAX (%d); set "
+         "INFRABLOCKS_HOME to a shorter path",
+         strlen(request->folder), PATH_MAX);
   request->stream_output = strcmp(stream_output, "1") == 0;
-  request->tail_bytes = strtoull(tail_bytes, NULL, 10);
+  request->tail_file_bytes = (size_t)strtoull(file_bytes, NULL, 10);
+  request->tail_batch_ms = strtol(batch_ms, NULL, 10);
   request->executable = executable;
   char **args = field_list(&cursor, end);
   if (!args) return -1;
@@ -117,6 +119,7 @@ static int read_request(struct request *request) {
       char *newline = memchr(buffer, '\n', have);
       if (newline) {
         header = (size_t)(newline - buffer) + 1;
+        if (header == 1 || strspn(buffer, "0123456789") != header - 1) fail("the request is malformed");
         unsigned long long length = strtoull(buffer, NULL, 10);
         if (length > MAX_REQUEST) fail("a request of %llu bytes is too long", length);
         total = header + (size_t)length;
@@ -148,7 +151,9 @@ static int read_request(struct request *request) {
 
 /* --- Events to the runner --- */
 
+/* The runner is gone: its channel ended, or an event could not reach it. */
 static int runner_gone;
+static void runner_left(void);
 
 static void tell(const char *event) {
   size_t length = strlen(event);
@@ -161,7 +166,7 @@ static void tell(const char *event) {
       continue;
     }
     if (sent < 0) {
-      runner_gone = 1;
+      runner_left();
       return;
     }
     event += sent;
@@ -180,8 +185,28 @@ static void json_escape(char *out, size_t size, const char *text) {
   out[used] = '\0';
 }
 
-static const char *errno_name(int error) {
+static void fail(const char *format, ...) {
+  char message[4096];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(message, sizeof message, format, args);
+  va_end(args);
+  char event[sizeof message * 6 + 64] = "{\"event\":\"failed\",\"message\":\"";
+  json_escape(event, sizeof event - 4, message);
+  strcat(event, "\"}\n");
+  tell(event);
+  fprintf(stderr, "infrablocks supervisor: %s\n", message);
+  exit(70);
+}
+
+/* glibc 2.32 and later name every errno and signal; elsewhere (musl, older glibc) a table names the
+   ones a run meets, so that the program builds there too. */
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+#define HAVE_NP_NAMES 1
+#endif
+
+static const char *errno_name(int error) {
+#ifdef HAVE_NP_NAMES
   const char *name = strerrorname_np(error);
   if (name) return name;
 #else
@@ -198,6 +223,23 @@ static const char *errno_name(int error) {
   }
 #endif
   return "EUNKNOWN";
+}
+
+/* A signal's name without its SIG, as Node names it after the SIG; NULL for one without a name. */
+static const char *signal_name(int number) {
+#ifdef HAVE_NP_NAMES
+  return sigabbrev_np(number);
+#else
+  static const char *const names[] = {
+      [SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT", [SIGILL] = "ILL",     [SIGTRAP] = "TRAP",
+      [SIGABRT] = "ABRT", [SIGBUS] = "BUS",       [SIGFPE] = "FPE",   [SIGKILL] = "KILL",   [SIGUSR1] = "USR1",
+      [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",     [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",   [SIGTERM] = "TERM",
+      [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",     [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",   [SIGTTIN] = "TTIN",
+      [SIGTTOU] = "TTOU", [SIGURG] = "URG",       [SIGXCPU] = "XCPU", [SIGXFSZ] = "XFSZ",   [SIGVTALRM] = "VTALRM",
+      [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",   [SIGIO] = "IO",     [SIGSYS] = "SYS",
+  };
+  return number > 0 && (size_t)number < sizeof names / sizeof *names ? names[number] : NULL;
+#endif
 }
 
 /* --- Starting the command (as command-spawn.ts does through libuv) --- */
@@ -223,6 +265,8 @@ static pid_t start_command(const struct request *request, int null_fd, int out, 
   pid_t pid = fork();
   if (pid < 0) {
     *error = errno;
+    close(report[0]);
+    close(report[1]);
     return -1;
   }
   if (pid == 0) {
@@ -258,7 +302,7 @@ static pid_t start_command(const struct request *request, int null_fd, int out, 
 /*
  * One stream's tail: the output not yet on disk waits in a ring of two files' worth (more could only
  * rotate out), overwritten from its oldest byte when the disk lags; the writer thread takes it in
- * batches, every BATCH_MS.
+ * batches, every tail_batch_ms (the request's).
  */
 struct tail {
   char current[PATH_MAX];
@@ -275,8 +319,8 @@ struct tail {
 static pthread_mutex_t tail_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t tail_wake = PTHREAD_COND_INITIALIZER;
 static struct tail tails[2];
-static int tail_count;
 static int tails_finishing;
+static long tail_batch_ms;
 
 static void tail_open(struct tail *tail, const char *folder, const char *stream, size_t file_cap) {
   snprintf(tail->current, sizeof tail->current, "%s/%s", folder, stream);
@@ -344,7 +388,7 @@ static void *tail_writer(void *unused) {
   pthread_mutex_lock(&tail_lock);
   for (;;) {
     int pending = 0;
-    for (int index = 0; index < tail_count; index++) pending |= tails[index].length > 0;
+    for (int index = 0; index < 2; index++) pending |= tails[index].length > 0;
     if (!pending && tails_finishing) break;
     if (!pending) {
       pthread_cond_wait(&tail_wake, &tail_lock);
@@ -354,7 +398,8 @@ static void *tail_writer(void *unused) {
        rotates out in memory. */
     struct timespec due;
     clock_gettime(CLOCK_REALTIME, &due);
-    due.tv_nsec += BATCH_MS * 1000000L;
+    due.tv_sec += tail_batch_ms / 1000;
+    due.tv_nsec += tail_batch_ms % 1000 * 1000000L;
     if (due.tv_nsec >= 1000000000L) {
       due.tv_sec++;
       due.tv_nsec -= 1000000000L;
@@ -362,7 +407,7 @@ static void *tail_writer(void *unused) {
     while (!tails_finishing && pthread_cond_timedwait(&tail_wake, &tail_lock, &due) != ETIMEDOUT) {
     }
     size_t lengths[2] = {0, 0};
-    for (int index = 0; index < tail_count; index++) {
+    for (int index = 0; index < 2; index++) {
       struct tail *tail = &tails[index];
       size_t first = tail->ring_size - tail->start < tail->length ? tail->ring_size - tail->start : tail->length;
       memcpy(tail->batch, tail->ring + tail->start, first);
@@ -371,7 +416,7 @@ static void *tail_writer(void *unused) {
       tail->start = tail->length = 0;
     }
     pthread_mutex_unlock(&tail_lock);
-    for (int index = 0; index < tail_count; index++) {
+    for (int index = 0; index < 2; index++) {
       struct tail *tail = &tails[index];
       if (lengths[index] && !tail->failed && tail_write(tail, tail->batch, lengths[index]) < 0) {
         pthread_mutex_lock(&tail_lock);
@@ -472,30 +517,52 @@ static void read_source(struct stream *stream) {
   forward(stream);
 }
 
-static void runner_left(struct stream *streams) {
-  runner_gone = 1;
+/* The command's two streams; no fds until main sets them up (it makes them -1 first: an initializer
+   would put the buffers in the binary). */
+static struct stream streams[2];
+/* The runner recorded the run, or is gone: the output may flow. */
+static int released;
+
+/* From now on the tail alone takes the output: no one is left to release it, or to read it. */
+static void runner_left(void) {
+  runner_gone = released = 1;
   stop_forwarding(&streams[0]);
   stop_forwarding(&streams[1]);
 }
 
+/* Anything after the request is the release; the channel's end says the runner is gone. */
+static void read_control(void) {
+  char discard[256];
+  ssize_t got = read(CONTROL_FD, discard, sizeof discard);
+  if (got < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  released = 1;
+  if (got <= 0) runner_left();
+}
+
+enum watched_end { CONTROL, DESTINATION, SOURCE };
+
 /* Until both streams have ended and all of them was forwarded (or the forwarding stopped). */
-static void relay(struct stream *streams, int released) {
-  int control_open = 1;
+static void relay(void) {
   while (streams[0].source >= 0 || streams[1].source >= 0 || streams[0].have || streams[1].have) {
-    struct pollfd watched[5];
-    struct stream *owner[5];
+    struct pollfd watched[3];
+    enum watched_end end[3];
+    struct stream *owner[3];
     int count = 0;
-    if (control_open && !runner_gone) {
+    if (!runner_gone) {
       watched[count] = (struct pollfd){.fd = CONTROL_FD, .events = POLLIN};
+      end[count] = CONTROL;
       owner[count++] = NULL;
     }
     for (int index = 0; index < 2; index++) {
       struct stream *stream = &streams[index];
+      /* A destination that is behind holds its source back: the command's pipe fills, and it waits. */
       if (stream->destination >= 0 && stream->sent < stream->have) {
         watched[count] = (struct pollfd){.fd = stream->destination, .events = POLLOUT};
+        end[count] = DESTINATION;
         owner[count++] = stream;
       } else if (released && stream->source >= 0) {
         watched[count] = (struct pollfd){.fd = stream->source, .events = POLLIN};
+        end[count] = SOURCE;
         owner[count++] = stream;
       }
     }
@@ -505,33 +572,31 @@ static void relay(struct stream *streams, int released) {
     }
     for (int index = 0; index < count; index++) {
       if (!watched[index].revents) continue;
-      struct stream *stream = owner[index];
-      if (!stream) {
-        /* Anything after the request is the release; the channel's end says the runner is gone,
-           which releases the output to the tail. */
-        char discard[256];
-        ssize_t got = read(CONTROL_FD, discard, sizeof discard);
-        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        released = 1;
-        if (got <= 0) {
-          control_open = 0;
-          runner_left(streams);
-        }
-      } else if (watched[index].fd == stream->destination) {
-        forward(stream);
-      } else {
-        read_source(stream);
-      }
+      if (end[index] == CONTROL) read_control();
+      else if (end[index] == DESTINATION) forward(owner[index]);
+      else read_source(owner[index]);
     }
   }
 }
 
 /* --- The end (exit.json) --- */
 
+static int write_whole(int fd, const char *text) {
+  size_t length = strlen(text);
+  while (length > 0) {
+    ssize_t written = write(fd, text, length);
+    if (written < 0 && errno == EINTR) continue;
+    if (written < 0) return -1;
+    text += written;
+    length -= (size_t)written;
+  }
+  return 0;
+}
+
 static void record_exit(const char *folder, int status) {
   char text[96];
   if (WIFSIGNALED(status)) {
-    const char *name = sigabbrev_np(WTERMSIG(status));
+    const char *name = signal_name(WTERMSIG(status));
     if (name) snprintf(text, sizeof text, "{\"code\":null,\"signal\":\"SIG%s\"}\n", name);
     else snprintf(text, sizeof text, "{\"code\":null,\"signal\":null}\n");
   } else {
@@ -540,17 +605,53 @@ static void record_exit(const char *folder, int status) {
   char temporary[PATH_MAX], final[PATH_MAX];
   snprintf(temporary, sizeof temporary, "%s/exit.json.tmp", folder);
   snprintf(final, sizeof final, "%s/exit.json", folder);
+  /* Written aside and renamed: a reader sees the whole file or none. */
   int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail("open %s: %s", temporary, strerror(errno));
-  size_t length = strlen(text);
-  if (write(fd, text, length) != (ssize_t)length) fail("write %s: %s", temporary, strerror(errno));
-  if (close(fd) < 0 || rename(temporary, final) < 0) fail("record %s: %s", final, strerror(errno));
+  if (fd < 0 || write_whole(fd, text) < 0 || close(fd) < 0 || rename(temporary, final) < 0)
+    fail("could not record the exit in %s: %s", final, strerror(errno));
 }
 
 static void wait_for(pid_t pid, int *status) {
   while (waitpid(pid, status, 0) < 0) {
     if (errno != EINTR) fail("waitpid: %s", strerror(errno));
   }
+}
+
+/* The runner words the failure from the event (spawn ENOENT: not found, exit 127), as from Node's. */
+static void tell_spawn_failed(const char *executable, int error) {
+  char event[8192];
+  snprintf(event, sizeof event, "{\"event\":\"spawn-failed\",\"code\":\"%s\",\"message\":\"spawn ",
+           errno_name(error));
+  json_escape(event, sizeof event - 32, executable);
+  size_t used = strlen(event);
+  snprintf(event + used, sizeof event - used, " %s\"}\n", errno_name(error));
+  tell(event);
+}
+
+/* Relays the command's output until both its pipes have ended, and has the tail written to the end. */
+static void supervise_output(const struct request *request, int pipes[2][2]) {
+  tail_batch_ms = request->tail_batch_ms;
+  const char *names[2] = {"stdout", "stderr"};
+  for (int index = 0; index < 2; index++) {
+    close(pipes[index][1]);
+    struct stream *stream = &streams[index];
+    stream->source = pipes[index][0];
+    fcntl(stream->source, F_SETFL, O_NONBLOCK);
+    stream->destination = open_destination(4 + index, &stream->kind);
+    stream->is_stdout = index == 0;
+    stream->tail = &tails[index];
+    tail_open(&tails[index], request->folder, names[index], request->tail_file_bytes);
+  }
+  /* The runner may have gone before the answer reached it: then nothing is forwarded at all. */
+  if (runner_gone) runner_left();
+  pthread_t writer;
+  if (pthread_create(&writer, NULL, tail_writer, NULL) != 0) fail("cannot start the tail's thread");
+  relay();
+  pthread_mutex_lock(&tail_lock);
+  tails_finishing = 1;
+  pthread_cond_signal(&tail_wake);
+  pthread_mutex_unlock(&tail_lock);
+  pthread_join(writer, NULL);
 }
 
 int main(void) {
@@ -562,10 +663,11 @@ int main(void) {
   signal(SIGPIPE, SIG_IGN);
   signal(SIGCHLD, SIG_DFL);
   for (int fd = CONTROL_FD; fd <= 5; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  for (int index = 0; index < 2; index++) streams[index].source = streams[index].destination = -1;
 
   /* Static: it lives as long as the process (and a leak checker sees it reachable). */
   static struct request request;
-  int released = read_request(&request);
+  released = read_request(&request);
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null_fd < 0) fail("open /dev/null: %s", strerror(errno));
   int pipes[2][2] = {{-1, -1}, {-1, -1}};
@@ -579,48 +681,15 @@ int main(void) {
   pid_t pid = start_command(&request, null_fd, request.stream_output ? pipes[0][1] : null_fd,
                             request.stream_output ? pipes[1][1] : null_fd, &error);
   if (pid < 0) {
-    /* The runner words the failure from the event (spawn ENOENT: not found, exit 127). */
-    char event[8192];
-    snprintf(event, sizeof event, "{\"event\":\"spawn-failed\",\"code\":\"%s\",\"message\":\"spawn ",
-             errno_name(error));
-    json_escape(event, sizeof event - 32, request.executable);
-    size_t used = strlen(event);
-    snprintf(event + used, sizeof event - used, " %s\"}\n", errno_name(error));
-    tell(event);
+    tell_spawn_failed(request.executable, error);
     return 0;
   }
   char started[64];
   snprintf(started, sizeof started, "{\"event\":\"started\",\"pid\":%d}\n", (int)pid);
   tell(started);
-
   int status;
-  if (!request.stream_output) {
-    wait_for(pid, &status);
-  } else {
-    static struct stream streams[2];
-    size_t file_cap = (size_t)(request.tail_bytes / 4);
-    const char *names[2] = {"stdout", "stderr"};
-    for (int index = 0; index < 2; index++) {
-      close(pipes[index][1]);
-      struct stream *stream = &streams[index];
-      stream->source = pipes[index][0];
-      fcntl(stream->source, F_SETFL, O_NONBLOCK);
-      stream->destination = open_destination(4 + index, &stream->kind);
-      stream->is_stdout = index == 0;
-      stream->tail = &tails[index];
-      tail_open(&tails[index], request.folder, names[index], file_cap);
-    }
-    tail_count = 2;
-    pthread_t writer;
-    if (pthread_create(&writer, NULL, tail_writer, NULL) != 0) fail("cannot start the tail's thread");
-    relay(streams, released);
-    wait_for(pid, &status);
-    pthread_mutex_lock(&tail_lock);
-    tails_finishing = 1;
-    pthread_cond_signal(&tail_wake);
-    pthread_mutex_unlock(&tail_lock);
-    pthread_join(writer, NULL);
-  }
+  if (request.stream_output) supervise_output(&request, pipes);
+  wait_for(pid, &status);
   record_exit(request.folder, status);
   return 0;
 }

@@ -9,19 +9,30 @@ export function tailFiles(
   return { current: join(folder, stream), previous: join(folder, `${stream}.1`) };
 }
 
-const BATCH_MS = 100;
+/**
+ * How long a tail's writes wait for more output (the native supervisor takes it from the request):
+ * a fast command's output mostly rotates out in memory, and only what is still recent when the batch
+ * is due costs a disk write.
+ */
+export const TAIL_BATCH_MS = 100;
+
+/** The cap of one tail file: a run's tail bytes are shared by two streams of two files each. */
+export function tailFileBytes(tailBytes: number): number {
+  return Math.max(1, Math.floor(tailBytes / 4));
+}
 
 /**
  * Keeps the most recent output of one stream on disk, as Docker's json-file logs do with `max-size`
  * and `max-file=2`: the current file grows to `fileCap` bytes, then becomes the previous one and a
  * new current file starts. So the two files hold at least the last `fileCap` bytes and never more
- * than `2 × fileCap`. Writes are batched (what arrived in the last 100 ms) and never awaited by the producer: the command must not
- * wait on the disk, and what a slow or full disk cannot take in time is dropped from the front
+ * than `2 × fileCap`. Writes are batched (what arrived in the last `batchMs`) and never awaited by the
+ * producer: the command must not wait on the disk, and what a slow or full disk cannot take in time is dropped from the front
  * (it would have rotated out anyway).
  */
 export class OutputTail {
   readonly #files: { current: string; previous: string };
   readonly #fileCap: number;
+  readonly #batchMs: number;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #fd: number | undefined;
@@ -31,9 +42,10 @@ export class OutputTail {
   #failed = false;
   #idle: (() => void)[] = [];
 
-  constructor(folder: string, stream: "stdout" | "stderr", fileCap: number) {
+  constructor(folder: string, stream: "stdout" | "stderr", fileCap: number, batchMs = TAIL_BATCH_MS) {
     this.#files = tailFiles(folder, stream);
     this.#fileCap = Math.max(1, fileCap);
+    this.#batchMs = batchMs;
     // Created at once, so that `attach` finds the file to follow from the first byte. A file that
     // cannot be created costs the tail, as a failing disk does later.
     try {
@@ -49,13 +61,11 @@ export class OutputTail {
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
     this.#trimPending();
-    // Batches of a tenth of a second: a fast command's output mostly rotates out in memory, and
-    // only what is still recent when the batch is due costs a disk write.
     if (!this.#writing && this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.#flush();
-      }, BATCH_MS);
+      }, this.#batchMs);
     }
   }
 
@@ -103,7 +113,7 @@ export class OutputTail {
       this.#timer ??= setTimeout(() => {
         this.#timer = undefined;
         this.#flush();
-      }, BATCH_MS);
+      }, this.#batchMs);
     });
   }
 

@@ -22,7 +22,7 @@ import type { ProcessCommand } from "./command-spawn.js";
 import { processResult, statusCodeOf } from "./exit-hints.js";
 import { type FileFollow, followFile } from "./file-follow.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
-import { tailFiles } from "./output-tail.js";
+import { TAIL_BATCH_MS, tailFileBytes, tailFiles } from "./output-tail.js";
 import { type RecordedRun, RunRegistry } from "./run-registry.js";
 import type { ProcessBlock } from "./process-block.js";
 import {
@@ -46,18 +46,26 @@ const DIST = new URL(import.meta.url.endsWith(".ts") ? "../dist/" : "./", import
 const NATIVE_SUPERVISOR = fileURLToPath(new URL("supervisor", DIST));
 const NODE_SUPERVISOR = fileURLToPath(new URL("supervisor.js", DIST));
 
-/** Which supervisor runs: the native one where it is built; tests set `node` to test the fallback too. */
-export const supervisorChoice: { kind: "native-if-built" | "node" } = { kind: "native-if-built" };
+/**
+ * Which supervisor runs: the native one where it is built; tests set `node` to test the fallback too,
+ * and point `native` elsewhere to try a broken build.
+ */
+export const supervisorChoice: { kind: "native-if-built" | "node"; native: string } = {
+  kind: "native-if-built",
+  native: NATIVE_SUPERVISOR,
+};
 
-let nativeBuilt: boolean | undefined;
+/** Whether the native supervisor at a path can run: built, and not yet seen to fail to start. */
+const nativeUsable = new Map<string, boolean>();
 
-/** The supervisor's program and arguments. */
-function supervisorCommand(): [string, string[]] {
+/** The supervisor's program and arguments, and whether it is the native one. */
+function supervisorCommand(): { program: string; args: string[]; native: boolean } {
+  const native = supervisorChoice.native;
   if (supervisorChoice.kind === "native-if-built") {
-    nativeBuilt ??= isExecutable(NATIVE_SUPERVISOR);
-    if (nativeBuilt) return [NATIVE_SUPERVISOR, []];
+    if (!nativeUsable.has(native)) nativeUsable.set(native, isExecutable(native));
+    if (nativeUsable.get(native)) return { program: native, args: [], native: true };
   }
-  return [process.execPath, [NODE_SUPERVISOR]];
+  return { program: process.execPath, args: [NODE_SUPERVISOR], native: false };
 }
 
 function isExecutable(path: string): boolean {
@@ -83,46 +91,24 @@ export async function supervisedRun(
 ): Promise<RunResult> {
   const folder = await runs.create(context.runId);
   try {
-    const [program, args] = supervisorCommand();
-    const supervisor = spawn(program, args, {
-      cwd: command.cwd,
-      // Node's own settings (NODE_OPTIONS) are the runner's business, not the Node supervisor's.
-      env: {},
-      detached: true,
-      stdio: [
-        "ignore",
-        "ignore",
-        "ignore",
-        "pipe",
-        outputTarget(config, context.stdout),
-        outputTarget(config, context.stderr),
-      ],
-    });
-    const closed = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
-      supervisor.on("close", (code, signal) => done([code, signal])),
-    );
-    // A supervisor that cannot start (a binary removed or broken since) closes its channel unanswered.
-    supervisor.on("error", () => undefined);
-    const control = supervisor.stdio[3] as Socket;
     const request: SupervisorRequest = {
       ...command,
       folder,
       streamOutput: config.streamOutput,
-      tailBytes: config.outputTailBytes ?? DEFAULT_TAIL_BYTES,
+      tailFileBytes: tailFileBytes(config.outputTailBytes ?? DEFAULT_TAIL_BYTES),
+      tailBatchMs: TAIL_BATCH_MS,
     };
-    control.write(encodeRequest(request));
-    const events = supervisorEvents(control);
-    const started = await events.started;
-    if (started.event === "spawn-failed") {
+    const { supervisor, control, closed, events, answer } = await startAnswered(config, context, request);
+    if (answer.event === "spawn-failed") {
       await closed;
-      throw spawnError(Object.assign(new Error(started.message), { code: started.code }));
+      throw spawnError(Object.assign(new Error(answer.message), { code: answer.code }));
     }
     events.onReaderGone(() => {
       // The supervisor writes to the runner's stdout directly, so the runner learns of a reader that
       // went away from it; the destination fails as if the runner had written (the CLI stops the run).
       context.stdout.destroy(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
     });
-    const pid = started.pid;
+    const pid = answer.pid;
     const supervisorPid = supervisor.pid as number;
     const identifier = processIdentifier(pid);
     await runs.record({
@@ -146,6 +132,14 @@ export async function supervisedRun(
     const [code, signal] = await closed;
     const recorded = await readExit(folder);
     if (recorded) return processResult(identifier, recorded.statusCode, recorded.signal);
+    const failure = events.failure();
+    if (failure !== undefined) {
+      throw new InfrablocksError(
+        "INFRASTRUCTURE_ERROR",
+        `The supervisor of process ${pid} failed, so its exit status is unknown: ${failure}`,
+        { blockType: "process" },
+      );
+    }
     // The supervisor itself was ended (kill's SIGKILL reaches the whole group): the command shared its fate.
     return processResult(
       identifier,
@@ -230,37 +224,127 @@ function supervisorOf(run: RecordedRun): { pid: number; startTime: string } {
     : { pid: run.pid, startTime: run.pidStartTime };
 }
 
-/** The supervisor's answers: first `started` or `spawn-failed`, then perhaps `reader-gone`. */
+/** The supervisor's first answer, or `unanswered` when it ended without one. */
+type SupervisorAnswer =
+  | Extract<SupervisorEvent, { event: "started" | "spawn-failed" | "failed" }>
+  | { event: "unanswered" };
+
+/**
+ * Starts a supervisor on the request and waits for its answer: `started` or `spawn-failed`; a
+ * supervisor that failed or ended unanswered is an error. A native build that cannot run (broken, or
+ * built for another machine) has started nothing: the Node supervisor takes this run and the next.
+ */
+async function startAnswered(config: ProcessBlock, context: RunContext, request: SupervisorRequest) {
+  let chosen = supervisorCommand();
+  let started = startSupervisor(chosen.program, chosen.args, config, context, request);
+  let answer = await started.events.started;
+  if (answer.event === "unanswered" && chosen.native) {
+    const [code, signal] = await started.closed;
+    const how = started.startError() ?? signal ?? `exit status ${code}`;
+    nativeUsable.set(chosen.program, false);
+    context.log.warn(
+      `The native process supervisor ${chosen.program} did not start (${how}); runs use the Node one, which is slower. Rebuild it: pnpm rebuild @infrablocks/infra-process.`,
+    );
+    chosen = supervisorCommand();
+    started = startSupervisor(chosen.program, chosen.args, config, context, request);
+    answer = await started.events.started;
+  }
+  if (answer.event === "failed" || answer.event === "unanswered") {
+    await started.closed;
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      answer.event === "failed"
+        ? `The process supervisor failed before starting the command: ${answer.message}`
+        : `The process supervisor (${chosen.program} ${chosen.args.join(" ")}) ended before starting the command; reinstall @infrablocks/infra-process.`,
+      { blockType: "process" },
+    );
+  }
+  return { ...started, answer };
+}
+
+/** Starts a supervisor on the request; its answer comes with the events. */
+function startSupervisor(
+  program: string,
+  args: string[],
+  config: ProcessBlock,
+  context: RunContext,
+  request: SupervisorRequest,
+) {
+  const supervisor = spawn(program, args, {
+    cwd: request.cwd,
+    // Node's own settings (NODE_OPTIONS) are the runner's business, not the Node supervisor's.
+    env: {},
+    detached: true,
+    stdio: [
+      "ignore",
+      "ignore",
+      "ignore",
+      "pipe",
+      outputTarget(config, context.stdout),
+      outputTarget(config, context.stderr),
+    ],
+  });
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+    supervisor.on("close", (code, signal) => done([code, signal])),
+  );
+  // A supervisor that cannot start (a binary removed or broken since) closes its channel unanswered.
+  let startError: string | undefined;
+  supervisor.on("error", (error: NodeJS.ErrnoException) => {
+    startError = `spawn ${error.code ?? error.message}`;
+  });
+  const control = supervisor.stdio[3] as Socket;
+  control.write(encodeRequest(request));
+  return { supervisor, control, closed, events: supervisorEvents(control), startError: () => startError };
+}
+
+/**
+ * The supervisor's events: first its answer (`started`, `spawn-failed`, `failed`), then perhaps
+ * `reader-gone`, and `failed` when it could not finish its work.
+ */
 function supervisorEvents(control: Socket): {
-  started: Promise<Extract<SupervisorEvent, { event: "started" | "spawn-failed" }>>;
+  started: Promise<SupervisorAnswer>;
   onReaderGone(listener: () => void): void;
+  /** Why the supervisor failed after its answer, if it did. */
+  failure(): string | undefined;
 } {
   let text = "";
   let readerGone: (() => void) | undefined;
-  let settle: (event: Extract<SupervisorEvent, { event: "started" | "spawn-failed" }>) => void = () =>
-    undefined;
-  const started = new Promise<Extract<SupervisorEvent, { event: "started" | "spawn-failed" }>>((resolve) => {
-    settle = resolve;
+  let answered = false;
+  let failure: string | undefined;
+  let settle: (answer: SupervisorAnswer) => void = () => undefined;
+  const started = new Promise<SupervisorAnswer>((resolve) => {
+    settle = (answer) => {
+      answered = true;
+      resolve(answer);
+    };
   });
-  control.on("data", (chunk: Buffer) => {
-    text += String(chunk);
+  // Decoded as a stream: a character split between two reads stays whole.
+  control.setEncoding("utf8");
+  control.on("data", (chunk: string) => {
+    text += chunk;
     for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n")) {
-      const event = JSON.parse(text.slice(0, newline)) as SupervisorEvent;
+      const event = parseEvent(text.slice(0, newline));
       text = text.slice(newline + 1);
       if (event.event === "reader-gone") readerGone?.();
+      else if (event.event === "failed" && answered) failure = event.message;
       else settle(event);
     }
   });
-  // A supervisor that ends before answering could not start (no Node, a bad install).
-  control.on("close", () =>
-    settle({
-      event: "spawn-failed",
-      code: undefined,
-      message: "the process supervisor ended before starting the command",
-    }),
-  );
+  control.on("close", () => settle({ event: "unanswered" }));
   control.on("error", () => undefined);
-  return { started, onReaderGone: (listener) => (readerGone = listener) };
+  return { started, onReaderGone: (listener) => (readerGone = listener), failure: () => failure };
+}
+
+/** One line of the supervisor's; a line that is no event (a broken build's) is its failure. */
+function parseEvent(line: string): SupervisorEvent {
+  try {
+    const event = JSON.parse(line) as SupervisorEvent;
+    if (typeof event?.event === "string") return event;
+  } catch {}
+  return {
+    event: "failed",
+    message: `it wrote ${JSON.stringify(line.slice(0, 80))} on its channel, which is no event; reinstall @infrablocks/infra-process.`,
+  };
 }
 
 /**

@@ -17,15 +17,19 @@ export interface SupervisorRequest extends ProcessCommand {
   folder: string;
   /** Whether the command's output is wanted at all; without it, stdout and stderr are /dev/null. */
   streamOutput: boolean;
-  /** Bytes of recent output kept on disk, for both streams together. */
-  tailBytes: number;
+  /** The cap of one tail file (output-tail.ts: tailFileBytes); each stream keeps two. */
+  tailFileBytes: number;
+  /** How long the tail's writes wait for more output (output-tail.ts: TAIL_BATCH_MS). */
+  tailBatchMs: number;
 }
 
 export type SupervisorEvent =
   | { event: "started"; pid: number }
   | { event: "spawn-failed"; code: string | undefined; message: string }
   /** The reader of the runner's stdout went away (`| head`); the runner decides what to do. */
-  | { event: "reader-gone" };
+  | { event: "reader-gone" }
+  /** The supervisor cannot go on (its last word): before `started`, nothing was started. */
+  | { event: "failed"; message: string };
 
 /** What the supervisor records when the command has ended. */
 export interface RecordedExit {
@@ -37,7 +41,7 @@ export const EXIT_FILE = "exit.json";
 
 /**
  * The request as bytes: the payload's length in decimal and a newline, then the payload, fields each
- * ended by a NUL: folder, streamOutput (`1` or `0`), tailBytes, cwd, executable, the number of
+ * ended by a NUL: folder, streamOutput (`1` or `0`), tailFileBytes, tailBatchMs, cwd, executable, the number of
  * arguments and each argument, the number of environment entries and each `NAME=value`. No field
  * holds a NUL: no command line or environment can carry one, and the document's checks refuse it.
  */
@@ -46,7 +50,8 @@ export function encodeRequest(request: SupervisorRequest): Buffer {
   const fields = [
     request.folder,
     request.streamOutput ? "1" : "0",
-    String(request.tailBytes),
+    String(request.tailFileBytes),
+    String(request.tailBatchMs),
     request.cwd,
     request.executable,
     String(request.args.length),
@@ -58,22 +63,42 @@ export function encodeRequest(request: SupervisorRequest): Buffer {
   return Buffer.concat([Buffer.from(`${payload.length}\n`), payload]);
 }
 
-/** The request at the start of `bytes` and what follows it, or undefined while it is incomplete. */
+/** Far above what exec() takes (ARG_MAX): a longer length is garbage. native/supervisor.c: MAX_REQUEST. */
+const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The request at the start of `bytes` and what follows it, or undefined while it is incomplete. A
+ * request that is not one throws, worded as the native supervisor words it.
+ */
 export function decodeRequest(bytes: Buffer): { request: SupervisorRequest; rest: Buffer } | undefined {
   const newline = bytes.indexOf(10);
+  if (newline < 0 && bytes.length > 32) throw new Error("the request does not start with its length");
   if (newline < 0) return undefined;
-  const end = newline + 1 + Number(bytes.subarray(0, newline).toString("latin1"));
+  const header = bytes.subarray(0, newline).toString("latin1");
+  if (!/^\d+$/.test(header)) throw new Error("the request is malformed");
+  if (Number(header) > MAX_REQUEST_BYTES) throw new Error(`a request of ${header} bytes is too long`);
+  const end = newline + 1 + Number(header);
   if (bytes.length < end) return undefined;
+  // Every field ends with a NUL: what follows the last one is empty, and nothing may be missing.
   const fields = bytes
     .subarray(newline + 1, end)
     .toString("utf8")
     .split("\0");
   let next = 0;
-  const take = () => fields[next++] as string;
-  const list = () => Array.from({ length: Number(take()) }, take);
+  const take = () => {
+    if (next >= fields.length - 1) throw new Error("the request is malformed");
+    return fields[next++] as string;
+  };
+  const count = () => {
+    const text = take();
+    if (!/^\d+$/.test(text)) throw new Error("the request is malformed");
+    return Number(text);
+  };
+  const list = () => Array.from({ length: count() }, take);
   const folder = take();
   const streamOutput = take() === "1";
-  const tailBytes = Number(take());
+  const tailFileBytes = Number(take());
+  const tailBatchMs = Number(take());
   const cwd = take();
   const executable = take();
   const args = list();
@@ -83,8 +108,9 @@ export function decodeRequest(bytes: Buffer): { request: SupervisorRequest; rest
       return [entry.slice(0, equals), entry.slice(equals + 1)];
     }),
   );
+  if (next !== fields.length - 1) throw new Error("the request is malformed");
   return {
-    request: { folder, streamOutput, tailBytes, cwd, executable, args, env },
+    request: { folder, streamOutput, tailFileBytes, tailBatchMs, cwd, executable, args, env },
     rest: bytes.subarray(end),
   };
 }

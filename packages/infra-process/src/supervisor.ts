@@ -26,11 +26,10 @@ import {
   type SupervisorRequest,
 } from "./supervisor-protocol.js";
 
-async function main(): Promise<void> {
+async function main(control: Socket): Promise<void> {
   // kill's SIGTERM reaches the whole process group: the supervisor outlasts the command to record
   // its end. The command itself starts with default dispositions (libuv resets them in the child).
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => undefined);
-  const control = new Socket({ fd: 3, readable: true, writable: true });
   // Until the runner has recorded the run, the command's output waits in its pipes: no byte of it
   // reaches anyone before the run can be found again (ps, attach).
   let release: () => void = () => undefined;
@@ -61,12 +60,11 @@ async function main(): Promise<void> {
   const tails: OutputTail[] = [];
   const relays: Relay[] = [];
   if (child.stdout && child.stderr) {
-    const fileCap = Math.floor(request.tailBytes / 4);
     for (const [source, destination, name] of [
       [child.stdout, 4, "stdout"],
       [child.stderr, 5, "stderr"],
     ] as const) {
-      const tail = new OutputTail(request.folder, name, fileCap);
+      const tail = new OutputTail(request.folder, name, request.tailFileBytes, request.tailBatchMs);
       tails.push(tail);
       const onReaderGone = () => name === "stdout" && tell({ event: "reader-gone" });
       relays.push(relay(source, openDestination(destination), tail, onReaderGone, released));
@@ -85,11 +83,21 @@ async function main(): Promise<void> {
   await Promise.all(relays.map((forwarding) => forwarding.finished));
   // Only now has the tail had every byte (some may have waited for the release).
   await Promise.all(tails.map((tail) => tail.settled()));
-  const temporary = join(request.folder, `${EXIT_FILE}.tmp`);
-  await writeFile(temporary, `${JSON.stringify(exit)}\n`, { mode: 0o600 });
-  await rename(temporary, join(request.folder, EXIT_FILE));
+  await recordExit(request.folder, exit);
   control.end();
   process.exit(0);
+}
+
+/** Written aside and renamed: a reader sees the whole file or none. */
+async function recordExit(folder: string, exit: RecordedExit): Promise<void> {
+  const temporary = join(folder, `${EXIT_FILE}.tmp`);
+  const final = join(folder, EXIT_FILE);
+  try {
+    await writeFile(temporary, `${JSON.stringify(exit)}\n`, { mode: 0o600 });
+    await rename(temporary, final);
+  } catch (error) {
+    throw new Error(`could not record the exit in ${final}: ${(error as Error).message}`);
+  }
 }
 
 /** A command's stream on its way to the runner's destination. */
@@ -174,7 +182,13 @@ function readRequest(control: Socket, onRelease: () => void): Promise<Supervisor
     let received = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
-      const decoded = decodeRequest(received);
+      let decoded: ReturnType<typeof decodeRequest>;
+      try {
+        decoded = decodeRequest(received);
+      } catch (error) {
+        control.off("data", onData).off("end", onEnd);
+        return reject(error);
+      }
       if (!decoded) return;
       control.off("data", onData).off("end", onEnd);
       // What follows is the release (see supervisor-protocol.ts); the stream is read on after it
@@ -194,7 +208,12 @@ function readRequest(control: Socket, onRelease: () => void): Promise<Supervisor
   });
 }
 
-main().catch((error: Error) => {
+// Half open: a runner that ended its side can still hear why the supervisor cannot go on.
+const channel = new Socket({ fd: 3, readable: true, writable: true, allowHalfOpen: true });
+main(channel).catch((error: Error) => {
   process.stderr.write(`infrablocks supervisor: ${error.message}\n`);
-  process.exit(70);
+  // The runner words the failure from the event: it must be written before the supervisor goes.
+  const event: SupervisorEvent = { event: "failed", message: error.message };
+  if (channel.writable) channel.end(`${JSON.stringify(event)}\n`, () => process.exit(70));
+  else process.exit(70);
 });

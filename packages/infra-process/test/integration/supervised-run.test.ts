@@ -1,6 +1,7 @@
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   realpathSync,
@@ -244,6 +245,26 @@ describe.each([
     expect(await readdir(runs.folder)).toEqual([]);
   });
 
+  it("fail with the supervisor's reason when it cannot record the exit, rather than report a status of its own", async () => {
+    const runs = await registry();
+    const run = capture({
+      stateFolder: runs.folder,
+      // A folder where the exit's temporary file goes: its write fails, as on a full disk.
+      onStarted: () => mkdirSync(join(runs.runFolder(run.context.runId), "exit.json.tmp")),
+    });
+    const error = await (await processInfrastructure())
+      .run(await processBlock({ command: ["sh", "-c", "sleep 0.2; exit 3"] }), run.context)
+      .then(
+        (result) => result,
+        (caught: unknown) => caught as Error,
+      );
+    expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR"), JSON.stringify(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /The supervisor of process \d+ failed, so its exit status is unknown: .*exit\.json/,
+    );
+    expect(await readdir(runs.folder)).toEqual([]);
+  });
+
   it("record the exit of a run whose output is not wanted", async () => {
     const runs = await registry();
     const run = capture({ stateFolder: runs.folder });
@@ -274,5 +295,64 @@ describe.each([
     expect(result.statusCode).toBe(0);
     expect(tail).toBe("early\n");
     expect(run.stdout()).toBe("early\nlate\n");
+  });
+});
+
+describe("the native supervisor, where it cannot run", () => {
+  afterAll(() => {
+    supervisorChoice.native = NATIVE_SUPERVISOR;
+  });
+
+  it("gives way to the Node one, saying once what to do, whatever is wrong with it", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "ib-broken-native-"));
+    // Each with how the warning says it ended (a pattern).
+    const broken: Record<string, [string, string]> = {
+      // Ends at once, or once it has read the request, or dies of a signal, without an answer.
+      exits: ["#!/bin/sh\nexit 1\n", "exit status 1"],
+      // As a binary built against another libc: the kernel finds no loader, and the exec says ENOENT.
+      "needs a missing loader": ["#!/no/such/loader\n", "spawn ENOENT"],
+      "reads, then dies": ["#!/bin/sh\nhead -c 1 <&3 >/dev/null\nkill -KILL $$\n", "SIGKILL"],
+      // Not a program for this machine: the exec fails, and a shell tries it as a script.
+      "not a program": [`\x7fELF${"\x00".repeat(Math.floor(Math.random() * 64))}garbage`, "exit status \\d+"],
+    };
+    for (const [name, [text, how]] of Object.entries(broken)) {
+      const path = join(folder, name.replaceAll(" ", "-"));
+      writeFileSync(path, text, { mode: 0o755 });
+      supervisorChoice.native = path;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const runs = await registry();
+        const warnings: string[] = [];
+        const run = capture({
+          stateFolder: runs.folder,
+          log: { ...quietLog, warn: (message: string) => warnings.push(message) },
+        });
+        const result = await (await processInfrastructure()).run(
+          await processBlock({ command: ["sh", "-c", "echo ran; exit 5"] }),
+          run.context,
+        );
+        expect(result.statusCode, name).toBe(5);
+        expect(run.stdout(), name).toBe("ran\n");
+        // Said on the first run only: the next ones go to the Node supervisor at once.
+        expect(warnings.length, name).toBe(attempt === 0 ? 1 : 0);
+        if (attempt === 0) expect(warnings[0]).toContain(`${path} did not start`);
+        if (attempt === 0) expect(warnings[0]).toMatch(new RegExp(`did not start \\(${how}\\)`));
+        if (attempt === 0) expect(warnings[0]).toContain("pnpm rebuild @infrablocks/infra-process");
+      }
+    }
+  });
+
+  it("fails the run, and the runner lives on, when it answers what is no event", async () => {
+    const path = join(await mkdtemp(join(tmpdir(), "ib-babbling-native-")), "supervisor");
+    // It lingers: one that ends at once, its request unread, resets the channel, and its line is lost
+    // (then it did not start, and the Node supervisor takes the run).
+    writeFileSync(path, "#!/bin/sh\necho 'Segmentation fault' >&3\nsleep 0.3\n", { mode: 0o755 });
+    supervisorChoice.native = path;
+    const runs = await registry();
+    const error = await (await processInfrastructure())
+      .run(await processBlock({ command: ["true"] }), capture({ stateFolder: runs.folder }).context)
+      .catch((caught: unknown) => caught as Error);
+    expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR"), String(error)).toBe(true);
+    expect(error.message).toContain('"Segmentation fault" on its channel, which is no event');
+    expect(await readdir(runs.folder)).toEqual([]);
   });
 });
