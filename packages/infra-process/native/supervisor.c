@@ -665,9 +665,12 @@ int main(void) {
   for (int fd = CONTROL_FD; fd <= 5; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
   for (int index = 0; index < 2; index++) streams[index].source = streams[index].destination = -1;
 
+  tell("{\"event\":\"ready\"}\n");
+
   /* Static: it lives as long as the process (and a leak checker sees it reachable). */
   static struct request request;
-  released = read_request(&request);
+  /* Or-ed: a runner already gone (the first word could not reach it) has released the output. */
+  if (read_request(&request)) released = 1;
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null_fd < 0) fail("open /dev/null: %s", strerror(errno));
   int pipes[2][2] = {{-1, -1}, {-1, -1}};

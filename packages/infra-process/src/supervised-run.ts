@@ -232,13 +232,15 @@ type SupervisorAnswer =
 /**
  * Starts a supervisor on the request and waits for its answer: `started` or `spawn-failed`; a
  * supervisor that failed or ended unanswered is an error. A native build that cannot run (broken, or
- * built for another machine) has started nothing: the Node supervisor takes this run and the next.
+ * built for another machine) ends before its first word, having started nothing: the Node supervisor
+ * takes this run and the next. One that ends after it may have started the command, which must not
+ * run twice.
  */
 async function startAnswered(config: ProcessBlock, context: RunContext, request: SupervisorRequest) {
   let chosen = supervisorCommand();
   let started = startSupervisor(chosen.program, chosen.args, config, context, request);
   let answer = await started.events.started;
-  if (answer.event === "unanswered" && chosen.native) {
+  if (answer.event === "unanswered" && chosen.native && !started.events.ready()) {
     const [code, signal] = await started.closed;
     const how = started.startError() ?? signal ?? `exit status ${code}`;
     nativeUsable.set(chosen.program, false);
@@ -255,7 +257,7 @@ async function startAnswered(config: ProcessBlock, context: RunContext, request:
       "INFRASTRUCTURE_ERROR",
       answer.event === "failed"
         ? `The process supervisor failed before starting the command: ${answer.message}`
-        : `The process supervisor (${chosen.program} ${chosen.args.join(" ")}) ended before starting the command; reinstall @infrablocks/infra-process.`,
+        : `The process supervisor (${[chosen.program, ...chosen.args].join(" ")}) ended before saying whether it started the command, which was not run again (look for it with ps); reinstall @infrablocks/infra-process.`,
       { blockType: "process" },
     );
   }
@@ -302,6 +304,8 @@ function startSupervisor(
  * `reader-gone`, and `failed` when it could not finish its work.
  */
 function supervisorEvents(control: Socket): {
+  /** Whether the supervisor said it runs (its first word, before it reads the request). */
+  ready(): boolean;
   started: Promise<SupervisorAnswer>;
   onReaderGone(listener: () => void): void;
   /** Why the supervisor failed after its answer, if it did. */
@@ -309,6 +313,7 @@ function supervisorEvents(control: Socket): {
 } {
   let text = "";
   let readerGone: (() => void) | undefined;
+  let ready = false;
   let answered = false;
   let failure: string | undefined;
   let settle: (answer: SupervisorAnswer) => void = () => undefined;
@@ -325,14 +330,20 @@ function supervisorEvents(control: Socket): {
     for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n")) {
       const event = parseEvent(text.slice(0, newline));
       text = text.slice(newline + 1);
-      if (event.event === "reader-gone") readerGone?.();
+      if (event.event === "ready") ready = true;
+      else if (event.event === "reader-gone") readerGone?.();
       else if (event.event === "failed" && answered) failure = event.message;
       else settle(event);
     }
   });
   control.on("close", () => settle({ event: "unanswered" }));
   control.on("error", () => undefined);
-  return { started, onReaderGone: (listener) => (readerGone = listener), failure: () => failure };
+  return {
+    ready: () => ready,
+    started,
+    onReaderGone: (listener) => (readerGone = listener),
+    failure: () => failure,
+  };
 }
 
 /** One line of the supervisor's; a line that is no event (a broken build's) is its failure. */

@@ -24,6 +24,12 @@ export interface SupervisorRequest extends ProcessCommand {
 }
 
 export type SupervisorEvent =
+  /**
+   * The native supervisor runs (its first word, before it reads the request). One that ends without it
+   * never ran (a build for another machine): nothing was started, and the Node one may take the run.
+   * The Node supervisor, which nothing falls back from, does not say it.
+   */
+  | { event: "ready" }
   | { event: "started"; pid: number }
   | { event: "spawn-failed"; code: string | undefined; message: string }
   /** The reader of the runner's stdout went away (`| head`); the runner decides what to do. */

@@ -307,7 +307,7 @@ describe("the native supervisor, where it cannot run", () => {
     const folder = await mkdtemp(join(tmpdir(), "ib-broken-native-"));
     // Each with how the warning says it ended (a pattern).
     const broken: Record<string, [string, string]> = {
-      // Ends at once, or once it has read the request, or dies of a signal, without an answer.
+      // Ends before its first word (`ready`): at once, or once it has read, or of a signal.
       exits: ["#!/bin/sh\nexit 1\n", "exit status 1"],
       // As a binary built against another libc: the kernel finds no loader, and the exec says ENOENT.
       "needs a missing loader": ["#!/no/such/loader\n", "spawn ENOENT"],
@@ -339,6 +339,37 @@ describe("the native supervisor, where it cannot run", () => {
         if (attempt === 0) expect(warnings[0]).toContain("pnpm rebuild @infrablocks/infra-process");
       }
     }
+  });
+
+  it("does not run the command again when the native one ends after its first word, unanswered", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "ib-dying-native-"));
+    const path = join(folder, "supervisor");
+    // Running, as its first word says: it could have started the command before it died.
+    writeFileSync(
+      path,
+      `#!/bin/sh\necho '{"event":"ready"}' >&3\nhead -c 1 <&3 >/dev/null\nkill -KILL $$\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    supervisorChoice.native = path;
+    const runs = await registry();
+    const marker = join(folder, "ran");
+    const warnings: string[] = [];
+    const run = capture({
+      stateFolder: runs.folder,
+      log: { ...quietLog, warn: (message: string) => warnings.push(message) },
+    });
+    const error = await (await processInfrastructure())
+      .run(await processBlock({ command: ["sh", "-c", `echo ran >> ${marker}`] }), run.context)
+      .catch((caught: unknown) => caught as Error);
+    expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR"), String(error)).toBe(true);
+    expect(error.message).toContain(
+      "ended before saying whether it started the command, which was not run again",
+    );
+    expect(existsSync(marker)).toBe(false);
+    expect(warnings).toEqual([]);
+    expect(await readdir(runs.folder)).toEqual([]);
   });
 
   it("fails the run, and the runner lives on, when it answers what is no event", async () => {
