@@ -78,6 +78,8 @@ async function main(control: Socket): Promise<void> {
   control.on("end", onRunnerGone);
   control.on("error", onRunnerGone);
   control.on("close", onRunnerGone);
+  // An end that came while the command started has been emitted already.
+  if (control.readableEnded || control.destroyed) onRunnerGone();
 
   const exit: RecordedExit = await exited;
   await Promise.all(relays.map((forwarding) => forwarding.finished));
