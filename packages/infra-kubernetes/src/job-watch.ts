@@ -254,10 +254,14 @@ class JobRun {
    * The job's watch and its pods' watch are two streams: the job's end can arrive before its pods'
    * watch has told that their containers ran (under load, seconds before). The pods listed at the end
    * fill that in, so that the logs of a pod never seen running are still read. An end is final, so a
-   * listed pod that ended replaces whatever the watch last said of it.
+   * listed pod that ended replaces whatever the watch last said of it, and one the watch never told of
+   * at all is added (`#podEnded` counts an unknown pod as ended, which would skip the worst case).
    */
   #learnEndedPods(pods: readonly Pod[]): void {
-    const learned = pods.filter((pod) => hasEnded(pod) && !this.#podEnded(pod.metadata.name));
+    const learned = pods.filter((pod) => {
+      const known = this.#pods.get(pod.metadata.name);
+      return hasEnded(pod) && (known === undefined || !hasEnded(known));
+    });
     if (learned.length === 0) return;
     for (const pod of learned) this.#pods.set(pod.metadata.name, pod);
     this.#podsChanged();

@@ -17,7 +17,7 @@ import {
   type TestCluster,
 } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { infrastructure, jobBlock } from "./helpers.js";
+import { capture, infrastructure, jobBlock } from "./helpers.js";
 
 const run = promisify(execFile);
 
@@ -87,5 +87,50 @@ describe.runIf(!REAL_CLUSTER && (await kubectlAvailable()) && (await clusterAvai
       expect(await kubectl("get", "jobs,pods", "-l", `job-name=${name}`, "-o", "name")).toBe("");
       expect(await kubectl("get", "jobs", "-o", "name")).not.toContain(name);
     }, 90_000);
+
+    it.each([
+      [
+        "a JSON Patch text",
+        '[{"op": "replace", "path": "/spec/backoffLimit", "value": 2},' +
+          ' {"op": "add", "path": "/metadata/labels/example.com~1patched", "value": "z"}]',
+      ],
+      [
+        "a list",
+        [
+          { op: "replace", path: "/spec/backoffLimit", value: 2 },
+          { op: "add", path: "/metadata/labels/example.com~1patched", value: "z" },
+        ],
+      ],
+    ])(
+      "the Job kubectl reads holds what the document says, customizations as %s",
+      async (_, customizations) => {
+        const run = capture();
+        const block = jobBlock(cluster, {
+          name: "cross check",
+          namespace: "default",
+          command: ["sh", "-c", 'echo "$GREETER"'],
+          env: { GREETER: "infrablocks" },
+          labels: { "example.com/purpose": "demo" },
+          finishedJobTtl: 300,
+          customizations,
+        });
+        const result = await infrastructure.run(block, run.context);
+        expect(result.statusCode).toBe(0);
+        expect(run.stdout()).toBe("infrablocks\n");
+        const name = result.identifier.split(":")[2] as string;
+        const job = JSON.parse(await kubectl("get", "job", name, "-n", "default", "-o", "json"));
+        expect(job.metadata.labels["example.com/purpose"]).toBe("demo");
+        // `~1` is an escaped '/': RFC 6901 reads the segment as the key "example.com/patched".
+        expect(job.metadata.labels["example.com/patched"]).toBe("z");
+        expect(job.spec.backoffLimit).toBe(2);
+        expect(job.spec.ttlSecondsAfterFinished).toBe(300);
+        expect(job.spec.template.spec.containers[0].env).toContainEqual({
+          name: "GREETER",
+          value: "infrablocks",
+        });
+        await kubectl("delete", "job", name, "--cascade=foreground", "--timeout=30s");
+      },
+      60_000,
+    );
   },
 );
