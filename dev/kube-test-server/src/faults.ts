@@ -36,6 +36,11 @@ export interface KubeFaults {
    * changes). null turns it off.
    */
   delayWatchEvents(opts: { resource: ResourceName; ms: number } | null): void;
+  /**
+   * A Job's first pod is created this many ms after the Job, as by a controller manager that is behind:
+   * a client's first list of the Job's pods finds none. null turns it off.
+   */
+  delayPodCreation(ms: number | null): void;
   /** The next `count` watch requests get HTTP 410 Gone (Status reason "Expired"). */
   goneOnNextWatches(count: number): void;
   /** The next `count` watches receive one ERROR event holding a 410 Expired Status, then end. */
@@ -116,6 +121,7 @@ export interface FaultHooks {
 export class FaultState implements KubeFaults {
   watchLifetimeMs: number | null = null;
   podStatusDelayMs: number | null = null;
+  podCreationDelayMs: number | null = null;
   private watchEventDelay: { resource: ResourceName; ms: number } | null = null;
   private randomWatchLifetime: (() => number) | null = null;
   private bursts: {
@@ -174,6 +180,10 @@ export class FaultState implements KubeFaults {
 
   delayPodStatus(ms: number | null): void {
     this.podStatusDelayMs = ms;
+  }
+
+  delayPodCreation(ms: number | null): void {
+    this.podCreationDelayMs = ms;
   }
 
   delayWatchEvents(opts: { resource: ResourceName; ms: number } | null): void {

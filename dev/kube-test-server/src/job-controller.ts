@@ -14,6 +14,8 @@ interface JobState {
   /** Container restarts per pod: failures under restartPolicy OnFailure. */
   restarts: Map<string, number>;
   retryAt: number;
+  /** When the first pod may be created, under the `delayPodCreation` fault. */
+  firstPodAt?: number;
   startedAtMs?: number;
   finishedAtMs?: number;
   retryTimer?: NodeJS.Timeout;
@@ -51,6 +53,7 @@ export class JobController {
     private readonly store: Store,
     private readonly deleter: Deleter,
     private readonly recorder: EventRecorder,
+    private readonly podCreationDelayMs: () => number | null = () => null,
   ) {
     this.unsubscribe = store.subscribe((event) => {
       if (event.resource === "jobs") {
@@ -235,11 +238,13 @@ export class JobController {
     const active = this.deleter.jobPods(job).filter((p) => !isTerminal(p));
     const wanted = Math.min(parallelism, remaining) - active.length;
     if (wanted <= 0) return;
-    if (now < state.retryAt) {
+    state.firstPodAt ??= now + (this.podCreationDelayMs() ?? 0);
+    const notBefore = Math.max(state.retryAt, state.firstPodAt);
+    if (now < notBefore) {
       clearTimeout(state.retryTimer);
       state.retryTimer = setTimeout(
         () => this.enqueue(job.metadata.namespace ?? "default", job.metadata.name),
-        state.retryAt - now,
+        notBefore - now,
       );
       return;
     }

@@ -85,7 +85,7 @@ export async function startKubeTestServer(opts: StartKubeTestServerOptions = {})
     () => faults.podsPending,
     () => faults.podStatusDelayMs,
   );
-  const controller = new JobController(store, deleter, recorder);
+  const controller = new JobController(store, deleter, recorder, () => faults.podCreationDelayMs);
 
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
