@@ -309,6 +309,34 @@ describe("resolveBlock", () => {
     expect(issues[0]).toBe("volumes.1: expected host:container[:mode]");
   });
 
+  it("tells each problem of a list in a field that takes a list or a text at its own path", async () => {
+    const steps = defineBlockType({
+      slug: "test-steps",
+      title: "Test Steps",
+      description: "Steps as a list, or as text.",
+      capabilities: [],
+      version: "0.1.0",
+      package: "@infrablocks/test-steps",
+      fields: {
+        steps: z.union([z.array(z.object({ name: z.string(), value: z.unknown() }).strict()), z.string()]),
+      },
+    });
+    const registry = new BlockRegistry([steps]);
+    const error = await resolveBlock(
+      registry,
+      { type: "test-steps", steps: [{ name: 1, value: 2 }, { name: "b" }, { name: "c", value: 3, x: 1 }] },
+      async () => ({}),
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught as InfrablocksError,
+    );
+    expect(error?.issues).toEqual([
+      "steps.0.name: expected text, got the number 1 (YAML reads unquoted numbers, hex like 0x1F and true/false as such; put the value in quotes to keep it as text)",
+      "steps.1.value: required",
+      "steps.2.x: unknown field",
+    ]);
+  });
+
   it("names unknown keys with the known fields of the block they are in", async () => {
     expect(await issuesOf({ type: "test-registry", ...goodRegistry, registry_url: "x" })).toEqual([
       "registry_url: unknown field (did you mean registryUrl?); known fields: type, username, password, registryUrl, reauth",

@@ -7,12 +7,13 @@ type Issue = z.core.$ZodIssue;
  * values where there are few. `value` is the input at the issue's path, to say what was found.
  */
 export function issueSentence(issue: Issue, value: unknown): string {
-  // A message a schema wrote itself is already plain words; zod's own defaults are rewritten.
-  if (issue.code !== "invalid_union" && !ZOD_DEFAULT_MESSAGE.test(issue.message)) return issue.message;
+  // A message a schema wrote itself is already plain words; zod's own defaults are rewritten. A union
+  // with branches to tell of is worded from them.
+  const ownWords = issue.code !== "invalid_union" || issue.errors.length === 0;
+  if (ownWords && !ZOD_DEFAULT_MESSAGE.test(issue.message)) return issue.message;
   switch (issue.code) {
     case "invalid_type":
-      if (value === undefined) return `required (${typeWords(issue.expected)})`;
-      return `expected ${typeWords(issue.expected)}, got ${found(value)}${quoteHint(issue.expected, value)}`;
+      return wrongTypeSentence(issue.expected, value);
     case "too_small":
       return sizeSentence(issue.origin, "at least", "more than", issue.minimum, issue.inclusive);
     case "too_big":
@@ -37,6 +38,16 @@ export function issueSentence(issue: Issue, value: unknown): string {
     case "custom":
       return issue.message;
   }
+}
+
+/**
+ * A value of the wrong type, or none, in words (`expected text, got the number 5`, `required (text)`),
+ * as zod-free checks word it too. `nonoptional` is a member that may hold anything, left out.
+ */
+export function wrongTypeSentence(expected: string, value: unknown): string {
+  if (value === undefined)
+    return expected === "nonoptional" ? "required" : `required (${typeWords(expected)})`;
+  return `expected ${typeWords(expected)}, got ${found(value)}${quoteHint(expected, value)}`;
 }
 
 // --- Internal helpers ---
@@ -108,7 +119,7 @@ function formatSentence(issue: z.core.$ZodIssueInvalidStringFormat): string {
  */
 function unionSentence(issue: z.core.$ZodIssueInvalidUnion, value: unknown): string {
   const branches = issue.errors;
-  const rightType = branches.filter((branch) => !branch.some((inner) => isWrongTypeHere(inner)));
+  const rightType = rightTypeBranches(issue);
   if (rightType.length > 0) {
     return unique(
       rightType.flatMap((branch) =>
@@ -125,6 +136,16 @@ function unionSentence(issue: z.core.$ZodIssueInvalidUnion, value: unknown): str
     ),
   );
   return `expected ${expected.join(" or ")}, got ${found(value)}`;
+}
+
+/**
+ * The alternatives of a failed union whose type the value has (it broke their rules, not their type).
+ * When there is one, its issues are the value's problems, each at its own path.
+ */
+export function rightTypeBranches(issue: z.core.$ZodIssueInvalidUnion): Issue[][] {
+  return issue.errors.filter(
+    (branch) => branch.length > 0 && !branch.some((inner) => isWrongTypeHere(inner)),
+  );
 }
 
 function isWrongTypeHere(issue: Issue): boolean {

@@ -45,6 +45,7 @@ export type {
   RunResult,
 } from "./infrastructure.js";
 export { loadInfrastructure, requireCommand } from "./infrastructure-loader.js";
+export { wrongTypeSentence } from "./issue-messages.js";
 export { isSecretVariableName, MASK } from "./mask.js";
 export {
   assertRunId,

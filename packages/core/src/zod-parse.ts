@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
 import { closestName } from "./closest-name.js";
 import { invalidDocument as invalid } from "./document-checker.js";
-import { issueSentence } from "./issue-messages.js";
+import { issueSentence, rightTypeBranches } from "./issue-messages.js";
 
 /** zod's parse of a document, every rejection worded as `path: plain words` (loaded by the check path only when needed). */
 export function parseWithZod(
@@ -24,6 +24,15 @@ export function parseWithZod(
 // --- Internal helpers ---
 
 function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue, document: unknown): string[] {
+  if (issue.code === "invalid_union") {
+    // A list where a list or a text is taken: the list's own problems, one line each.
+    const branches = rightTypeBranches(issue);
+    if (branches.length === 1) {
+      return (branches[0] as z.core.$ZodIssue[]).flatMap((inner) =>
+        describeIssue(blockType, { ...inner, path: [...issue.path, ...inner.path] }, document),
+      );
+    }
+  }
   const path = issue.path.map(String);
   const where = path.join(".");
   if (issue.code === "unrecognized_keys") {

@@ -1,6 +1,6 @@
 // Zod-free: the `customizations` checks the exported schema cannot state (JSON pointers, and the text
 // form's content), run by the `kubernetes-job` check. A text is parsed again where the manifest is built.
-import type { BlockProblem } from "@infrablocks/core/runtime";
+import { type BlockProblem, wrongTypeSentence } from "@infrablocks/core/runtime";
 import { isRecord } from "./is-record.js";
 import { operationProblem, type PatchOperation, parsePointer } from "./json-patch.js";
 import { parseYamlText } from "./yaml-text.js";
@@ -16,7 +16,7 @@ export function customizationList(customizations: Customizations): readonly Patc
 
 /**
  * What is wrong with `customizations`, paths relative to the block. A list the schema accepted can only
- * hold bad pointers; a text is parsed and checked as a list, each problem worded as zod words it.
+ * hold bad pointers; a text is parsed and checked as a list, each problem worded as a list's is.
  * `final` is set when the text could not be read as a patch: the block's cross-field checks then wait.
  */
 export function customizationsProblems(customizations: Customizations): {
@@ -68,51 +68,35 @@ const SHAPES: Record<string, readonly string[]> = {
   copy: ["op", "from", "path"],
 };
 
-/** A parsed text's problems as a list of operations, in the words zod's schema used for it. */
+/**
+ * A parsed text's problems as a list of operations, as a list given as such is told them: the shapes'
+ * problems (the schema's), and only when every shape is right, the pointers' (the check's).
+ */
 function listProblems(value: unknown): BlockProblem[] {
   // The field takes text, so "expected array" would mislead: it is the text's content that is wrong.
   if (!Array.isArray(value)) return [{ path: "customizations", message: notAListMessage(value) }];
-  return value.flatMap((operation, index) => operationProblems(operation, `customizations.${index}`));
+  const shapes = value.flatMap((operation, index) => shapeProblems(operation, `customizations.${index}`));
+  return shapes.length > 0 ? shapes : (value as PatchOperation[]).flatMap(pointerProblems);
 }
 
-function operationProblems(operation: unknown, path: string): BlockProblem[] {
+function shapeProblems(operation: unknown, path: string): BlockProblem[] {
   if (!isRecord(operation)) return [{ path, message: operationProblem(operation) as string }];
   const shape = typeof operation.op === "string" ? SHAPES[operation.op] : undefined;
   if (!shape) return [{ path: `${path}.op`, message: operationProblem(operation) as string }];
   const problems: BlockProblem[] = [];
   for (const key of shape.slice(1)) {
     const member = operation[key];
-    if (key === "value") {
-      if (member === undefined)
-        problems.push({
-          path: `${path}.value`,
-          message: "Invalid input: expected nonoptional, received undefined",
-        });
-    } else if (typeof member !== "string") {
+    if (key === "value" ? member === undefined : typeof member !== "string") {
       problems.push({
         path: `${path}.${key}`,
-        message: `Invalid input: expected string, received ${typeName(member)}`,
+        message: wrongTypeSentence(key === "value" ? "nonoptional" : "string", member),
       });
-    } else {
-      const message = pointerProblem(member);
-      if (message) problems.push({ path: `${path}.${key}`, message });
     }
   }
-  const unknown = Object.keys(operation).filter((key) => !shape.includes(key));
-  if (unknown.length > 0) {
-    const keys = unknown.map((key) => `"${key}"`).join(", ");
-    problems.push({ path, message: `Unrecognized key${unknown.length > 1 ? "s" : ""}: ${keys}` });
+  for (const key of Object.keys(operation)) {
+    if (!shape.includes(key)) problems.push({ path: `${path}.${key}`, message: "unknown field" });
   }
   return problems;
-}
-
-/** A value's type as zod's messages name it. */
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number")
-    return Number.isNaN(value) ? "NaN" : Number.isFinite(value) ? "number" : String(value);
-  return typeof value;
 }
 
 /** What a customizations text that does not hold a list is told. */
