@@ -152,7 +152,9 @@ describe("kubernetes-job", () => {
         { op: "add", path: "/spec/parallelism", value: 1 },
         { op: "remove", path: "/spec/nothere" },
       ]),
-    ).toEqual([{ path: "customizations.1", message: "remove /spec/nothere: there is nothing at 'nothere'" }]);
+    ).toEqual([
+      { path: "customizations.1", message: "remove /spec/nothere: there is nothing at '/spec/nothere'" },
+    ]);
     expect(check([{ op: "remove", path: "/spec/template" }])).toEqual([
       {
         path: "customizations",

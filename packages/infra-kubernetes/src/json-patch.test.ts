@@ -20,13 +20,27 @@ describe("applyPatch", () => {
     expect(doc).toEqual(before);
   });
 
+  it("names a missing target by its whole pointer, escapes and a trailing empty segment included", () => {
+    expect(() =>
+      applyPatch({ spec: { backoffLimit: 1 } }, [{ op: "remove", path: "/spec/backoffLimit/" }]),
+    ).toThrow("remove /spec/backoffLimit/: there is nothing at '/spec/backoffLimit/'");
+    expect(() => applyPatch({ a: {} }, [{ op: "remove", path: "/a/x~1y~0z" }])).toThrow(
+      "remove /a/x~1y~0z: there is nothing at '/a/x~1y~0z'",
+    );
+    expect(() =>
+      applyPatch({ metadata: {} }, [{ op: "add", path: "/metadata/annotations/x", value: "1" }]),
+    ).toThrow(
+      `add /metadata/annotations/x: there is nothing at '/metadata/annotations' to add into; add it first, e.g. {"op": "add", "path": "/metadata/annotations", "value": {}}`,
+    );
+  });
+
   it("names the failing operation by index", () => {
     expect(() =>
       applyPatch(doc, [
         { op: "add", path: "/x", value: 1 },
         { op: "remove", path: "/nope" },
       ]),
-    ).toThrow(expect.objectContaining({ index: 1, message: expect.stringContaining("nothing at 'nope'") }));
+    ).toThrow(expect.objectContaining({ index: 1, message: expect.stringContaining("nothing at '/nope'") }));
     expect(() => applyPatch(doc, [{ op: "add", path: "/a/b/5", value: 1 }])).toThrow(PatchError);
     expect(() => applyPatch(doc, [{ op: "test", path: "/c", value: "z" }])).toThrow(/differs/);
     expect(() => applyPatch(doc, [{ op: "move", from: "/a", path: "/a/x" }])).toThrow(/own child/);
@@ -157,7 +171,7 @@ describe("RFC 6902 Appendix A", () => {
       "A.12 adding to a nonexistent target",
       { foo: "bar" },
       [{ op: "add", path: "/baz/bat", value: "qux" }],
-      /nothing at 'baz'/,
+      /nothing at '\/baz' to add into; add it first, e\.g\. \{"op": "add", "path": "\/baz", "value": \{\}\}/,
     ],
     [
       "A.15 comparing strings and numbers",
@@ -176,6 +190,6 @@ describe("RFC 6902 Appendix A", () => {
     const patch = JSON.parse(
       '[{ "op": "add", "path": "/baz", "value": "qux", "op": "remove" }]',
     ) as PatchOperation[];
-    expect(() => applyPatch({ foo: "bar" }, patch)).toThrow(/nothing at 'baz'/);
+    expect(() => applyPatch({ foo: "bar" }, patch)).toThrow(/nothing at '\/baz'/);
   });
 });

@@ -102,26 +102,34 @@ function applyOperation(document: unknown, operation: PatchOperation): unknown {
   }
 }
 
+/** A pointer that leads nowhere in the document, named whole (`/metadata/annotations`, not `annotations`). */
+class NothingAt extends Error {
+  constructor(readonly pointer: string) {
+    super(`there is nothing at '${pointer}'`);
+  }
+}
+
 function get(document: unknown, path: string[]): unknown {
   let node = document;
-  for (const segment of path) {
-    node = child(node, segment);
-  }
+  for (let depth = 0; depth < path.length; depth++) node = child(node, path, depth);
   return node;
 }
 
-function child(node: unknown, segment: string): unknown {
-  if (Array.isArray(node)) {
-    const index = arrayIndex(node, segment, false);
-    return node[index];
-  }
+/** The child of `node` named by `path[depth]`. */
+function child(node: unknown, path: string[], depth: number): unknown {
+  const segment = path[depth] as string;
+  if (Array.isArray(node)) return node[arrayIndex(node, segment, false)];
   if (isRecord(node) && Object.hasOwn(node, segment)) return node[segment];
-  throw new Error(`there is nothing at '${segment}'`);
+  throw new NothingAt(pointerOf(path.slice(0, depth + 1)));
+}
+
+function pointerOf(path: string[]): string {
+  return path.map((segment) => `/${segment.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
 }
 
 function add(document: unknown, path: string[], value: unknown): unknown {
   if (path.length === 0) return value;
-  const parent = get(document, path.slice(0, -1));
+  const parent = parentOf(document, path);
   const last = path[path.length - 1] as string;
   if (Array.isArray(parent)) {
     parent.splice(arrayIndex(parent, last, true), 0, value);
@@ -133,11 +141,26 @@ function add(document: unknown, path: string[], value: unknown): unknown {
   return document;
 }
 
+/**
+ * Where an add puts its value. Its parent must exist (RFC 6902 A.12); the base manifest has, say, no
+ * `metadata.annotations`, so the message says how to make it.
+ */
+function parentOf(document: unknown, path: string[]): unknown {
+  try {
+    return get(document, path.slice(0, -1));
+  } catch (error) {
+    if (!(error instanceof NothingAt)) throw error;
+    throw new Error(
+      `${error.message} to add into; add it first, e.g. {"op": "add", "path": "${error.pointer}", "value": {}}`,
+    );
+  }
+}
+
 function remove(document: unknown, path: string[]): { document: unknown; value: unknown } {
   if (path.length === 0) throw new Error("cannot remove the whole document");
   const parent = get(document, path.slice(0, -1));
   const last = path[path.length - 1] as string;
-  const value = child(parent, last);
+  const value = child(parent, path, path.length - 1);
   if (Array.isArray(parent)) parent.splice(arrayIndex(parent, last, false), 1);
   else delete (parent as Record<string, unknown>)[last];
   return { document, value };
