@@ -26,8 +26,8 @@ export function tailFileBytes(tailBytes: number): number {
  * and `max-file=2`: the current file grows to `fileCap` bytes, then becomes the previous one and a
  * new current file starts. So the two files hold at least the last `fileCap` bytes and never more
  * than `2 × fileCap`. Writes are batched (what arrived in the last `batchMs`) and never awaited by the
- * producer: the command must not wait on the disk, and what a slow or full disk cannot take in time is dropped from the front
- * (it would have rotated out anyway).
+ * producer: the command must not wait on the disk, and what a slow or full disk cannot take in time
+ * is dropped from the front (it would have rotated out anyway).
  */
 export class OutputTail {
   readonly #files: { current: string; previous: string };
