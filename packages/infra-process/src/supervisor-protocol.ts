@@ -48,8 +48,9 @@ export const EXIT_FILE = "exit.json";
 /**
  * The request as bytes: the payload's length in decimal and a newline, then the payload, fields each
  * ended by a NUL: folder, streamOutput (`1` or `0`), tailFileBytes, tailBatchMs, cwd, executable,
- * the number of arguments and each argument, the number of environment entries and each `NAME=value`. No field
- * holds a NUL: no command line or environment can carry one, and the document's checks refuse it.
+ * the number of arguments and each argument, the number of environment entries and each `NAME=value`.
+ * No field holds a NUL: no command line or environment can carry one, and the document's checks refuse
+ * it.
  */
 export function encodeRequest(request: SupervisorRequest): Buffer {
   const environment = Object.entries(request.env).map(([name, value]) => `${name}=${value}`);
