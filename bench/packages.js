@@ -4,10 +4,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const CLI = join(ROOT, "packages/cli/bin.js");
+export const CLI = join(ROOT, "packages/cli/bin.cjs");
 
 export async function importPackage(folder) {
-  const entry = join(ROOT, "packages", folder, "dist/index.js");
+  const entry = join(ROOT, "packages", folder, "dist/index.cjs");
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run pnpm build first (pnpm bench does).`);
   return import(pathToFileURL(entry).href);
 }

@@ -14,7 +14,7 @@ export async function validateCase() {
   const core = await importPackage("core");
   const { processBlockType } = await importPackage("infra-process");
   const { sharedFieldProblems } = await import(
-    pathToFileURL(join(ROOT, "packages/core/dist/runtime.js")).href
+    pathToFileURL(join(ROOT, "packages/core/dist/runtime.cjs")).href
   );
   const registry = new core.BlockRegistry([processBlockType]);
   const document = {

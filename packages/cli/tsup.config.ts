@@ -2,7 +2,7 @@ import { cpSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { defineConfig } from "tsup";
-import { baseConfig } from "../../tsup.config.base.js";
+import { commonJsConfig } from "../../tsup.config.base.js";
 
 // The form page ships inside the CLI's package (dist/web), so `infrablocks ui` works after installing the
 // CLI alone: @infrablocks/web is private, a build-time dependency only.
@@ -12,13 +12,10 @@ const webDist = join(
 );
 
 export default defineConfig({
-  ...baseConfig,
+  ...commonJsConfig,
   entry: ["src/index.ts"],
-  // commander is bundled so start-up reads one file; it is CommonJS, so the bundle gets a `require`.
+  // commander is bundled so that its help reads one file.
   noExternal: ["commander"],
-  banner: {
-    js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
-  },
   async onSuccess() {
     if (!existsSync(join(webDist, "index.html"))) {
       throw new Error(`No built form page at ${webDist}: build @infrablocks/web first (pnpm build does).`);

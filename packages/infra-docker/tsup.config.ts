@@ -1,4 +1,4 @@
 import { defineConfig } from "tsup";
-import { baseConfig } from "../../tsup.config.base.js";
+import { commonJsConfig } from "../../tsup.config.base.js";
 
-export default defineConfig({ ...baseConfig, entry: ["src/index.ts", "src/check.ts"] });
+export default defineConfig({ ...commonJsConfig, entry: ["src/index.ts", "src/check.ts"] });

@@ -1,5 +1,8 @@
 import { defineConfig } from "tsup";
-import { baseConfig } from "../../tsup.config.base.js";
+import { commonJsConfig } from "../../tsup.config.base.js";
 
-// The supervisor is a program of its own, started by the runtime with `node dist/supervisor.js`.
-export default defineConfig({ ...baseConfig, entry: ["src/index.ts", "src/check.ts", "src/supervisor.ts"] });
+// The supervisor is a program of its own, started by the runtime with `node dist/supervisor.cjs`.
+export default defineConfig({
+  ...commonJsConfig,
+  entry: ["src/index.ts", "src/check.ts", "src/supervisor.ts"],
+});

@@ -331,6 +331,12 @@ async function loadExported<Item extends { slug: string }>(
   return item;
 }
 
+/**
+ * A real `import()`, for drivers built as ES modules: the CLI's build is CommonJS, where the bundler turns
+ * every `import()` it sees into a `require`, which cannot load a module that awaits at its top level.
+ */
+const importModule = new Function("url", "return import(url)") as (url: string) => Promise<unknown>;
+
 async function importEntry(
   packageName: string,
   folder: string,
@@ -348,10 +354,15 @@ async function importEntry(
       { blockType: slug },
     );
   }
+  const path = resolve(folder, entry);
   try {
-    return await import(pathToFileURL(resolve(folder, entry)).href);
+    // The CLI's build is CommonJS. From the sources (under vitest), vitest's loader imports every entry (its
+    // config maps the built-in drivers' `.cjs` ones to their sources).
+    if (import.meta.url.endsWith(".ts")) return await import(pathToFileURL(path).href);
+    return path.endsWith(".cjs") ? require(path) : await importModule(pathToFileURL(path).href);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw error;
     throw new InfrablocksError(
       "DRIVER_DEPENDENCY_MISSING",
       `Cannot load ${packageName}'s entry ${entry}: ${(error as Error).message}. Reinstall ${packageName} (or build it).`,

@@ -9,7 +9,7 @@ import { InfrablocksError } from "./errors.js";
 import { DocumentStore, defaultStoreHome } from "./store.js";
 import { caught } from "./testing-fixtures.test-support.js";
 
-const DIST = resolve(dirname(fileURLToPath(import.meta.url)), "../dist/index.js");
+const DIST = resolve(dirname(fileURLToPath(import.meta.url)), "../dist/index.cjs");
 
 let root: string;
 let home: string;

@@ -1,5 +1,5 @@
 // Builds the native supervisor (supervisor.c) into dist/supervisor with the machine's C compiler ($CC,
-// else `cc`). Without one, the Node supervisor (dist/supervisor.js) runs the runs instead.
+// else `cc`). Without one, the Node supervisor (dist/supervisor.cjs) runs the runs instead.
 //
 // `node native/build.js` (the package's `pnpm build`): warnings are errors, and a compiler that fails
 // fails the build (a bug to fix); no compiler at all is said once, and is not an error.

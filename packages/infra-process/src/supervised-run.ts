@@ -41,10 +41,10 @@ export const DEFAULT_TAIL_BYTES = 4 * 1024 * 1024;
 const LIVENESS_CHECK_MS = 2_000;
 
 // From the sources (tests), the supervisors are the built ones: dist/supervisor (native, where a C
-// compiler built it) and dist/supervisor.js (Node, the fallback).
+// compiler built it) and dist/supervisor.cjs (Node, the fallback).
 const DIST = new URL(import.meta.url.endsWith(".ts") ? "../dist/" : "./", import.meta.url);
 const NATIVE_SUPERVISOR = fileURLToPath(new URL("supervisor", DIST));
-const NODE_SUPERVISOR = fileURLToPath(new URL("supervisor.js", DIST));
+const NODE_SUPERVISOR = fileURLToPath(new URL("supervisor.cjs", DIST));
 
 /**
  * Which supervisor runs: the native one where it is built; tests set `node` to test the fallback too,

@@ -4,7 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, extname, join, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { installedSchemas } from "../drivers.js";
 import type { Session } from "../session.js";
 
@@ -85,7 +85,7 @@ export async function uiCommand(
  * that it works from the workspace, a global link and an install alike.
  */
 function webDistDirectory(): string | { problem: string } {
-  const packageJson = fileURLToPath(import.meta.resolve("@infrablocks/cli/package.json"));
+  const packageJson = createRequire(import.meta.url).resolve("@infrablocks/cli/package.json");
   const dist = join(dirname(packageJson), "dist", "web");
   if (!existsSync(join(dist, "index.html"))) {
     return {

@@ -113,10 +113,18 @@ describe("infrablocks run", () => {
     },
   );
 
-  /** Every module URL the CLI loads for `args`, recorded by a loader hook. */
-  async function loadedModules(args: string[]): Promise<string> {
+  /**
+   * Every module file the CLI loads for `args`: CommonJS ones from `require.cache` as it exits (recorded by
+   * a `--require`d script), ES modules by a loader hook.
+   */
+  async function loadedModules(args: string[], { succeeds = true } = {}): Promise<string> {
     const home = await freshHome();
     const log = join(home, "modules.log");
+    const recordRequired = join(home, "record-required.cjs");
+    await writeFile(
+      recordRequired,
+      `const { appendFileSync } = require("node:fs");\nprocess.on("exit", () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join("\\n") + "\\n"));\n`,
+    );
     const hooks = join(home, "hooks.mjs");
     await writeFile(
       hooks,
@@ -127,10 +135,22 @@ describe("infrablocks run", () => {
       register,
       `import { register } from "node:module";\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
     );
-    const result = await cli(args, { home, env: { NODE_OPTIONS: `--import ${register}` } });
-    expect(result.code).toBe(0);
+    const result = await cli(args, {
+      home,
+      env: { NODE_OPTIONS: `--require ${recordRequired} --import ${register}` },
+    });
+    if (succeeds) expect(result.code).toBe(0);
     return readFile(log, "utf8");
   }
+
+  it("sees the Kubernetes SDK and zod when a run loads them", async () => {
+    // No API server listens there: the run fails, after loading the driver to reach it.
+    const document = join(await freshHome(), "job.json");
+    await writeFile(document, JSON.stringify(KUBERNETES_JOB));
+    const loaded = await loadedModules(["run", document], { succeeds: false });
+    expect(loaded).toMatch(/@kubernetes\/client-node/);
+    expect(loaded).toContain("core/dist/index.cjs");
+  });
 
   it("never loads the Docker or Kubernetes SDKs for a process run", async () => {
     const loaded = await loadedModules(["run", "examples/hello-process.yaml"]);
@@ -138,15 +158,15 @@ describe("infrablocks run", () => {
     expect(loaded).not.toMatch(/dockerode|docker-modem|@kubernetes|client-node/);
     expect(loaded).not.toMatch(/infra-docker|infra-kubernetes|docker-registry/);
     // Nor zod: the document is checked with the driver's check entry, and the runtime imports core's zod-free entry.
-    expect(loaded).toContain("infra-process/dist/check.js");
-    expect(loaded).not.toMatch(/core\/dist\/index\.js|infra-process\/dist\/index\.js/);
+    expect(loaded).toContain("infra-process/dist/check.cjs");
+    expect(loaded).not.toMatch(/core\/dist\/index\.cjs|infra-process\/dist\/index\.cjs/);
   });
 
   it("previews a docker-container document without zod or dockerode", async () => {
     const loaded = await loadedModules(["preview", "bench/fixtures/docker.yaml"]);
-    expect(loaded).toContain("infra-docker/dist/check.js");
+    expect(loaded).toContain("infra-docker/dist/check.cjs");
     expect(loaded).not.toMatch(
-      /dockerode|core\/dist\/index\.js|infra-docker\/dist\/index\.js|docker-registry\/dist\/index\.js/,
+      /dockerode|core\/dist\/index\.cjs|infra-docker\/dist\/index\.cjs|docker-registry\/dist\/index\.cjs/,
     );
   });
 
@@ -156,8 +176,8 @@ describe("infrablocks run", () => {
       const document = join(await freshHome(), "job.json");
       await writeFile(document, JSON.stringify(KUBERNETES_JOB));
       const loaded = await loadedModules([command, document]);
-      expect(loaded).toContain("infra-kubernetes/dist/check.js");
-      expect(loaded).not.toMatch(/zod|client-node|core\/dist\/index\.js|infra-kubernetes\/dist\/index\.js/);
+      expect(loaded).toContain("infra-kubernetes/dist/check.cjs");
+      expect(loaded).not.toMatch(/zod|client-node|core\/dist\/index\.cjs|infra-kubernetes\/dist\/index\.cjs/);
     },
   );
 });

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const REPO = resolve(import.meta.dirname, "../../../..");
-export const BIN = join(REPO, "packages/cli/bin.js");
+export const BIN = join(REPO, "packages/cli/bin.cjs");
 
-if (!existsSync(join(REPO, "packages/cli/dist/index.js"))) {
+if (!existsSync(join(REPO, "packages/cli/dist/index.cjs"))) {
   throw new Error("The CLI tests run the built command: run `pnpm build` first (`pnpm test` does).");
 }
 
@@ -30,7 +30,7 @@ export function cli(
     input?: string;
     env?: NodeJS.ProcessEnv;
     onStderr?: (text: string) => void;
-    /** Where the command runs, and which `bin.js` runs: the repository's unless a test installs its own. */
+    /** Where the command runs, and which `bin.cjs` runs: the repository's unless a test installs its own. */
     cwd?: string;
     bin?: string;
   },

@@ -95,7 +95,7 @@ describe("the packed packages, installed with npm outside the monorepo", () => {
 
   it("give the installed `infrablocks` command, which finds the installed drivers", async () => {
     expect(existsSync(join(project, "node_modules/.bin/infrablocks"))).toBe(true);
-    const bin = join(project, "node_modules/@infrablocks/cli/bin.js");
+    const bin = join(project, "node_modules/@infrablocks/cli/bin.cjs");
     const home = join(folder, "home");
     const version = await cli(["--version"], { home, bin, cwd: project });
     expect(version).toMatchObject({ code: 0, stdout: "0.1.0\n" });

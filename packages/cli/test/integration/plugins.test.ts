@@ -13,7 +13,7 @@ describe("a project that installs core, the CLI and a third-party driver", () =>
     await symlink(join(REPO, "packages/cli"), join(project, "node_modules/@infrablocks/cli"));
     await symlink(join(REPO, "examples/ssh-command"), join(project, "node_modules/infrablocks-ssh-command"));
     const home = await freshHome();
-    const bin = join(project, "node_modules/@infrablocks/cli/bin.js");
+    const bin = join(project, "node_modules/@infrablocks/cli/bin.cjs");
 
     const types = await cli(["types", "--json"], { home, cwd: project, bin });
     expect(types.code).toBe(0);
@@ -28,5 +28,18 @@ describe("a project that installs core, the CLI and a third-party driver", () =>
     const valid = await cli(["validate", join(project, "remote.yaml")], { home, cwd: project, bin });
     expect(valid.stderr).toBe("");
     expect(valid.code).toBe(0);
+
+    // The driver is an ES module importing core, which the CLI requires as CommonJS: one copy of core, so
+    // the mark `secret()` put on privateKey is seen, and `show` masks it.
+    const saved = await cli(["save", join(project, "remote.yaml"), "--name", "remote"], {
+      home,
+      cwd: project,
+      bin,
+    });
+    expect(saved.code).toBe(0);
+    const shown = await cli(["show", "ssh-command/remote"], { home, cwd: project, bin });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('privateKey: "********"');
+    expect(shown.stdout).not.toContain("not-a-real-key");
   });
 });

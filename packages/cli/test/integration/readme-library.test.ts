@@ -63,7 +63,7 @@ function typeErrors(files: Map<string, string>): string[] {
 describe("README: Library", () => {
   const examples = libraryExamples();
   const builds = ["core", "infra-process", "infra-docker"].map((name) =>
-    join(REPO, `packages/${name}/dist/index.js`),
+    join(REPO, `packages/${name}/dist/index.cjs`),
   );
 
   it("has examples, and each type-checks", { timeout: 120_000 }, () => {

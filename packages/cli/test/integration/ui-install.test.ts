@@ -52,7 +52,7 @@ describe("infrablocks ui from an installed CLI", () => {
 });
 
 /**
- * Starts `ui --port 0` from `cwd` (npm's link to bin.js, run with node), fetches the page, its script and
+ * Starts `ui --port 0` from `cwd` (npm's link to bin.cjs, run with node), fetches the page, its script and
  * index.json, then stops it with Ctrl-C.
  */
 async function checkUi(bin: string, cwd: string, home: string, slugs: string[]): Promise<void> {

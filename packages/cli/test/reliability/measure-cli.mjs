@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const [resultFile, ...args] = process.argv.slice(2);
-const { main } = await import(resolve(import.meta.dirname, "../../dist/index.js"));
+const { main } = await import(resolve(import.meta.dirname, "../../dist/index.cjs"));
 let stdoutBytes = 0;
 let stderrBytes = 0;
 let stderrHead = "";

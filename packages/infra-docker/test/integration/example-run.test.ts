@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 /** Runs the built `infrablocks` command as a user would; resolves with its exit code and output. */
 async function infrablocks(args: string[], home: string) {
-  const child = run(process.execPath, [join(REPO, "packages/cli/bin.js"), ...args], {
+  const child = run(process.execPath, [join(REPO, "packages/cli/bin.cjs"), ...args], {
     cwd: REPO,
     env: { ...process.env, INFRABLOCKS_HOME: home },
   });

@@ -13,7 +13,7 @@ import { encodeRequest, RELEASE, type SupervisorRequest } from "../../src/superv
 const DIST = join(import.meta.dirname, "../../dist");
 const PROGRAMS = {
   native: [join(DIST, "supervisor"), []],
-  node: [process.execPath, [join(DIST, "supervisor.js")]],
+  node: [process.execPath, [join(DIST, "supervisor.cjs")]],
 } as const;
 
 /** A supervisor started as the runner starts it, its channel and its two destinations in the test's hands. */

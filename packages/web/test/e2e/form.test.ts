@@ -12,7 +12,7 @@ import { parse } from "yaml";
 // Debian's Chromium, driven by playwright-core: no browser is ever downloaded.
 const CHROMIUM = "/usr/bin/chromium";
 const REPO = resolve(import.meta.dirname, "../../../..");
-const BIN = join(REPO, "packages/cli/bin.js");
+const BIN = join(REPO, "packages/cli/bin.cjs");
 const SCREENSHOTS = resolve(import.meta.dirname, "../../screenshots");
 const PASSWORD = "pw-Zq81-never-on-screen";
 const REQUIRE_BROWSER = process.env.INFRABLOCKS_REQUIRE_BROWSER === "1";
