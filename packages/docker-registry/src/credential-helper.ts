@@ -1,5 +1,3 @@
-import { execFile } from "node:child_process";
-
 /** What a credential helper answered for one registry. */
 export type HelperAnswer =
   | { found: true; username: string; secret: string; identityToken: boolean }
@@ -22,6 +20,8 @@ export function askCredentialHelper(
   timeoutMs = HELPER_TIMEOUT_MS,
 ): Promise<HelperAnswer> {
   const program = `docker-credential-${name}`;
+  // Node's child_process loads on first use, not with the module: a preview never asks a helper.
+  const { execFile } = process.getBuiltinModule("node:child_process");
   return new Promise((resolve) => {
     const child = execFile(
       program,

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { InfrablocksError, MASK, Redactor } from "@infrablocks/core/runtime";
 import type { DockerRegistryBlock } from "./docker-registry-block.js";
 import { isPodmanEngine } from "./engine-product.js";
@@ -98,6 +97,8 @@ function identityTokenOf(body: string): string | undefined {
 function loginKey(docker: EngineClient, registry: DockerRegistryBlock): string {
   const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown };
   const engine = typeof modem.socketPath === "string" ? modem.socketPath : `${modem.host}:${modem.port}`;
+  // node:crypto loads on first use, not with the module: a preview logs in nowhere.
+  const { createHash } = process.getBuiltinModule("node:crypto");
   const password = createHash("sha256").update(registry.password).digest("hex");
   return JSON.stringify([engine, registry.registryUrl, registry.username, password]);
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -104,6 +103,8 @@ function contextHost(
   configDirectory: string,
   defaultSocket: string,
 ): DockerHost {
+  // node:crypto loads here, not with the module: most engines are found without a context.
+  const { createHash } = process.getBuiltinModule("node:crypto");
   const id = createHash("sha256").update(name).digest("hex");
   const metaFile = join(configDirectory, "contexts", "meta", id, "meta.json");
   let meta: { Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } } };

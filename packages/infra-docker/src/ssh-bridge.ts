@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
+import type { Server, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SshTarget } from "./docker-host.js";
@@ -27,6 +26,8 @@ export function sshBridge(endpoint: string, target: SshTarget): SshBridge {
   if (known) return known;
   let listening: Promise<string> | undefined;
   let lastError: string | undefined;
+  // Node's child_process and net load with the first bridge, not with the module: most engines are local.
+  const { spawn } = process.getBuiltinModule("node:child_process");
   const bridge: SshBridge = {
     socketPath() {
       listening ??= listen((socket) => {
@@ -87,7 +88,7 @@ async function listen(onConnection: (socket: Socket) => void): Promise<string> {
   const folder = mkdtempSync(join(tmpdir(), "infrablocks-ssh-"));
   process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
   const path = join(folder, "docker.sock");
-  const server: Server = createServer(onConnection);
+  const server: Server = process.getBuiltinModule("node:net").createServer(onConnection);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(path, resolve);

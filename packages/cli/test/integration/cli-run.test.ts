@@ -114,8 +114,9 @@ describe("infrablocks run", () => {
   );
 
   /**
-   * Every module file the CLI loads for `args`: CommonJS ones from `require.cache` as it exits (recorded by
-   * a `--require`d script), ES modules by a loader hook.
+   * Every module the CLI loads for `args`: CommonJS files from `require.cache` and Node's own modules from
+   * `process.moduleLoadList` ("NativeModule http") as it exits (recorded by a `--require`d script), ES
+   * modules by a loader hook.
    */
   async function loadedModules(args: string[], { succeeds = true } = {}): Promise<string> {
     const home = await freshHome();
@@ -123,7 +124,7 @@ describe("infrablocks run", () => {
     const recordRequired = join(home, "record-required.cjs");
     await writeFile(
       recordRequired,
-      `const { appendFileSync } = require("node:fs");\nprocess.on("exit", () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join("\\n") + "\\n"));\n`,
+      `const { appendFileSync } = require("node:fs");\nprocess.on("exit", () => appendFileSync(${JSON.stringify(log)}, [...Object.keys(require.cache), ...process.moduleLoadList].join("\\n") + "\\n"));\n`,
     );
     const hooks = join(home, "hooks.mjs");
     await writeFile(
@@ -165,6 +166,9 @@ describe("infrablocks run", () => {
   it("previews a docker-container document without zod or dockerode", async () => {
     const loaded = await loadedModules(["preview", "bench/fixtures/docker.yaml"]);
     expect(loaded).toContain("infra-docker/dist/check.cjs");
+    // Nor Node's HTTP, TLS, crypto or child processes: a preview contacts no engine and no credential helper.
+    expect(loaded).toContain("NativeModule fs");
+    expect(loaded).not.toMatch(/NativeModule (https?|tls|crypto|child_process)\n/);
     expect(loaded).not.toMatch(
       /dockerode|core\/dist\/index\.cjs|infra-docker\/dist\/index\.cjs|docker-registry\/dist\/index\.cjs/,
     );
