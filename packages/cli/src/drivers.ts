@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync, realpathSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -155,7 +154,7 @@ export async function installedSchemas(
   for (const slug of slugs) {
     try {
       schemas[slug] =
-        (await committedSchema(slug)) ??
+        committedSchema(slug) ??
         (await import("@infrablocks/core")).exportBlockSchema(await (await registry()).get(slug));
     } catch (error) {
       if (!onUnusable) throw error;
@@ -166,12 +165,13 @@ export async function installedSchemas(
 }
 
 /** The schema a driver package ships in `schemas/<slug>.json`, if it ships one. */
-async function committedSchema(slug: string): Promise<BlockJsonSchema | undefined> {
+function committedSchema(slug: string): BlockJsonSchema | undefined {
   const driver = installedDrivers().blockTypes.find((entry) => entry.slug === slug);
   if (!driver) return undefined;
   try {
+    // Read as the discovery reads package.json files: node:fs/promises costs `schema` 3 ms to load.
     return JSON.parse(
-      await readFile(join(driver.folder, "schemas", `${slug}.json`), "utf8"),
+      readFileSync(join(driver.folder, "schemas", `${slug}.json`), "utf8"),
     ) as BlockJsonSchema;
   } catch {
     return undefined;

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InfrablocksError } from "@infrablocks/core/registry";
 import type { BlockJsonSchema } from "@infrablocks/core/runtime";
@@ -21,6 +20,8 @@ export async function schemaCommand(
 }
 
 async function writeSchemas(folder: string, schemas: Record<string, BlockJsonSchema>): Promise<void> {
+  // node:fs/promises loads only here: printing the schemas, the common case, needs none of it.
+  const { mkdir, writeFile } = process.getBuiltinModule("node:fs/promises");
   try {
     await mkdir(folder, { recursive: true });
     for (const [typeSlug, schema] of Object.entries(schemas)) {
