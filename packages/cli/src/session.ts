@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   type BlockRegistry,
@@ -94,8 +94,9 @@ export class Session {
    */
   async readDocuments(source: string): Promise<SourceDocument[]> {
     if (source === "-") return parseDocumentsText(await readStdin(), "stdin");
-    const info = await stat(source).catch(() => undefined);
-    if (info?.isFile()) return parseDocumentsText(await readFile(source, "utf8"), source);
+    // Synchronous reads of the one file: node:fs/promises would cost `validate` 3 ms to load.
+    const info = statOrUndefined(source);
+    if (info?.isFile()) return parseDocumentsText(readFileSync(source, "utf8"), source);
     if (info?.isDirectory()) {
       throw new InfrablocksError(
         "DOCUMENT_FILE_NOT_FOUND",
@@ -138,6 +139,15 @@ export class Session {
       source,
       { onSecrets: (values) => this.redactor.add(...values) },
     );
+  }
+}
+
+/** The path's stat, or undefined where there is none to see (missing, or not ours to read). */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,10 +1,13 @@
 import { constants as fsConstants } from "node:fs";
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { InfrablocksError } from "./errors.js";
 import { assertDocumentName, SLUG_PATTERN } from "./names.js";
 import { isProcessRunning } from "./runs.js";
+
+// Loaded when the store is first used, not with core's runtime: `validate` and `preview` of a file never
+// use it, and node:fs/promises costs them about 3 ms with the readline and stream modules it loads.
+const fsPromises = () => process.getBuiltinModule("node:fs/promises");
 
 export interface StoredDocumentInfo {
   slug: string;
@@ -39,25 +42,29 @@ export class DocumentStore {
   ): Promise<string> {
     assertDocumentName(name);
     const folder = this.#folder(slug);
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await fsPromises().mkdir(folder, { recursive: true, mode: 0o700 });
     const target = join(folder, `${name}.json`);
     const temporary = await writeSyncedTemporary(folder, name, `${JSON.stringify(document, null, 2)}\n`);
     try {
       if (options.overwrite) {
-        await rename(temporary, target);
+        await fsPromises().rename(temporary, target);
       } else {
-        await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
-          if (error.code === "EEXIST") {
-            throw new InfrablocksError(
-              "DOCUMENT_EXISTS",
-              `A ${slug} document named '${name}' is already saved; pass --overwrite to replace it.`,
-            );
-          }
-          throw error;
-        });
+        await fsPromises()
+          .link(temporary, target)
+          .catch((error: NodeJS.ErrnoException) => {
+            if (error.code === "EEXIST") {
+              throw new InfrablocksError(
+                "DOCUMENT_EXISTS",
+                `A ${slug} document named '${name}' is already saved; pass --overwrite to replace it.`,
+              );
+            }
+            throw error;
+          });
       }
     } finally {
-      await unlink(temporary).catch(() => undefined);
+      await fsPromises()
+        .unlink(temporary)
+        .catch(() => undefined);
     }
     await syncFolder(folder);
     await removeAbandonedTemporaries(folder);
@@ -68,7 +75,7 @@ export class DocumentStore {
     assertDocumentName(name);
     let text: string;
     try {
-      text = await readFile(join(this.#folder(slug), `${name}.json`), "utf8");
+      text = await fsPromises().readFile(join(this.#folder(slug), `${name}.json`), "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw notFound(slug, name);
       throw storeError(`read ${slug}/${name}`, error);
@@ -88,7 +95,9 @@ export class DocumentStore {
       for (const file of await listFolder(folder)) {
         if (file.startsWith(".") || !file.endsWith(".json")) continue;
         const path = join(folder, file);
-        const info = await stat(path).catch(() => undefined);
+        const info = await fsPromises()
+          .stat(path)
+          .catch(() => undefined);
         if (info) found.push({ slug: typeSlug, name: file.slice(0, -5), path, modifiedAt: info.mtime });
       }
     }
@@ -111,7 +120,7 @@ export class DocumentStore {
   async delete(slug: string, name: string): Promise<void> {
     assertDocumentName(name);
     try {
-      await unlink(join(this.#folder(slug), `${name}.json`));
+      await fsPromises().unlink(join(this.#folder(slug), `${name}.json`));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw notFound(slug, name);
       throw storeError(`delete ${slug}/${name}`, error);
@@ -152,7 +161,7 @@ function storeError(action: string, cause: unknown): InfrablocksError {
 
 async function listFolder(folder: string): Promise<string[]> {
   try {
-    return (await readdir(folder)).sort();
+    return (await fsPromises().readdir(folder)).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw storeError(`list ${folder}`, error);
@@ -168,7 +177,11 @@ export async function writeSyncedTemporary(folder: string, name: string, text: s
     folder,
     `.${name}.${process.pid}.${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString("hex")}.tmp`,
   );
-  const file = await open(temporary, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600);
+  const file = await fsPromises().open(
+    temporary,
+    fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY,
+    0o600,
+  );
   try {
     await file.writeFile(text);
     await file.sync();
@@ -184,13 +197,16 @@ const TEMPORARY_FILE = /^\..+\.([0-9]+)\.[0-9a-f]{12}\.tmp$/;
 async function removeAbandonedTemporaries(folder: string): Promise<void> {
   for (const file of await listFolder(folder)) {
     const writer = TEMPORARY_FILE.exec(file)?.[1];
-    if (writer && !isProcessRunning(Number(writer))) await unlink(join(folder, file)).catch(() => undefined);
+    if (writer && !isProcessRunning(Number(writer)))
+      await fsPromises()
+        .unlink(join(folder, file))
+        .catch(() => undefined);
   }
 }
 
 /** Makes the rename itself durable, so a crash after save returns cannot lose the document. */
 async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, fsConstants.O_RDONLY);
+  const handle = await fsPromises().open(folder, fsConstants.O_RDONLY);
   try {
     await handle.sync();
   } finally {

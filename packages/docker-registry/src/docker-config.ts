@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { askCredentialHelper } from "./credential-helper.js";
@@ -36,6 +35,8 @@ export async function dockerConfigCredentials(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<DockerConfigCredentials> {
   const file = join(env.DOCKER_CONFIG || join(homedir(), ".docker"), "config.json");
+  // node:fs/promises loads on first use, not with the module: a preview asks for no credentials.
+  const { readFile } = process.getBuiltinModule("node:fs/promises");
   let config: DockerConfigFile;
   try {
     config = JSON.parse(await readFile(file, "utf8")) as DockerConfigFile;

@@ -166,9 +166,10 @@ describe("infrablocks run", () => {
   it("previews a docker-container document without zod or dockerode", async () => {
     const loaded = await loadedModules(["preview", "bench/fixtures/docker.yaml"]);
     expect(loaded).toContain("infra-docker/dist/check.cjs");
-    // Nor Node's HTTP, TLS, crypto or child processes: a preview contacts no engine and no credential helper.
+    // Nor Node's HTTP, TLS, crypto or child processes: a preview contacts no engine and no credential
+    // helper; nor node:fs/promises, as it reads one file and touches no store.
     expect(loaded).toContain("NativeModule fs");
-    expect(loaded).not.toMatch(/NativeModule (https?|tls|crypto|child_process)\n/);
+    expect(loaded).not.toMatch(/NativeModule (https?|tls|crypto|child_process|fs\/promises)\n/);
     expect(loaded).not.toMatch(
       /dockerode|core\/dist\/index\.cjs|infra-docker\/dist\/index\.cjs|docker-registry\/dist\/index\.cjs/,
     );
