@@ -41,30 +41,27 @@ export class DocumentStore {
     options: { overwrite?: boolean } = {},
   ): Promise<string> {
     assertDocumentName(name);
+    const { link, mkdir, rename, unlink } = fsPromises();
     const folder = this.#folder(slug);
-    await fsPromises().mkdir(folder, { recursive: true, mode: 0o700 });
+    await mkdir(folder, { recursive: true, mode: 0o700 });
     const target = join(folder, `${name}.json`);
     const temporary = await writeSyncedTemporary(folder, name, `${JSON.stringify(document, null, 2)}\n`);
     try {
       if (options.overwrite) {
-        await fsPromises().rename(temporary, target);
+        await rename(temporary, target);
       } else {
-        await fsPromises()
-          .link(temporary, target)
-          .catch((error: NodeJS.ErrnoException) => {
-            if (error.code === "EEXIST") {
-              throw new InfrablocksError(
-                "DOCUMENT_EXISTS",
-                `A ${slug} document named '${name}' is already saved; pass --overwrite to replace it.`,
-              );
-            }
-            throw error;
-          });
+        await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === "EEXIST") {
+            throw new InfrablocksError(
+              "DOCUMENT_EXISTS",
+              `A ${slug} document named '${name}' is already saved; pass --overwrite to replace it.`,
+            );
+          }
+          throw error;
+        });
       }
     } finally {
-      await fsPromises()
-        .unlink(temporary)
-        .catch(() => undefined);
+      await unlink(temporary).catch(() => undefined);
     }
     await syncFolder(folder);
     await removeAbandonedTemporaries(folder);
@@ -90,14 +87,13 @@ export class DocumentStore {
   async list(slug?: string): Promise<StoredDocumentInfo[]> {
     const slugs = slug ? [slug] : await listFolder(join(this.home, "documents"));
     const found: StoredDocumentInfo[] = [];
+    const { stat } = fsPromises();
     for (const typeSlug of slugs) {
       const folder = this.#folder(typeSlug);
       for (const file of await listFolder(folder)) {
         if (file.startsWith(".") || !file.endsWith(".json")) continue;
         const path = join(folder, file);
-        const info = await fsPromises()
-          .stat(path)
-          .catch(() => undefined);
+        const info = await stat(path).catch(() => undefined);
         if (info) found.push({ slug: typeSlug, name: file.slice(0, -5), path, modifiedAt: info.mtime });
       }
     }
@@ -177,11 +173,8 @@ export async function writeSyncedTemporary(folder: string, name: string, text: s
     folder,
     `.${name}.${process.pid}.${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString("hex")}.tmp`,
   );
-  const file = await fsPromises().open(
-    temporary,
-    fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY,
-    0o600,
-  );
+  const { open } = fsPromises();
+  const file = await open(temporary, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600);
   try {
     await file.writeFile(text);
     await file.sync();
@@ -195,12 +188,10 @@ const TEMPORARY_FILE = /^\..+\.([0-9]+)\.[0-9a-f]{12}\.tmp$/;
 
 /** Temporary files of writers that died mid-save; they never become documents, so they go. */
 async function removeAbandonedTemporaries(folder: string): Promise<void> {
+  const { unlink } = fsPromises();
   for (const file of await listFolder(folder)) {
     const writer = TEMPORARY_FILE.exec(file)?.[1];
-    if (writer && !isProcessRunning(Number(writer)))
-      await fsPromises()
-        .unlink(join(folder, file))
-        .catch(() => undefined);
+    if (writer && !isProcessRunning(Number(writer))) await unlink(join(folder, file)).catch(() => undefined);
   }
 }
 
