@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -6,10 +6,12 @@ import type { BlockJsonSchema, BlockType } from "@infrablocks/core";
 import {
   BlockRegistry,
   type BlockTypeEntry,
+  defaultStoreHome,
   InfrablocksError,
   SLUG_PATTERN,
 } from "@infrablocks/core/registry";
 import type { DocumentChecker } from "@infrablocks/core/runtime";
+import { scanPackages } from "./driver-scan.js";
 
 // Finding the installed drivers: the packages whose package.json has an `infrablocks` field (the
 // built-in drivers declare it too), the registry they make, and the schemas they ship.
@@ -49,6 +51,8 @@ export interface DriverDiscoveryOptions {
   from?: readonly string[];
   /** The folder of the @infrablocks/core the caller uses. @default the one the CLI resolves */
   coreFolder?: string;
+  /** Where to remember the scan of the node_modules folders (see scanPackages); without it, every call scans. */
+  cacheFolder?: string;
 }
 
 const CLI_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -61,42 +65,37 @@ const CLI_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  */
 export function discoverDrivers(options: DriverDiscoveryOptions = {}): DiscoveredDrivers {
   const coreFolder = options.coreFolder ?? coreFolderFrom(join(CLI_FOLDER, "package.json"));
-  const seenPackages = new Set<string>();
   const bySlug = new Map<string, DiscoveredBlockType>();
   const warnings: string[] = [];
-  for (const nodeModules of nodeModulesFolders(options.from ?? [process.cwd(), CLI_FOLDER])) {
-    for (const folder of packageFolders(nodeModules)) {
-      const packageJson = readPackageJson(folder);
-      if (!packageJson || typeof packageJson.name !== "string" || seenPackages.has(packageJson.name))
-        continue;
-      seenPackages.add(packageJson.name);
-      if (!("infrablocks" in packageJson)) continue;
-      const manifest = parseManifest(packageJson.infrablocks, folder);
-      if (typeof manifest === "string") {
-        warnings.push(`${packageJson.name} (${folder}): package.json#infrablocks ${manifest}; skipped.`);
-        continue;
+  const nodeModules = nodeModulesFolders(options.from ?? [process.cwd(), CLI_FOLDER]);
+  for (const { folder, name, infrablocks } of scanPackages(nodeModules, {
+    cacheFolder: options.cacheFolder,
+  })) {
+    const manifest = parseManifest(infrablocks, folder);
+    if (typeof manifest === "string") {
+      warnings.push(`${name} (${folder}): package.json#infrablocks ${manifest}; skipped.`);
+      continue;
+    }
+    for (const slug of new Set(manifest.blockTypes)) {
+      const claimed = bySlug.get(slug);
+      if (claimed) {
+        throw new InfrablocksError(
+          "DUPLICATE_BLOCK_TYPE",
+          `Block type '${slug}' is claimed by both ${claimed.package} (${claimed.folder}) and ${name} (${folder}); uninstall one of them.`,
+        );
       }
-      for (const slug of new Set(manifest.blockTypes)) {
-        const claimed = bySlug.get(slug);
-        if (claimed) {
-          throw new InfrablocksError(
-            "DUPLICATE_BLOCK_TYPE",
-            `Block type '${slug}' is claimed by both ${claimed.package} (${claimed.folder}) and ${packageJson.name} (${folder}); uninstall one of them.`,
-          );
-        }
-        bySlug.set(slug, {
-          slug,
-          package: packageJson.name,
-          folder,
-          load: () => loadBlockType(packageJson.name as string, folder, manifest.entry, slug, coreFolder),
-          loadChecker: () =>
-            manifest.check
-              ? loadChecker(packageJson.name as string, folder, manifest.check, slug, coreFolder)
-              : loadBlockType(packageJson.name as string, folder, manifest.entry, slug, coreFolder).then(
-                  async (blockType) => (await import("@infrablocks/core")).blockChecker(blockType),
-                ),
-        });
-      }
+      bySlug.set(slug, {
+        slug,
+        package: name,
+        folder,
+        load: () => loadBlockType(name, folder, manifest.entry, slug, coreFolder),
+        loadChecker: () =>
+          manifest.check
+            ? loadChecker(name, folder, manifest.check, slug, coreFolder)
+            : loadBlockType(name, folder, manifest.entry, slug, coreFolder).then(async (blockType) =>
+                (await import("@infrablocks/core")).blockChecker(blockType),
+              ),
+      });
     }
   }
   return { blockTypes: [...bySlug.values()], warnings };
@@ -106,7 +105,7 @@ let discovered: DiscoveredDrivers | undefined;
 
 /** The drivers installed where the CLI runs: scanned once per command; nothing is imported. */
 export function installedDrivers(): DiscoveredDrivers {
-  discovered ??= discoverDrivers();
+  discovered ??= discoverDrivers({ cacheFolder: join(defaultStoreHome(), "cache") });
   return discovered;
 }
 
@@ -194,40 +193,6 @@ function nodeModulesFolders(starts: readonly string[]): string[] {
     }
   }
   return folders;
-}
-
-/** The package folders of one node_modules: `name` and `@scope/name`, not `.bin`, `.pnpm` and the like. */
-function packageFolders(nodeModules: string): string[] {
-  const folders: string[] = [];
-  for (const name of listFolder(nodeModules)) {
-    if (name.startsWith(".")) continue;
-    if (name.startsWith("@")) {
-      for (const scoped of listFolder(join(nodeModules, name))) {
-        if (!scoped.startsWith(".")) folders.push(join(nodeModules, name, scoped));
-      }
-    } else {
-      folders.push(join(nodeModules, name));
-    }
-  }
-  return folders;
-}
-
-function listFolder(folder: string): string[] {
-  try {
-    return readdirSync(folder).sort();
-  } catch {
-    return [];
-  }
-}
-
-function readPackageJson(folder: string): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
-    return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    // Not a package (a stray folder), or an unreadable one: neither is a driver we could load.
-    return undefined;
-  }
 }
 
 /** The manifest, or what is wrong with it. */

@@ -19,3 +19,4 @@ export {
 } from "./names.js";
 export { type BlockTypeEntry, BlockRegistry, type RegisteredType } from "./registry.js";
 export { type SlugifyOptions, slugify } from "./slugify.js";
+export { defaultStoreHome } from "./store-home.js";

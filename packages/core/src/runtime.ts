@@ -68,4 +68,4 @@ export {
 } from "./secrets.js";
 export { type SharedFields, sharedFieldProblems } from "./shared-field-checks.js";
 export * from "./registry-entry.js";
-export { DocumentStore, defaultStoreHome, type StoredDocumentInfo, writeSyncedTemporary } from "./store.js";
+export { DocumentStore, type StoredDocumentInfo, writeSyncedTemporary } from "./store.js";

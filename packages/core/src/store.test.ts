@@ -6,7 +6,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InfrablocksError } from "./errors.js";
-import { DocumentStore, defaultStoreHome } from "./store.js";
+import { DocumentStore } from "./store.js";
+import { defaultStoreHome } from "./store-home.js";
 import { caught } from "./testing-fixtures.test-support.js";
 
 const DIST = resolve(dirname(fileURLToPath(import.meta.url)), "../dist/index.cjs");

@@ -1,9 +1,9 @@
 import { constants as fsConstants } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { InfrablocksError } from "./errors.js";
 import { assertDocumentName, SLUG_PATTERN } from "./names.js";
 import { isProcessRunning } from "./runs.js";
+import { defaultStoreHome } from "./store-home.js";
 
 // Loaded when the store is first used, not with core's runtime: `validate` and `preview` of a file never
 // use it, and node:fs/promises costs them about 3 ms with the readline and stream modules it loads.
@@ -14,11 +14,6 @@ export interface StoredDocumentInfo {
   name: string;
   path: string;
   modifiedAt: Date;
-}
-
-/** The store's folder: `$INFRABLOCKS_HOME`, else `~/.infrablocks`. */
-export function defaultStoreHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.INFRABLOCKS_HOME || join(homedir(), ".infrablocks");
 }
 
 /**
