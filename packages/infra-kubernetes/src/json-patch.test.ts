@@ -43,6 +43,35 @@ describe("applyPatch", () => {
     ).toThrow(expect.objectContaining({ index: 1, message: expect.stringContaining("nothing at '/nope'") }));
     expect(() => applyPatch(doc, [{ op: "add", path: "/a/b/5", value: 1 }])).toThrow(PatchError);
     expect(() => applyPatch(doc, [{ op: "test", path: "/c", value: "z" }])).toThrow(/differs/);
+  });
+
+  it("says what a failed test found by its shape, never quoting a string (a manifest holds secrets)", () => {
+    const manifest = {
+      env: [{ name: "API_TOKEN", value: "s3cr3t-token" }],
+      labels: { a: "1", b: "2" },
+      replicas: 2,
+      paused: null,
+      empty: {},
+    };
+    const found = (path: string, value: unknown) => {
+      try {
+        applyPatch(manifest, [{ op: "test", path, value }]);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error("the test passed");
+    };
+    expect(found("/env/0/value", "other")).toBe(
+      "test /env/0/value: the value differs: it holds another string (12 characters)",
+    );
+    expect(found("/env/0/value", "other")).not.toContain("s3cr3t");
+    expect(found("/env", [])).toBe("test /env: the value differs: it holds a list of 1 item");
+    expect(found("/labels", {})).toBe(
+      "test /labels: the value differs: it holds an object with the keys a, b",
+    );
+    expect(found("/replicas", 3)).toBe("test /replicas: the value differs: it holds the number 2");
+    expect(found("/paused", false)).toBe("test /paused: the value differs: it holds null");
+    expect(found("/empty", { a: 1 })).toBe("test /empty: the value differs: it holds an empty object");
     expect(() => applyPatch(doc, [{ op: "move", from: "/a", path: "/a/x" }])).toThrow(/own child/);
   });
 
@@ -166,7 +195,12 @@ describe("RFC 6902 Appendix A", () => {
   });
 
   const failing: [string, unknown, PatchOperation[], RegExp][] = [
-    ["A.9 testing a value: error", { baz: "qux" }, [{ op: "test", path: "/baz", value: "bar" }], /differs/],
+    [
+      "A.9 testing a value: error",
+      { baz: "qux" },
+      [{ op: "test", path: "/baz", value: "bar" }],
+      /^test \/baz: the value differs: it holds another string \(3 characters\)$/,
+    ],
     [
       "A.12 adding to a nonexistent target",
       { foo: "bar" },
@@ -177,7 +211,7 @@ describe("RFC 6902 Appendix A", () => {
       "A.15 comparing strings and numbers",
       { "/": 9, "~1": 10 },
       [{ op: "test", path: "/~01", value: "10" }],
-      /differs/,
+      /the value differs: it holds the number 10$/,
     ],
   ];
   it.each(failing)("%s", (_name, document, patch, message) => {

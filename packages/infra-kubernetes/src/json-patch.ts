@@ -86,9 +86,12 @@ function applyOperation(document: unknown, operation: PatchOperation): unknown {
     case "replace":
       if (path.length === 0) return structuredClone(operation.value);
       return add(remove(document, path).document, path, structuredClone(operation.value));
-    case "test":
-      if (!isDeepStrictEqual(get(document, path), operation.value)) throw new Error("the value differs");
+    case "test": {
+      const found = get(document, path);
+      if (!isDeepStrictEqual(found, operation.value))
+        throw new Error(`the value differs: ${foundInstead(found)}`);
       return document;
+    }
     case "move": {
       const from = parsePointer(operation.from);
       if (path.length > from.length && from.every((segment, i) => path[i] === segment)) {
@@ -100,6 +103,22 @@ function applyOperation(document: unknown, operation: PatchOperation): unknown {
     case "copy":
       return add(document, path, structuredClone(get(document, parsePointer(operation.from))));
   }
+}
+
+/**
+ * What a failed `test` found, without its text: a manifest's strings include environment values, which
+ * may be secrets. Other scalars are shown, a string by its length, a list and an object by their shape.
+ */
+function foundInstead(value: unknown): string {
+  if (typeof value === "string") return `it holds another string (${value.length} characters)`;
+  if (Array.isArray(value)) return `it holds a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
+  if (isRecord(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) return "it holds an empty object";
+    const shown = keys.slice(0, 8).join(", ");
+    return `it holds an object with the keys ${shown}${keys.length > 8 ? `, and ${keys.length - 8} more` : ""}`;
+  }
+  return typeof value === "number" ? `it holds the number ${value}` : `it holds ${JSON.stringify(value)}`;
 }
 
 /** A pointer that leads nowhere in the document, named whole (`/metadata/annotations`, not `annotations`). */
