@@ -120,6 +120,27 @@ describe("scanPackages", () => {
     expect(scanPackages([near, far], { cacheFolder: join(root, "a-file/cache") })).toEqual(expected);
   });
 
+  it("keeps at most 100 scans, removing the oldest written", () => {
+    install(near, "driver", true);
+    settle(root);
+    mkdirSync(cacheFolder, { recursive: true });
+    for (let index = 0; index < 120; index++) {
+      const file = join(cacheFolder, `drivers-old-${String(index).padStart(3, "0")}.json`);
+      writeFileSync(file, "{}");
+      const writtenAt = new Date(Date.now() - (200 - index) * 1000);
+      utimesSync(file, writtenAt, writtenAt);
+    }
+    writeFileSync(join(cacheFolder, "not-a-scan.txt"), "");
+    cachedScan();
+    const left = readdirSync(cacheFolder).sort();
+    expect(left.filter((name) => name.startsWith("drivers-"))).toHaveLength(100);
+    // The 21 oldest went: 120 old ones and the new one, less 100.
+    expect(left).not.toContain("drivers-old-020.json");
+    expect(left).toContain("drivers-old-021.json");
+    expect(left).toContain("not-a-scan.txt");
+    expect(cachedScan()).toEqual(freshScan());
+  });
+
   // Each kind of stamp, alone: a change only it sees, made after a scan was remembered.
   const changes: [string, () => void][] = [
     ...[".package-lock.json", ".modules.yaml", ".yarn-integrity", ".yarn-state.yml"].map(

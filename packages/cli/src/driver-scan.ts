@@ -25,6 +25,13 @@ interface CachedScan {
 const CACHE_VERSION = 1;
 
 /**
+ * A scan is kept per list of folders, so per folder the CLI runs in: at most this many are kept (the
+ * oldest written go first), so that a CI runner starting it in a new temporary folder each time does not
+ * fill the home with them.
+ */
+const MAX_KEPT_SCANS = 100;
+
+/**
  * Files each package manager rewrites at the end of every install (npm, pnpm, Yarn 1, Yarn 2+): they
  * change even when an install overwrites a package's files in place, leaving its folder's time alone.
  */
@@ -159,7 +166,19 @@ function writeCache(file: string, scan: CachedScan): void {
   } catch {
     // Full, or not writable: the next command scans again.
     rmSync(temporary, { force: true });
+    return;
   }
+  removeOldestScans(join(file, ".."));
+}
+
+function removeOldestScans(folder: string): void {
+  const kept = readdirSync(folder).filter((name) => name.startsWith("drivers-") && name.endsWith(".json"));
+  if (kept.length <= MAX_KEPT_SCANS) return;
+  const byAge = kept
+    .map((name) => ({ name, modifiedMs: stampOf(join(folder, name))[1] }))
+    .sort((a, b) => a.modifiedMs - b.modifiedMs);
+  for (const { name } of byAge.slice(0, kept.length - MAX_KEPT_SCANS))
+    rmSync(join(folder, name), { force: true });
 }
 
 /** FNV-1a: a short, stable file name for a list of folders (the file holds the list itself to compare). */

@@ -103,7 +103,10 @@ export function discoverDrivers(options: DriverDiscoveryOptions = {}): Discovere
 
 let discovered: DiscoveredDrivers | undefined;
 
-/** The drivers installed where the CLI runs: scanned once per command; nothing is imported. */
+/**
+ * The drivers installed where the CLI runs: found once per command, from the scan kept in
+ * `$INFRABLOCKS_HOME/cache` while nothing it stamped has changed (driver-scan.ts); nothing is imported.
+ */
 export function installedDrivers(): DiscoveredDrivers {
   discovered ??= discoverDrivers({ cacheFolder: join(defaultStoreHome(), "cache") });
   return discovered;
