@@ -4,24 +4,25 @@ type Issue = z.core.$ZodIssue;
 
 /**
  * One zod issue in plain words, without its path: what was expected, what was found, and the allowed
- * values where there are few. `value` is the input at the issue's path, to say what was found.
+ * values where there are few. `value` is the input at the issue's path, to say what was found; when it
+ * is `secret`, only its kind is told (a password given as a number is a secret all the same).
  */
-export function issueSentence(issue: Issue, value: unknown): string {
+export function issueSentence(issue: Issue, value: unknown, secret = false): string {
   // A message a schema wrote itself is already plain words; zod's own defaults are rewritten. A union
   // with branches to tell of is worded from them.
   const ownWords = issue.code !== "invalid_union" || issue.errors.length === 0;
   if (ownWords && !ZOD_DEFAULT_MESSAGE.test(issue.message)) return issue.message;
   switch (issue.code) {
     case "invalid_type":
-      return wrongTypeSentence(issue.expected, value);
+      return wrongTypeSentence(issue.expected, value, secret);
     case "too_small":
       return sizeSentence(issue.origin, "at least", "more than", issue.minimum, issue.inclusive);
     case "too_big":
       return sizeSentence(issue.origin, "at most", "less than", issue.maximum, issue.inclusive);
     case "invalid_value": {
       const allowed = issue.values.map((item) => JSON.stringify(item));
-      if (allowed.length === 1) return `must be ${allowed[0]}, got ${found(value)}`;
-      return `must be one of ${allowed.join(", ")}, got ${found(value)}`;
+      if (allowed.length === 1) return `must be ${allowed[0]}, got ${found(value, secret)}`;
+      return `must be one of ${allowed.join(", ")}, got ${found(value, secret)}`;
     }
     case "invalid_format":
       return formatSentence(issue);
@@ -32,7 +33,7 @@ export function issueSentence(issue: Issue, value: unknown): string {
     case "invalid_element":
       return `holds an invalid value: ${issue.issues.map((inner) => issueSentence(inner, undefined)).join("; ")}`;
     case "invalid_union":
-      return unionSentence(issue, value);
+      return unionSentence(issue, value, secret);
     case "unrecognized_keys":
       return `unknown field${issue.keys.length === 1 ? "" : "s"} ${issue.keys.join(", ")}`;
     case "custom":
@@ -44,10 +45,10 @@ export function issueSentence(issue: Issue, value: unknown): string {
  * A value of the wrong type, or none, in words (`expected text, got the number 5`, `required (text)`),
  * as zod-free checks word it too. `nonoptional` is a member that may hold anything, left out.
  */
-export function wrongTypeSentence(expected: string, value: unknown): string {
+export function wrongTypeSentence(expected: string, value: unknown, secret = false): string {
   if (value === undefined)
     return expected === "nonoptional" ? "required" : `required (${typeWords(expected)})`;
-  return `expected ${typeWords(expected)}, got ${found(value)}${quoteHint(expected, value)}`;
+  return `expected ${typeWords(expected)}, got ${found(value, secret)}${quoteHint(expected, value)}`;
 }
 
 // --- Internal helpers ---
@@ -71,14 +72,13 @@ function typeWords(expected: string): string {
   return TYPE_WORDS[expected] ?? `a ${expected}`;
 }
 
-/** What a value is, in words, never quoting text (it may be a secret). */
-function found(value: unknown): string {
+/** What a value is, in words, never quoting text (it may be a secret), nor a secret's number or boolean. */
+function found(value: unknown, secret: boolean): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
-  if (typeof value === "number")
-    return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
-  if (typeof value === "boolean") return `${value}`;
+  if (typeof value === "number") return secret ? "a number" : `the number ${value}`;
+  if (typeof value === "boolean") return secret ? "a boolean" : `${value}`;
   if (typeof value === "string") return "text";
   if (typeof value === "object") return "a mapping";
   return `a ${typeof value}`;
@@ -117,7 +117,7 @@ function formatSentence(issue: z.core.$ZodIssueInvalidStringFormat): string {
  * A union fails when no alternative accepts the value. When the value has the type of some
  * alternatives but breaks their rules, those rules are the news; otherwise list the accepted types.
  */
-function unionSentence(issue: z.core.$ZodIssueInvalidUnion, value: unknown): string {
+function unionSentence(issue: z.core.$ZodIssueInvalidUnion, value: unknown, secret: boolean): string {
   const branches = issue.errors;
   const rightType = rightTypeBranches(issue);
   if (rightType.length > 0) {
@@ -125,7 +125,7 @@ function unionSentence(issue: z.core.$ZodIssueInvalidUnion, value: unknown): str
       rightType.flatMap((branch) =>
         branch.map((inner) => {
           const where = inner.path.length > 0 ? `${inner.path.map(String).join(".")}: ` : "";
-          return `${where}${issueSentence(inner, valueAt(value, inner.path))}`;
+          return `${where}${issueSentence(inner, valueAt(value, inner.path), secret)}`;
         }),
       ),
     ).join("; or ");
@@ -135,7 +135,7 @@ function unionSentence(issue: z.core.$ZodIssueInvalidUnion, value: unknown): str
       branch.flatMap((inner) => (isWrongTypeHere(inner) ? [expectedWords(inner)] : [])),
     ),
   );
-  return `expected ${expected.join(" or ")}, got ${found(value)}`;
+  return `expected ${expected.join(" or ")}, got ${found(value, secret)}`;
 }
 
 /**

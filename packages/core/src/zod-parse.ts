@@ -1,8 +1,9 @@
 import type { z } from "zod";
-import { type BlockType, blockFields, nestedBlockTypeOf } from "./block-type.js";
+import { type BlockType, blockFields, nestedBlockTypeOf, secretFieldPaths } from "./block-type.js";
 import { closestName } from "./closest-name.js";
 import { invalidDocument as invalid } from "./document-checker.js";
 import { issueSentence, rightTypeBranches } from "./issue-messages.js";
+import { isSecretVariableName } from "./mask.js";
 
 /** zod's parse of a document, every rejection worded as `path: plain words` (loaded by the check path only when needed). */
 export function parseWithZod(
@@ -47,7 +48,18 @@ function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue, document: 
   for (const key of path) {
     value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   }
-  return [`${where || "(document)"}: ${issueSentence(issue, value)}`];
+  return [`${where || "(document)"}: ${issueSentence(issue, value, holdsSecret(blockType, path))}`];
+}
+
+/**
+ * Whether the value at `path` is a secret, as masking treats it: a secret field (nested blocks'
+ * included), a value of a secret mapping, or an `env` value whose name marks it secret.
+ */
+function holdsSecret(blockType: BlockType, path: string[]): boolean {
+  const secrets = secretFieldPaths(blockType);
+  if (secrets.includes(path.join(".")) || secrets.includes(`${path.slice(0, -1).join(".")}.*`)) return true;
+  const name = path[path.length - 1];
+  return path[path.length - 2] === "env" && name !== undefined && isSecretVariableName(name);
 }
 
 /** The field names allowed at a path that is a block or a nested block, for "unknown field" hints. */

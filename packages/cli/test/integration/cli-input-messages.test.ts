@@ -48,4 +48,29 @@ describe("messages for input that is not a document, and output that cannot be w
     );
     expect(result.stderr).not.toContain("one of: none");
   }, 30_000);
+
+  it("tells a secret of the wrong type by its kind only: no number or boolean a secret holds is printed", async () => {
+    const home = await freshHome();
+    const cases = [
+      ["type: docker-registry\nusername: ci\npassword: 123456789\nregistryUrl: 127.0.0.1:5000\n", "password"],
+      [
+        "type: docker-container\nimage: busybox\nimageRegistry:\n  type: docker-registry\n  username: ci\n  password: 987654321\n  registryUrl: 127.0.0.1:5000\n",
+        "imageRegistry.password",
+      ],
+      ["type: process\ncommand: [echo]\nenv:\n  MY_TOKEN: 424242\n", "env.MY_TOKEN"],
+      ["type: process\ncommand: [echo]\nenv:\n  API_KEY: true\n", "env.API_KEY"],
+    ];
+    for (const [input, path] of cases) {
+      const result = await cli(["validate", "-"], { home, input });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`${path}: expected text, got (a number|a boolean) \\(`));
+      expect(result.stderr).not.toMatch(/123456789|987654321|424242|got true/);
+    }
+    // Not a secret: the value is told, as it helps.
+    const plain = await cli(["validate", "-"], {
+      home,
+      input: "type: process\ncommand: [echo]\nenv:\n  LEVEL: 3\n",
+    });
+    expect(plain.stderr).toContain("env.LEVEL: expected text, got the number 3");
+  }, 30_000);
 });
