@@ -2,9 +2,7 @@ import {
   assertDocumentName,
   InfrablocksError,
   isInfrablocksError,
-  isSecretVariableName,
   MASK,
-  maskDocument,
   maskedSecretPaths,
   parseDocumentReference,
   restoreMaskedSecrets,
@@ -12,6 +10,7 @@ import {
   stringifyYaml,
 } from "@infrablocks/core";
 import type { CheckedBlock } from "@infrablocks/core/runtime";
+import { maskedForOutput } from "../masked-document.js";
 import type { Session } from "../session.js";
 import { table } from "../table.js";
 
@@ -107,7 +106,7 @@ export async function showCommand(
   const { slug, name } = requireReference(reference);
   const blockType = await session.registry.get(slug);
   const stored = await session.store.load(slug, name);
-  const document = options.reveal ? stored : maskSecretEnvironment(maskDocument(blockType, stored));
+  const document = options.reveal ? stored : maskedForOutput(blockType, stored);
   const text = options.json ? JSON.stringify(document, null, 2) : stringifyYaml(document);
   // --reveal is the one way to print a secret, so this output alone skips the redactor.
   if (options.reveal) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -157,19 +156,6 @@ async function keepStoredSecrets(
   if (!stored) return;
   const kept = restoreMaskedSecrets(blockType, document, stored);
   if (kept.length > 0) session.log.info(`Kept the stored value of ${kept.join(", ")} (given as ${MASK}).`);
-}
-
-/** As previews do, `show` masks env values whose names mark them secret. */
-function maskSecretEnvironment(document: Record<string, unknown>): Record<string, unknown> {
-  const env = document.env;
-  if (env === null || typeof env !== "object") return document;
-  const masked = Object.fromEntries(
-    Object.entries(env).map(([name, value]) => [
-      name,
-      typeof value === "string" && isSecretVariableName(name) ? MASK : value,
-    ]),
-  );
-  return { ...document, env: masked };
 }
 
 function requireReference(reference: string): { slug: string; name: string } {

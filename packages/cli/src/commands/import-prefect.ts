@@ -1,12 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  assertDocumentName,
-  type BlockType,
-  isInfrablocksError,
-  maskDocument,
-  stringifyYaml,
-} from "@infrablocks/core";
+import { assertDocumentName, type BlockType, isInfrablocksError, stringifyYaml } from "@infrablocks/core";
+import { maskedForOutput } from "../masked-document.js";
 import { type ImportedDocument, importPrefectDocuments, parsePrefectText } from "../prefect-import.js";
 import type { Session } from "../session.js";
 
@@ -72,7 +67,7 @@ export async function importPrefectCommand(
   if (options.out) await writeFiles(session, checked, options.out);
   if (!options.name && !options.out && checked.length > 0) {
     // Masked field by field before printing: "********" must stay a quoted YAML string, not an alias.
-    const masked = checked.map((entry) => maskDocument(entry.blockType, entry.document));
+    const masked = checked.map((entry) => maskedForOutput(entry.blockType, entry.document));
     if (JSON.stringify(masked) !== JSON.stringify(checked.map((entry) => entry.document))) {
       session.log.info("Secrets are masked in this output; --out DIR or --name NAME keeps them.");
     }

@@ -83,6 +83,31 @@ describe("infrablocks import-prefect", () => {
     expect(validated.stderr).toContain("2 of 2 documents in stdin are not valid.");
   });
 
+  it("masks secret-named env values field by field, however short, so that the output reads back", async () => {
+    const home = await freshHome();
+    const file = join(await mkdtemp(join(tmpdir(), "ib-prefect-env-")), "process.json");
+    const exported = {
+      type: "process",
+      name: "with-tokens",
+      command: ["env"],
+      env: { A_TOKEN: "pf-tok", MY_PASSWORD: "x1", LEVEL: "debug" },
+    };
+    await writeFile(file, JSON.stringify(exported));
+    const printed = await cli(["import-prefect", file], { home });
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).not.toContain("pf-tok");
+    expect(printed.stdout).not.toMatch(/MY_PASSWORD: x1/);
+    expect(documentsOf(printed.stdout)[0]).toMatchObject({
+      env: { A_TOKEN: "********", MY_PASSWORD: "********", LEVEL: "debug" },
+    });
+    // Read back, the masks are refused as masks (not as YAML aliases), with the way to the real values.
+    const validated = await cli(["validate", "-"], { home, input: printed.stdout });
+    expect(validated.code).toBe(2);
+    expect(validated.stderr).not.toContain("alias");
+    expect(validated.stderr).toContain("env.A_TOKEN: holds '********'");
+    expect(validated.stderr).toContain("env.MY_PASSWORD: holds '********'");
+  });
+
   it("names a document without a Prefect name NAME with --name, else by its slug; save - stores the stream", async () => {
     const home = await freshHome();
     const printed = await cli(["import-prefect", join(FIXTURES, "process.json"), "--name", "etl"], { home });
