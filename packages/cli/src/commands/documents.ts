@@ -9,7 +9,6 @@ import {
   type SourceDocument,
   stringifyYaml,
 } from "@infrablocks/core";
-import type { CheckedBlock } from "@infrablocks/core/runtime";
 import { maskedForOutput } from "../masked-document.js";
 import type { Session } from "../session.js";
 import { table } from "../table.js";
@@ -17,7 +16,9 @@ import { table } from "../table.js";
 /**
  * Validates and stores every document of DOC. Names: one `--name` per document, in order, else the
  * `$name` each document carries. Nothing is saved unless every document is valid (a `$ref` among
- * them resolved within the file), so a file is saved whole or not at all.
+ * them resolved within the file), no two name the same document, and, without `--overwrite`, none is
+ * saved already; a save that fails midway (another writer, a full disk) undoes the ones before it.
+ * So a file is saved whole or not at all.
  */
 export async function saveCommand(
   session: Session,
@@ -32,19 +33,103 @@ export async function saveCommand(
   if (options.overwrite) {
     for (const entry of named) await keepStoredSecrets(session, entry.document, entry.name);
   }
-  const blocks = [];
+  const targets: SaveTarget[] = [];
   for (const entry of named) {
     // Validated first, so an invalid document never reaches the store; saved as written, `$ref`s kept.
-    blocks.push(await session.resolve(entry.document, entry.label, named));
+    const block = await session.resolve(entry.document, entry.label, named);
+    targets.push({ ...entry, slug: block.blockType.slug });
   }
-  for (const [index, entry] of named.entries()) {
-    const slug = (blocks[index] as CheckedBlock).blockType.slug;
-    const path = await session.store.save(slug, entry.name, entry.document, {
-      overwrite: options.overwrite ?? false,
-    });
-    session.log.info(`Saved ${slug}/${entry.name} (${path})`);
+  const where = source === "-" ? "stdin" : source;
+  assertDistinctTargets(where, targets);
+  const before = await storedVersions(session, targets);
+  if (!options.overwrite) assertNoneSaved(where, targets, before);
+  const saved: SaveTarget[] = [];
+  try {
+    for (const entry of targets) {
+      const path = await session.store.save(entry.slug, entry.name, entry.document, {
+        overwrite: options.overwrite ?? false,
+      });
+      saved.push(entry);
+      session.log.info(`Saved ${entry.slug}/${entry.name} (${path})`);
+    }
+  } catch (error) {
+    await undoSaves(session, saved, before);
+    throw error;
   }
   return 0;
+}
+
+interface SaveTarget {
+  slug: string;
+  name: string;
+  label: string;
+  document: Record<string, unknown>;
+}
+
+/** Two documents of one file that would be saved as one: refused before anything is written. */
+function assertDistinctTargets(source: string, targets: readonly SaveTarget[]): void {
+  const seen = new Map<string, string>();
+  for (const { slug, name, label } of targets) {
+    const key = `${slug}/${name}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new InfrablocksError(
+        "INVALID_DOCUMENT",
+        `${source}: ${first} and ${label} would both be saved as ${key}; give each its own $name (or --name). Nothing was saved.`,
+      );
+    }
+    seen.set(key, label);
+  }
+}
+
+/** The stored version of each target (undefined where none is saved), keyed `slug/name`. */
+async function storedVersions(
+  session: Session,
+  targets: readonly SaveTarget[],
+): Promise<Map<string, Record<string, unknown> | undefined>> {
+  const versions = new Map<string, Record<string, unknown> | undefined>();
+  for (const { slug, name } of targets) {
+    const stored = await session.store.load(slug, name).catch((error: unknown) => {
+      if (isInfrablocksError(error, "DOCUMENT_NOT_FOUND")) return undefined;
+      throw error;
+    });
+    versions.set(`${slug}/${name}`, stored);
+  }
+  return versions;
+}
+
+function assertNoneSaved(
+  source: string,
+  targets: readonly SaveTarget[],
+  before: ReadonlyMap<string, unknown>,
+): void {
+  const taken = targets
+    .map(({ slug, name }) => `${slug}/${name}`)
+    .filter((key) => before.get(key) !== undefined);
+  if (taken.length === 0) return;
+  const which = taken.length === 1 ? `${taken[0]} is` : `${taken.join(", ")} are`;
+  throw new InfrablocksError(
+    "DOCUMENT_EXISTS",
+    `${which} already saved; pass --overwrite to replace ${taken.length === 1 ? "it" : "them"}. Nothing from ${source} was saved.`,
+  );
+}
+
+/** Puts back what was stored before this command: removes what it created, restores what it replaced. */
+async function undoSaves(
+  session: Session,
+  saved: readonly SaveTarget[],
+  before: ReadonlyMap<string, Record<string, unknown> | undefined>,
+): Promise<void> {
+  for (const { slug, name } of saved.toReversed()) {
+    const previous = before.get(`${slug}/${name}`);
+    try {
+      if (previous === undefined) await session.store.delete(slug, name);
+      else await session.store.save(slug, name, previous, { overwrite: true });
+      session.log.info(`Undid the save of ${slug}/${name}.`);
+    } catch (error) {
+      session.log.warn(`Could not undo the save of ${slug}/${name}: ${(error as Error).message}`);
+    }
+  }
 }
 
 /** The name of each document: the `--name`s given (one per document), else each one's `$name`. */

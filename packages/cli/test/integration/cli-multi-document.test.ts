@@ -88,6 +88,34 @@ describe("multi-document files", () => {
     expect((await cli(["ls"], { home })).stderr).toContain("No saved documents.");
   });
 
+  it("save saves nothing when one document of the file is already saved, or two would be saved as one", async () => {
+    const home = await freshHome();
+    expect(
+      (await cli(["save", "-"], { home, input: "$name: taken\ntype: process\ncommand: [old]\n" })).code,
+    ).toBe(0);
+    const clash = await cli(["save", "-"], {
+      home,
+      input:
+        "$name: fresh-one\ntype: process\ncommand: [a]\n---\n$name: taken\ntype: process\ncommand: [b]\n",
+    });
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(
+      "process/taken is already saved; pass --overwrite to replace it. Nothing from stdin was saved.",
+    );
+    const twice = await cli(["save", "-"], {
+      home,
+      input: "$name: same\ntype: process\ncommand: [a]\n---\n$name: same\ntype: process\ncommand: [b]\n",
+    });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(
+      "stdin: stdin#1 process/same and stdin#2 process/same would both be saved as process/same; give each its own $name (or --name). Nothing was saved.",
+    );
+    const listed = (await cli(["ls"], { home })).stdout;
+    expect(listed).toContain("process/taken");
+    expect(listed).not.toMatch(/fresh-one|process\/same/);
+    expect((await cli(["show", "process/taken"], { home })).stdout).toContain("old");
+  });
+
   it("a lone document keeps working, --name winning over its $name", async () => {
     const home = await freshHome();
     const file = await fileWith("$name: mine\ntype: process\ncommand: [echo, hi]\n");
