@@ -27,14 +27,14 @@ export async function loadInfrastructure<TConfig>(
   }
 }
 
+/** The problem of a block without a command, as running it and `validate` word it. */
+export const MISSING_COMMAND =
+  'command: required to run (e.g. command: ["echo", "hello"]); saved documents may leave it out, running ones may not.';
+
 /** The command to run; a block without one is invalid for running even though it may be saved. */
 export function requireCommand(slug: string, command: readonly string[] | undefined): string[] {
   if (!command || command.length === 0) {
-    throw new InfrablocksError(
-      "EMPTY_COMMAND",
-      `command: required to run (e.g. command: ["echo", "hello"]); saved documents may leave it out, running ones may not.`,
-      { blockType: slug },
-    );
+    throw new InfrablocksError("EMPTY_COMMAND", MISSING_COMMAND, { blockType: slug });
   }
   return [...command];
 }

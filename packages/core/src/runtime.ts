@@ -44,7 +44,7 @@ export type {
   RunInfo,
   RunResult,
 } from "./infrastructure.js";
-export { loadInfrastructure, requireCommand } from "./infrastructure-loader.js";
+export { loadInfrastructure, MISSING_COMMAND, requireCommand } from "./infrastructure-loader.js";
 export { wrongTypeSentence } from "./issue-messages.js";
 export { isSecretVariableName, MASK } from "./mask.js";
 export {

@@ -73,4 +73,50 @@ describe("messages for input that is not a document, and output that cannot be w
     });
     expect(plain.stderr).toContain("env.LEVEL: expected text, got the number 3");
   }, 30_000);
+
+  it("validate refuses what run and preview refuse for want of a command, which save still takes", async () => {
+    const home = await freshHome();
+    for (const input of ["type: process\n", "type: docker-container\nimage: busybox\n"]) {
+      const slug = input.slice(6, input.indexOf("\n"));
+      const validated = await cli(["validate", "-"], { home, input });
+      const previewed = await cli(["preview", "-"], { home, input });
+      expect(validated.code).toBe(2);
+      expect(previewed.code).toBe(2);
+      expect(validated.stderr).toContain(`Invalid ${slug} document (stdin):\n  command: required to run`);
+      expect(previewed.stderr).toContain("command: required to run");
+    }
+    const saved = await cli(["save", "-", "--name", "template"], { home, input: "type: process\n" });
+    expect(saved.code, saved.stderr).toBe(0);
+  }, 30_000);
+
+  it("reads a .json file that starts with a byte order mark, names an empty env name, and counts in good grammar", async () => {
+    const home = await freshHome();
+    const folder = join(home, "docs");
+    await mkdir(folder);
+    const bom = join(folder, "bom.json");
+    await writeFile(bom, `\uFEFF${JSON.stringify({ type: "process", command: ["true"] })}`);
+    const read = await cli(["validate", bom], { home });
+    expect(read.code, read.stderr).toBe(0);
+
+    const empty = await cli(["validate", "-"], {
+      home,
+      input: 'type: process\ncommand: [x]\nenv:\n  "": v\n',
+    });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain(
+      'env."": is not an allowed name here: an environment variable name is not empty',
+    );
+
+    const one = await cli(["validate", "-"], {
+      home,
+      input: "$name: a\ntype: process\n---\n$name: b\ntype: process\ncommand: [x]\n",
+    });
+    expect(one.stderr).toContain("1 of 2 documents in stdin is not valid.");
+
+    const stream =
+      "$name: team\ntype: docker-registry\nusername: u\npassword: pw-123456\nregistryUrl: r.example.com\n---\n$name: etl\ntype: docker-container\nimage: r.example.com/etl\ncommand: [x]\nimageRegistry: { $ref: docker-registry/team }\n";
+    expect((await cli(["save", "-"], { home, input: stream })).code).toBe(0);
+    const removed = await cli(["rm", "docker-registry/team", "--force"], { home });
+    expect(removed.stderr).toContain("docker-container/etl still refers to docker-registry/team.");
+  }, 30_000);
 });
