@@ -114,7 +114,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "attach",
     summary: "Attach to a live run whose runner died, and exit with its status code as 'run' would.",
-    details: "Streams its output: a process's from now on, a container's or job's from the start.",
+    details:
+      "Streams its output: a process's recent output (the tail kept on disk, up to its block's outputTailBytes) and then what comes, a container's or job's from the start.",
     arguments: [
       ["<doc>", "the document the run was started from"],
       ["<run-id>", "the run id 'run' and 'ps' show"],

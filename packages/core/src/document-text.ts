@@ -58,7 +58,9 @@ export function parseDocumentText(text: string, source: string): Record<string, 
  * document may name itself with a top-level `$name` (the name `save` stores it under), which is
  * removed from the block. Errors name the document by its position and, when known, its type and name.
  */
-export function parseDocumentsText(text: string, source: string): SourceDocument[] {
+export function parseDocumentsText(content: string, source: string): SourceDocument[] {
+  // A byte order mark, as some editors write one: YAML allows it, JSON.parse does not.
+  const text = content.startsWith("\uFEFF") ? content.slice(1) : content;
   // NUL or bytes that are not UTF-8 (read as U+FFFD): an image or a binary, not a document.
   if (text.includes("\u0000") || text.includes("\uFFFD")) {
     throw invalid(source, ["the file holds binary data, not text: a block document is JSON or YAML text"]);

@@ -6,7 +6,7 @@ import type { SharedFields } from "./shared-field-checks.js";
 export const infrastructureFields = {
   env: z
     .record(
-      z.string().regex(/^[^=\0]+$/, "an environment variable name holds no '=' and no NUL"),
+      z.string().regex(/^[^=\0]+$/, "an environment variable name is not empty and holds no '=' and no NUL"),
       z.string().nullable(),
     )
     .default({})

@@ -35,7 +35,8 @@ function describeIssue(blockType: BlockType, issue: z.core.$ZodIssue, document: 
     }
   }
   const path = issue.path.map(String);
-  const where = path.join(".");
+  // An empty key (`"": v`) shown as such, not as a path that ends in a dot.
+  const where = path.map((segment) => (segment === "" ? '""' : segment)).join(".");
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeys(blockType, path);
     const known = allowed ? `; known fields: ${allowed.join(", ")}` : "";

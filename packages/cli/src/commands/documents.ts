@@ -216,7 +216,11 @@ export async function rmCommand(
     );
   }
   await session.store.delete(slug, name);
-  if (referrers.length > 0) session.log.warn(`${referrers.join(", ")} still refer to ${slug}/${name}.`);
+  if (referrers.length > 0) {
+    session.log.warn(
+      `${referrers.join(", ")} still ${referrers.length === 1 ? "refers" : "refer"} to ${slug}/${name}.`,
+    );
+  }
   session.log.info(`Deleted ${slug}/${name}`);
   return 0;
 }
