@@ -8,11 +8,12 @@ import {
   type Infrastructure,
   InfrablocksError,
   inheritedEnvironment,
-  isProcessRunning,
+  isSameProcess,
   type KillContext,
   maskEnvironment,
   mergeEnvironment,
   type PreviewContext,
+  processStat,
   type RunContext,
   type RunResult,
   requireCommand,
@@ -23,7 +24,8 @@ import { processResult, statusCodeOf } from "./exit-hints.js";
 import { RunRegistry } from "./run-registry.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
 import type { ProcessBlock } from "./process-block.js";
-import { descendantPids, processGroupOf } from "./process-tree.js";
+import { goneError, killTarget, type SeenProcess } from "./kill-target.js";
+import { descendantPids } from "./process-tree.js";
 import { shellQuote } from "./shell-quote.js";
 import { attachRun, listRecordedRuns, outputTarget, supervisedRun } from "./supervised-run.js";
 
@@ -94,20 +96,13 @@ async function kill(_config: ProcessBlock, identifier: string, context: KillCont
       { blockType: "process" },
     );
   }
-  const group = processGroupOf(pid);
-  const members = [pid, ...(await descendantPids(pid))];
-  const reached = signalAll(group, members, "SIGTERM");
-  if (!reached) {
-    throw new InfrablocksError(
-      "INFRASTRUCTURE_NOT_FOUND",
-      `Unable to kill process ${pid}: no such process; it has probably ended already.`,
-      { blockType: "process" },
-    );
-  }
+  const target = await killTarget(pid, context.stateFolder);
+  const members = await treeOf(target);
+  if (!signalAll(target.group, members, "SIGTERM")) throw goneError(pid);
   if (await allGone(members, context.graceSeconds * 1000)) return;
-  const stubborn = [...new Set([...members, ...(await descendantPids(pid))])];
+  const stubborn = union(members, await treeOf(target));
   context.log.warn(`Process ${pid} outlived its ${context.graceSeconds}s grace period; sending SIGKILL.`);
-  signalAll(group, stubborn, "SIGKILL");
+  signalAll(target.group, stubborn, "SIGKILL");
   if (!(await allGone(stubborn, 5000))) {
     throw new InfrablocksError(
       "INFRASTRUCTURE_ERROR",
@@ -153,11 +148,43 @@ function spawnError(executable: string, error: NodeJS.ErrnoException): Infrabloc
   );
 }
 
-/** Signals the process group and each known member; true when anything was there to signal. */
-function signalAll(leader: number, members: number[], signal: NodeJS.Signals): boolean {
-  let reached = send(-leader, signal);
-  for (const member of members) reached = send(member, signal) || reached;
+/**
+ * The target and its descendants as they are now; none once the target is gone, since the
+ * descendants of a pid reused since would be a stranger's.
+ */
+async function treeOf(target: SeenProcess): Promise<SeenProcess[]> {
+  if (!isSameProcess(target.pid, target.startTime)) return [];
+  return [target, ...(await descendantPids(target.pid)).map(seenNow)];
+}
+
+/** Both lists, each pid once; the later sighting wins (a descendant started at a reused pid is one too). */
+function union(earlier: SeenProcess[], later: SeenProcess[]): SeenProcess[] {
+  return [...new Map([...earlier, ...later].map((seen) => [seen.pid, seen])).values()];
+}
+
+function seenNow(pid: number): SeenProcess {
+  return { pid, startTime: processStat(pid)?.startTime ?? "0" };
+}
+
+/**
+ * Signals the run's process group, if it has one, and each member still the process first seen (a pid
+ * reused during the grace period is a stranger's); true when anything was there to signal.
+ */
+function signalAll(group: SeenProcess | undefined, members: SeenProcess[], signal: NodeJS.Signals): boolean {
+  let reached = group !== undefined && !replaced(group) && send(-group.pid, signal);
+  for (const member of members) {
+    if (isSameProcess(member.pid, member.startTime)) reached = send(member.pid, signal) || reached;
+  }
   return reached;
+}
+
+/**
+ * Whether another process now has the pid of a group's leader. A leader that is merely gone leaves
+ * its group (no pid is reused while a group of that number lives), which may still be signalled.
+ */
+function replaced(leader: SeenProcess): boolean {
+  const now = processStat(leader.pid)?.startTime;
+  return now !== undefined && now !== leader.startTime;
 }
 
 function send(target: number, signal: NodeJS.Signals): boolean {
@@ -178,10 +205,10 @@ function send(target: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-async function allGone(pids: number[], withinMs: number): Promise<boolean> {
+async function allGone(members: SeenProcess[], withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const alive = pids.map(isProcessRunning);
+    const alive = members.map((member) => isSameProcess(member.pid, member.startTime));
     if (!alive.includes(true)) return true;
     if (Date.now() >= deadline) return false;
     await sleep(50);

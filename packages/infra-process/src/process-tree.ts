@@ -40,20 +40,37 @@ export async function descendantPids(root: number): Promise<number[]> {
 }
 
 /**
- * The process group `kill` signals for `pid`: its own when it leads one (a bare run), else its
- * parent's when the parent leads it (a supervised run's supervisor). Never a group it merely shares with
- * others (a pid that is not a run's would take the caller's shell with it).
+ * A process's parent and process group (fields 4 and 5 of /proc/<pid>/stat), or undefined when
+ * there is no such process or no /proc.
  */
-export function processGroupOf(pid: number): number {
+export function processLinks(pid: number): { parent: number; group: number } | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch {
-    return pid;
+    return undefined;
   }
   const [, parent, group] = stat
     .slice(stat.lastIndexOf(")") + 2)
     .split(" ")
     .map(Number);
-  return group !== undefined && group === parent ? group : pid;
+  return Number.isInteger(parent) && Number.isInteger(group)
+    ? { parent: parent as number, group: group as number }
+    : undefined;
+}
+
+/** Whether /proc tells of processes (Linux); elsewhere parents, groups and start times are unknown. */
+export function hasProcfs(): boolean {
+  return processLinks(process.pid) !== undefined;
+}
+
+/** The pids `pid` descends from, its parent first, up to init; empty where /proc is absent. */
+export function ancestorPids(pid: number): number[] {
+  const found: number[] = [];
+  // A pid seen twice (reused while the chain was read) ends the walk rather than looping.
+  for (let links = processLinks(pid); links && links.parent > 0; links = processLinks(links.parent)) {
+    if (found.includes(links.parent)) break;
+    found.push(links.parent);
+  }
+  return found;
 }

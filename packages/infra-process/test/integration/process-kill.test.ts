@@ -1,10 +1,14 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isInfrablocksError, killContext } from "@infrablocks/core";
+import { isInfrablocksError, killContext, newRunId, processStat, runnerIdentity } from "@infrablocks/core";
 import { describe, expect, it } from "vitest";
+import { RunRegistry } from "../../src/run-registry.js";
 import { capture, processBlock, processInfrastructure, quietLog } from "./run-support.js";
 
 /** Alive and not a zombie waiting to be collected. */
@@ -87,5 +91,169 @@ describe("process kill", () => {
       .kill(config, `not-${hostname()}:1234`, killContext({ log: quietLog, graceSeconds: 1 }))
       .catch((error) => error);
     expect(isInfrablocksError(elsewhere, "INFRASTRUCTURE_NOT_AVAILABLE")).toBe(true);
+  });
+});
+
+/** Starts a program in a process group of its own, which it leads; its stdout as text. */
+function startDetached(program: string, args: string[], env = process.env) {
+  const child = spawn(program, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  return { child, pid: child.pid as number, output: () => output };
+}
+
+/** The pids a started shell printed, one a line, once there are `count`. */
+async function printedPids(started: { output: () => string }, count: number): Promise<number[]> {
+  const pids = () => started.output().trim().split("\n").filter(Boolean).map(Number);
+  await waitFor(() => pids().length >= count, `${count} pids printed`);
+  return pids();
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-(child.pid as number), "SIGKILL");
+  } catch {}
+}
+
+/** A registry holding one run of `pid`, recorded with the start time given (the live one by default). */
+async function registryWith(
+  pid: number,
+  pidStartTime = processStat(pid)?.startTime ?? "0",
+): Promise<RunRegistry> {
+  const runs = new RunRegistry(await mkdtemp(join(tmpdir(), "ib-kill-runs-")));
+  const runId = newRunId();
+  await runs.create(runId);
+  await runs.record({
+    runId,
+    type: "process",
+    identifier: `${hostname()}:${pid}`,
+    pid,
+    pidStartTime,
+    runner: runnerIdentity(),
+    startedAt: new Date().toISOString(),
+  });
+  return runs;
+}
+
+async function killError(pid: number, stateFolder?: string): Promise<unknown> {
+  return (await processInfrastructure())
+    .kill(
+      await processBlock({ command: ["true"] }),
+      `${hostname()}:${pid}`,
+      killContext({ log: quietLog, graceSeconds: 1, stateFolder }),
+    )
+    .catch((error: unknown) => error);
+}
+
+describe("process kill of what is not a run", () => {
+  it("refuses init (pid 1), the caller and its parent, and the caller lives on", async () => {
+    // In a vitest of its own that leads its own process group: a kill of the caller's group
+    // (what pid 1's group 0 means) would end that run, not this one.
+    const vitest = join(dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs");
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST")),
+    );
+    const config = join(import.meta.dirname, "../fixtures/vitest.config.ts");
+    const nested = startDetached(process.execPath, [vitest, "run", "--config", config], env);
+    try {
+      const [code, signal] = await once(nested.child, "close");
+      expect({ code, signal, output: nested.output() }).toMatchObject({ code: 0, signal: null });
+    } finally {
+      killGroup(nested.child);
+    }
+  });
+
+  it("refuses a live process infrablocks did not start as not found, and leaves it running", async () => {
+    const stranger = startDetached("sleep", ["30"]);
+    try {
+      // The CLI's way: a state folder whose registry does not record the pid.
+      const runs = new RunRegistry(await mkdtemp(join(tmpdir(), "ib-kill-runs-")));
+      const unrecorded = await killError(stranger.pid, runs.folder);
+      expect(isInfrablocksError(unrecorded, "INFRASTRUCTURE_NOT_FOUND")).toBe(true);
+      expect((unrecorded as Error).message).toMatch(/not a run infrablocks started.*'infrablocks ps'/);
+      await sleep(200);
+      expect(running(stranger.pid)).toBe(true);
+    } finally {
+      killGroup(stranger.child);
+    }
+  });
+
+  it("refuses, without a state folder, a live process that is not the caller's descendant", async () => {
+    // A shell that leaves its sleep behind: an orphan, adopted by init, of no run of this process.
+    const shell = startDetached("sh", ["-c", "sleep 30 >/dev/null 2>&1 & echo $!"]);
+    const [orphan] = (await printedPids(shell, 1)) as [number];
+    try {
+      await waitFor(() => shell.child.exitCode !== null, "the shell to exit");
+      const error = await killError(orphan);
+      expect(isInfrablocksError(error, "INFRASTRUCTURE_NOT_FOUND")).toBe(true);
+      expect((error as Error).message).toContain("not a run of this process");
+      await sleep(200);
+      expect(running(orphan)).toBe(true);
+    } finally {
+      killGroup(shell.child);
+    }
+  });
+
+  it("refuses a recorded pid that another process reuses, leaving that one running", async () => {
+    const stranger = startDetached("sleep", ["30"]);
+    try {
+      const runs = await registryWith(stranger.pid, "1");
+      const error = await killError(stranger.pid, runs.folder);
+      expect(isInfrablocksError(error, "INFRASTRUCTURE_NOT_FOUND")).toBe(true);
+      expect((error as Error).message).toContain("another process reuses it");
+      await sleep(200);
+      expect(running(stranger.pid)).toBe(true);
+    } finally {
+      killGroup(stranger.child);
+    }
+  });
+
+  it.each([
+    ["without a state folder (a descendant of the caller)", false],
+    ["with a state folder recording it", true],
+  ])("signals no one else in the group of a pid that does not lead it, %s", async (_, recorded) => {
+    // The shell leads the group; each sleep is a member whose parent leads it, as in a shell job.
+    const job = startDetached("sh", ["-c", "sleep 30 & echo $!; sleep 30 & echo $!; wait"]);
+    try {
+      const [target, sibling] = (await printedPids(job, 2)) as [number, number];
+      const stateFolder = recorded ? (await registryWith(target)).folder : undefined;
+      await (await processInfrastructure()).kill(
+        await processBlock({ command: ["true"] }),
+        `${hostname()}:${target}`,
+        killContext({ log: quietLog, graceSeconds: 5, stateFolder }),
+      );
+      await waitFor(() => !running(target), "the target to end");
+      await sleep(200);
+      expect(running(sibling)).toBe(true);
+      expect(running(job.pid)).toBe(true);
+    } finally {
+      killGroup(job.child);
+    }
+  });
+
+  it("ends a recorded run given its state folder as a whole group, a grandchild that left the tree too", async () => {
+    const runs = new RunRegistry(await mkdtemp(join(tmpdir(), "ib-kill-runs-")));
+    const pidFile = join(runs.folder, "orphan.pid");
+    const infrastructure = await processInfrastructure();
+    // The subshell leaves a sleep behind in the run's group, which only the group's signal reaches.
+    const config = await processBlock({
+      command: ["sh", "-c", `(sleep 30 & echo $! > "${pidFile}"); exec sleep 30`],
+    });
+    const run = capture({ stateFolder: runs.folder });
+    const finished = infrastructure.run(config, run.context);
+    await waitFor(() => run.started.length === 1, "the run to start");
+    let orphan = 0;
+    await waitFor(() => {
+      orphan = Number(readFileSync(pidFile, { encoding: "utf8", flag: "a+" }).trim());
+      return orphan > 0;
+    }, "the orphan's pid");
+    await infrastructure.kill(
+      config,
+      run.started[0] as string,
+      killContext({ log: quietLog, graceSeconds: 5, stateFolder: runs.folder }),
+    );
+    expect((await finished).statusCode).toBe(-15);
+    await waitFor(() => !running(orphan), "the orphan to end", 2_000);
   });
 });
