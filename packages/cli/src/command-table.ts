@@ -223,6 +223,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "show",
     summary: "Print a saved document as YAML, secrets masked.",
+    details:
+      "The YAML starts with its $name, so 'infrablocks show SLUG/NAME | infrablocks save - --overwrite' saves an edit back, keeping each masked secret's stored value.",
     arguments: [["<slug/name>", "e.g. docker-registry/private"]],
     options: [
       option("--json", "print JSON instead of YAML"),

@@ -7,9 +7,8 @@ import {
   parseDocumentReference,
   restoreMaskedSecrets,
   type SourceDocument,
-  stringifyYaml,
 } from "@infrablocks/core";
-import { maskedForOutput } from "../masked-document.js";
+import { maskedForOutput, namedYaml } from "../printed-document.js";
 import type { Session } from "../session.js";
 import { table } from "../table.js";
 
@@ -192,7 +191,8 @@ export async function showCommand(
   const blockType = await session.registry.get(slug);
   const stored = await session.store.load(slug, name);
   const document = options.reveal ? stored : maskedForOutput(blockType, stored);
-  const text = options.json ? JSON.stringify(document, null, 2) : stringifyYaml(document);
+  // The YAML names the document, so that `show … | save - --overwrite` needs no --name; the JSON is the document.
+  const text = options.json ? JSON.stringify(document, null, 2) : namedYaml(name, document);
   // --reveal is the one way to print a secret, so this output alone skips the redactor.
   if (options.reveal) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   else session.writeOut(text);

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { assertDocumentName, type BlockType, isInfrablocksError, stringifyYaml } from "@infrablocks/core";
-import { maskedForOutput } from "../masked-document.js";
+import { assertDocumentName, type BlockType, isInfrablocksError } from "@infrablocks/core";
+import { maskedForOutput, namedYaml } from "../printed-document.js";
 import { type ImportedDocument, importPrefectDocuments, parsePrefectText } from "../prefect-import.js";
 import type { Session } from "../session.js";
 
@@ -73,7 +73,7 @@ export async function importPrefectCommand(
     }
     session.writeOut(
       checked
-        .map((entry, index) => named(entry.name, masked[index] as Record<string, unknown>))
+        .map((entry, index) => namedYaml(entry.name, masked[index] as Record<string, unknown>))
         .join("---\n"),
     );
   }
@@ -81,11 +81,6 @@ export async function importPrefectCommand(
 }
 
 // --- Internal helpers ---
-
-/** The YAML of a document with its `$name` first, as `save` reads it back. */
-function named(name: string, document: Record<string, unknown>): string {
-  return stringifyYaml({ $name: name, ...document });
-}
 
 /** Saves the valid documents, nested ones first; returns how many could not be saved. */
 async function save(session: Session, checked: Checked[]): Promise<number> {
@@ -114,7 +109,7 @@ async function writeFiles(session: Session, checked: Checked[], folder: string):
   for (const entry of checked) {
     // Slugs and names hold no dot, so `<slug>.<name>` names one document and no other.
     const path = join(folder, `${entry.slug}.${entry.name}.yaml`);
-    await writeFile(path, named(entry.name, entry.document), { mode: 0o600 });
+    await writeFile(path, namedYaml(entry.name, entry.document), { mode: 0o600 });
     session.log.info(`Wrote ${path}`);
   }
 }

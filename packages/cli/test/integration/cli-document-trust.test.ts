@@ -68,6 +68,19 @@ describe("masked secrets through the CLI", () => {
     }
   });
 
+  it("show names the document, so that show | save - --overwrite needs no --name and keeps the secrets", async () => {
+    const home = await freshHome();
+    const original = JSON.stringify(WITH_SECRETS["docker-registry"]);
+    expect((await cli(["save", "-", "--name", "team"], { home, input: original })).code).toBe(0);
+    const shown = await cli(["show", "docker-registry/team"], { home });
+    expect(shown.stdout.startsWith("$name: team\n")).toBe(true);
+    const saved = await cli(["save", "-", "--overwrite"], { home, input: shown.stdout });
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(saved.stderr).toContain("Saved docker-registry/team");
+    const revealed = await cli(["show", "docker-registry/team", "--json", "--reveal"], { home });
+    expect(JSON.parse(revealed.stdout)).toEqual(JSON.parse(original));
+  });
+
   it("refuses a mask in a new document, in validate and in run, naming the field and the way to the real value", async () => {
     const home = await freshHome();
     const masked = JSON.stringify({ ...registry, password: "********" });

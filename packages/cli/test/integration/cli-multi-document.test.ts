@@ -54,7 +54,10 @@ describe("multi-document files", () => {
     expect(saved.stderr).toMatch(/Saved docker-registry\/team .*\nSaved docker-container\/etl /);
     const shown = await cli(["show", "docker-container/etl"], { home });
     expect(shown.stdout).toContain("$ref: docker-registry/team");
-    expect(shown.stdout).not.toContain("$name");
+    // Named by show (first, as save reads it back), not stored in the document.
+    expect(shown.stdout.match(/\$name/g)).toEqual(["$name"]);
+    expect(shown.stdout.startsWith("$name: etl\n")).toBe(true);
+    expect((await cli(["show", "docker-container/etl", "--json"], { home })).stdout).not.toContain("$name");
     expect((await cli(["show", "docker-registry/team", "--reveal"], { home })).stdout).toContain(PASSWORD);
     expect((await cli(["preview", "docker-container/etl"], { home })).code).toBe(0);
 

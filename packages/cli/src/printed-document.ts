@@ -1,4 +1,6 @@
-import { type BlockType, isSecretVariableName, MASK, maskDocument } from "@infrablocks/core";
+import { type BlockType, isSecretVariableName, MASK, maskDocument, stringifyYaml } from "@infrablocks/core";
+
+// How the CLI prints a block document: what `show` and `import-prefect` print, and `save` reads back.
 
 /**
  * A document as the CLI prints it: its secret fields masked, and the `env` values whose names mark them
@@ -18,4 +20,9 @@ export function maskedForOutput(
     typeof value === "string" && isSecretVariableName(name) ? MASK : value,
   ]);
   return { ...masked, env: Object.fromEntries(entries) };
+}
+
+/** The YAML of a document with its `$name` first, as `save` reads it back under that name. */
+export function namedYaml(name: string, document: Record<string, unknown>): string {
+  return stringifyYaml({ $name: name, ...document });
 }
