@@ -82,10 +82,18 @@ async function preview(config: ProcessBlock, context: PreviewContext): Promise<s
   const command = requireCommand("process", config.command);
   // Only what the block adds: the inherited OS environment is the caller's own business.
   const env = maskEnvironment(mergeEnvironment(context.baseEnvironment, config.env));
-  const lines = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  const entries = Object.entries(env);
+  // A shell assigns only names like LOG_LEVEL; `env` takes any other (`VÄR=ü`) as an argument.
+  const assignments = entries.map(([name, value]) =>
+    SHELL_NAME.test(name) ? `${name}=${shellQuote(value)}` : shellQuote(`${name}=${value}`),
+  );
+  const lines = entries.every(([name]) => SHELL_NAME.test(name)) ? assignments : ["env", ...assignments];
   lines.push(command.map(shellQuote).join(" "));
   return lines.join(" \\\n");
 }
+
+/** A name the shell assigns as `NAME=value`. */
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 async function kill(_config: ProcessBlock, identifier: string, context: KillContext): Promise<void> {
   const { host, pid } = parseProcessIdentifier(identifier);

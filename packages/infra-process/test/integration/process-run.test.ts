@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, openSync } from "node:fs";
 import { mkdtemp, readFile, realpath } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
@@ -200,5 +201,15 @@ describe("process preview", () => {
       "INFRABLOCKS_API_KEY='********' \\\nAPI_TOKEN='********' \\\nPLAIN=shown \\\necho 'two words'",
     );
     expect(text).not.toContain("os-value");
+  });
+
+  it("is shell text a shell runs, with env names the shell cannot assign passed through env", async () => {
+    const infrastructure = await processInfrastructure();
+    const config = await processBlock({ command: ["env"], env: { VÄR: "ü ö", PLAIN: "it's" } });
+    const text = await infrastructure.preview(config, driverContext({ baseEnvironment: {} }));
+    expect(text).toBe(`env \\\n'VÄR=ü ö' \\\nPLAIN='it'"'"'s' \\\nenv`);
+    const printed = spawnSync("/bin/sh", ["-c", text], { encoding: "utf8" }).stdout.split("\n");
+    expect(printed).toContain("VÄR=ü ö");
+    expect(printed).toContain("PLAIN=it's");
   });
 });
