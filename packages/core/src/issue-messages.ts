@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { closestName } from "./closest-name.js";
 
 type Issue = z.core.$ZodIssue;
 
@@ -21,8 +22,12 @@ export function issueSentence(issue: Issue, value: unknown, secret = false): str
       return sizeSentence(issue.origin, "at most", "less than", issue.maximum, issue.inclusive);
     case "invalid_value": {
       const allowed = issue.values.map((item) => JSON.stringify(item));
-      if (allowed.length === 1) return `must be ${allowed[0]}, got ${found(value, secret)}`;
-      return `must be one of ${allowed.join(", ")}, got ${found(value, secret)}`;
+      const choices = issue.values.filter((item): item is string => typeof item === "string");
+      // The allowed value it was likely meant to be (`never` for `Never`); the text itself is not told.
+      const meant = typeof value === "string" && !secret ? closestName(value, choices) : undefined;
+      const hint = meant === undefined ? "" : ` (did you mean ${JSON.stringify(meant)}?)`;
+      if (allowed.length === 1) return `must be ${allowed[0]}, got ${found(value, secret)}${hint}`;
+      return `must be one of ${allowed.join(", ")}, got ${found(value, secret)}${hint}`;
     }
     case "invalid_format":
       return formatSentence(issue);
@@ -77,7 +82,11 @@ function found(value: unknown, secret: boolean): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
-  if (typeof value === "number") return secret ? "a number" : `the number ${value}`;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value))
+      return Number.isNaN(value) ? "NaN (not a number)" : "a number too large to hold";
+    return secret ? "a number" : `the number ${value}`;
+  }
   if (typeof value === "boolean") return secret ? "a boolean" : `${value}`;
   if (typeof value === "string") return "text";
   if (typeof value === "object") return "a mapping";

@@ -15,11 +15,37 @@ export function parseWithZod(
   if (!parsed.success) {
     throw invalid(
       source,
-      parsed.error.issues.flatMap((issue) => describeIssue(blockType, issue, document)),
+      tightestBounds(parsed.error.issues).flatMap((issue) => describeIssue(blockType, issue, document)),
       blockType.slug,
     );
   }
   return parsed.data;
+}
+
+/**
+ * The issues with, of several bounds a value breaks at one path, only the tightest: a huge number breaks
+ * both a field's own maximum and the safe-integer one, and "at most 9007199254740991" beside "at most
+ * 1073741824" reads as a contradiction.
+ */
+function tightestBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const tightest = new Map<string, z.core.$ZodIssue>();
+  const bound = (issue: z.core.$ZodIssue) =>
+    issue.code === "too_big"
+      ? Number(issue.maximum)
+      : issue.code === "too_small"
+        ? -Number(issue.minimum)
+        : 0;
+  for (const issue of issues) {
+    if (issue.code !== "too_big" && issue.code !== "too_small") continue;
+    const key = `${issue.code} ${issue.path.join(".")}`;
+    const kept = tightest.get(key);
+    if (!kept || bound(issue) < bound(kept)) tightest.set(key, issue);
+  }
+  return issues.filter(
+    (issue) =>
+      (issue.code !== "too_big" && issue.code !== "too_small") ||
+      tightest.get(`${issue.code} ${issue.path.join(".")}`) === issue,
+  );
 }
 
 // --- Internal helpers ---

@@ -119,4 +119,19 @@ describe("messages for input that is not a document, and output that cannot be w
     const removed = await cli(["rm", "docker-registry/team", "--force"], { home });
     expect(removed.stderr).toContain("docker-container/etl still refers to docker-registry/team.");
   }, 30_000);
+
+  it("tells one bound of a huge number, an infinite one as too large, and the allowed value a word was meant to be", async () => {
+    const home = await freshHome();
+    const problem = async (input: string) =>
+      (await cli(["validate", "-"], { home, input })).stderr.trim().split("\n").at(-1);
+    expect(await problem("type: process\ncommand: [x]\noutputTailBytes: 99999999999999999999999999\n")).toBe(
+      "  outputTailBytes: must be at most 1073741824",
+    );
+    expect(await problem("type: process\ncommand: [x]\noutputTailBytes: 1e400\n")).toBe(
+      "  outputTailBytes: expected a number, got a number too large to hold",
+    );
+    expect(await problem("type: docker-container\nimage: b\ncommand: [x]\nimagePullPolicy: never\n")).toBe(
+      '  imagePullPolicy: must be one of "IfNotPresent", "Always", "Never", got text (did you mean "Never"?)',
+    );
+  }, 30_000);
 });
