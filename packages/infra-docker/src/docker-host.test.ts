@@ -56,4 +56,22 @@ describe("resolveDockerHost", () => {
       }
     }
   });
+
+  it("refuses a scheme Docker does not speak instead of reading it as a TCP address", () => {
+    for (const value of ["bogus://x", "ftp://host:2375", "unx:///var/run/docker.sock"]) {
+      try {
+        resolveDockerHost({ DOCKER_HOST: value });
+        expect.unreachable();
+      } catch (error) {
+        expect(isInfrablocksError(error, "INFRASTRUCTURE_ERROR")).toBe(true);
+        expect((error as Error).message).toMatch(
+          /has the scheme '\w+', which Docker does not speak; use unix:\/\//,
+        );
+      }
+    }
+    expect(resolveDockerHost({ DOCKER_HOST: "https://host" })).toMatchObject({
+      endpoint: "tcp://host:2376",
+      tls: true,
+    });
+  });
 });

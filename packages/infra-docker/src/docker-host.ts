@@ -86,6 +86,14 @@ export function resolveDockerHost(env: NodeJS.ProcessEnv, defaultSocket = DEFAUL
       { blockType: "docker-container" },
     );
   }
+  // As the docker CLI refuses it: a scheme it does not speak is a typo, not a TCP address.
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InfrablocksError(
+      "INFRASTRUCTURE_ERROR",
+      `${source} has the scheme '${url.protocol.slice(0, -1)}', which Docker does not speak; use unix:///path/to/docker.sock, tcp://host:port, ssh://user@host or npipe://.`,
+      { blockType: "docker-container" },
+    );
+  }
   const tls = env.DOCKER_TLS_VERIFY === "1" || url.protocol === "https:" || url.port === "2376";
   const port = Number(url.port || (tls ? 2376 : 2375));
   // URL keeps an IPv6 address in brackets; the endpoint does too, a socket address must not.
