@@ -1,7 +1,7 @@
 import type { CommandSpec } from "./command-table.js";
 
 const DOC_HELP =
-  "DOC is a path to a JSON or YAML file, '-' for standard input, or <slug>/<name> of a saved document.";
+  "DOC is a path to a JSON or YAML file, '-' for standard input, or <slug>/<name> of a saved document (a file of that path wins).";
 
 const ENVIRONMENT_HELP = `Environment:
   INFRABLOCKS_HOME   where saved documents and run records live (default ~/.infrablocks)

@@ -3,7 +3,7 @@ import { COMMANDS } from "../../src/command-table.js";
 import { cli, freshHome } from "./cli-support.js";
 
 const DOC_SENTENCE =
-  "DOC is a path to a JSON or YAML file, '-' for standard input, or <slug>/<name> of a saved document.";
+  "DOC is a path to a JSON or YAML file, '-' for standard input, or <slug>/<name> of a saved document (a file of that path wins).";
 
 describe("infrablocks --help", () => {
   it("lists every command once, explains DOC once, and shows examples, the environment and the exit statuses", async () => {
