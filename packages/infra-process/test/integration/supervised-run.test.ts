@@ -193,7 +193,12 @@ describe.each([
     }, 5);
     try {
       const result = await (await processInfrastructure()).run(
-        await processBlock({ command: ["head", "-c", String(bytes), "/dev/zero"], outputTailBytes: cap }),
+        // The pause after the output keeps the run, and its tail files, there until the last batch is on
+        // disk: on a busy machine the sampler could otherwise miss every batch (largest stayed 0).
+        await processBlock({
+          command: ["sh", "-c", `head -c ${bytes} /dev/zero; sleep 0.5`],
+          outputTailBytes: cap,
+        }),
         run.context,
       );
       expect(result.statusCode).toBe(0);
