@@ -257,6 +257,8 @@ describe("defaultStoreHome", () => {
     expect(defaultStoreHome({ INFRABLOCKS_HOME: "/srv/blocks" })).toBe("/srv/blocks");
     expect(defaultStoreHome({})).toBe(join(homedir(), ".infrablocks"));
     expect(defaultStoreHome({ INFRABLOCKS_HOME: "" })).toBe(join(homedir(), ".infrablocks"));
+    // Relative, it is taken from the current folder once: a run's supervisor works elsewhere.
+    expect(defaultStoreHome({ INFRABLOCKS_HOME: "blocks" })).toBe(join(process.cwd(), "blocks"));
   });
 });
 

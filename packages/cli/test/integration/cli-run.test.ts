@@ -41,6 +41,19 @@ describe("infrablocks run", () => {
     expect(result.code).toBe(42);
   });
 
+  it("runs with a relative INFRABLOCKS_HOME, taken from the current folder (the supervisor works elsewhere)", async () => {
+    const folder = await freshHome();
+    const result = await cli(["run", "-", "--run-id", "relative"], {
+      home: "relative-home",
+      cwd: folder,
+      input: doc(["sh", "-c", "echo one; exit 3"]),
+    });
+    expect(result.stderr).not.toContain("could not record");
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stdout).toBe("one\n");
+    expect(existsSync(join(folder, "relative-home/state/process"))).toBe(true);
+  });
+
   it("exits 128+N when a signal N ended the process", async () => {
     const result = await cli(["run", "-"], {
       home: await freshHome(),
