@@ -47,7 +47,7 @@ import { exitMessage } from "./exit-message.js";
 import { containerIdentifier, parseContainerIdentifier } from "./identifier.js";
 import type { ImageReference } from "./image-reference.js";
 import { ensureImage } from "./image-pull.js";
-import { RUN_ID_LABEL, RUNNER_LABEL } from "./labels.js";
+import { RUN_ID_LABEL, RUNNER_LABEL, VERSION_LABEL } from "./labels.js";
 
 export const dockerContainerInfrastructure: Infrastructure<DockerContainerBlock> = {
   run,
@@ -137,9 +137,21 @@ async function kill(config: DockerContainerBlock, identifier: string, context: K
     );
   }
   const container = engine.docker.getContainer(containerId);
-  const state = await settledState(container).catch((error: unknown) => {
+  const inspectFailed = (error: unknown) => {
     throw failure(`Inspecting container ${short} failed`, error, context.redact, engine);
-  });
+  };
+  const first = await inspectContainer(container).catch(inspectFailed);
+  // Only a run's: every container infrablocks creates carries the version label. Another's is not ours
+  // to stop, nor, created and never started, to remove.
+  if (first && first.Config?.Labels?.[VERSION_LABEL] === undefined) {
+    throw notFound(
+      short,
+      `it is not a container infrablocks started (it has no ${VERSION_LABEL} label); 'infrablocks ps' lists the runs, and 'docker stop' stops any container`,
+    );
+  }
+  const inspected =
+    first?.State.Status === "created" ? await settledContainer(container).catch(inspectFailed) : first;
+  const state = inspected?.State;
   if (state?.Status === "created") {
     // The run that created it never started it (it would have within the wait): nothing runs, so remove it.
     await removeContainer(container, context.log);
@@ -323,10 +335,11 @@ async function collectExit(
 
   const short = container.id.slice(0, 12);
   // null: the state could not be read, which costs the memory hint but not the exit code.
-  const state = await inspectState(container).catch((error: unknown) => {
+  const inspected = await inspectContainer(container).catch((error: unknown) => {
     context.log.warn(`Inspecting container ${short} after its exit failed: ${engineMessage(error, redact)}`);
     return null;
   });
+  const state = inspected === null ? null : inspected?.State;
   if (outcome.kind !== "exited" || state === undefined || state?.Status === "removing") {
     return {
       statusCode: -1,
@@ -427,22 +440,22 @@ async function removeContainer(container: Docker.Container, log: Logger): Promis
  * The state of a container to stop. A run reports its container between create and start, so a kill
  * may find it "created" for a moment; it waits, boundedly, for the start.
  */
-async function settledState(
+async function settledContainer(
   container: Docker.Container,
-): Promise<Docker.ContainerInspectInfo["State"] | undefined> {
+): Promise<Docker.ContainerInspectInfo | undefined> {
   const deadline = Date.now() + CREATED_WAIT_MS;
   for (;;) {
-    const state = await inspectState(container);
-    if (state?.Status !== "created" || Date.now() > deadline) return state;
+    const inspected = await inspectContainer(container);
+    if (inspected?.State.Status !== "created" || Date.now() > deadline) return inspected;
     await sleep(100);
   }
 }
 
-async function inspectState(
+async function inspectContainer(
   container: Docker.Container,
-): Promise<Docker.ContainerInspectInfo["State"] | undefined> {
+): Promise<Docker.ContainerInspectInfo | undefined> {
   try {
-    return (await container.inspect()).State;
+    return await container.inspect();
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw error;

@@ -300,6 +300,36 @@ describe.runIf(available)("docker-container against a real engine", () => {
       );
     });
 
+    it("refuses, as not found, a container infrablocks did not start, running or created, and leaves it be", async () => {
+      const run = await runBlock(busybox({ command: ["true"] }));
+      const engine = run.identifier.slice(0, run.identifier.lastIndexOf(":"));
+      const infra = await infrastructure();
+      const started = await docker.createContainer({
+        Image: BUSYBOX_IMAGE,
+        Cmd: ["sleep", "30"],
+        Labels: { "io.infrablocks.test": "infra-docker" },
+      });
+      await started.start();
+      const created = await docker.createContainer({
+        Image: BUSYBOX_IMAGE,
+        Cmd: ["true"],
+        Labels: { "io.infrablocks.test": "infra-docker" },
+      });
+      for (const container of [started, created]) {
+        await expect(
+          infra.kill(busybox({}), `${engine}:${container.id}`, killContext({ log, graceSeconds: 1 })),
+        ).rejects.toSatisfy(
+          (error) =>
+            isInfrablocksError(error, "INFRASTRUCTURE_NOT_FOUND") &&
+            (error as Error).message.includes("is not a container infrablocks started"),
+        );
+      }
+      expect((await started.inspect()).State.Running).toBe(true);
+      expect(await containerExists(created.id)).toBe(true);
+      await started.remove({ force: true });
+      await created.remove({ force: true });
+    });
+
     it.skipIf(podman)("reports -1 when the container is removed while it runs", async () => {
       let removed: Promise<void> | undefined;
       const run = await runBlock(busybox({ command: ["sleep", "1000"] }), {
