@@ -22,7 +22,7 @@ import { apiFailure, deleteJob } from "./job-api.js";
 import { buildJobManifest, effectiveNamespace, firstContainer, maskManifest } from "./job-manifest.js";
 import { jobFinish } from "./exit-code.js";
 import { watchJob } from "./job-watch.js";
-import { KubeClient } from "./kube-client.js";
+import { KubeApiError, KubeClient } from "./kube-client.js";
 import { type Job, jobsPath, type KubeList } from "./kube-types.js";
 import { defaultKubeconfigPath } from "./kubeconfig.js";
 import { RUN_ID_LABEL, RUNNER_ANNOTATION } from "./labels.js";
@@ -148,19 +148,28 @@ async function kill(config: KubernetesJobBlock, identifier: string, context: Kil
       { blockType: SLUG },
     );
   }
+  const notFound = new InfrablocksError(
+    "INFRASTRUCTURE_NOT_FOUND",
+    `Unable to kill job '${name}': it was not found in namespace '${namespace}'.`,
+    { blockType: SLUG },
+  );
   let result: "deleted" | "not-found";
   try {
+    const job = await client.request<Job>("GET", jobsPath(namespace, name));
+    // Only a run's: every job infrablocks creates carries the run-id label. Another's is not ours to delete.
+    if (job.metadata?.labels?.[RUN_ID_LABEL] === undefined) {
+      throw new InfrablocksError(
+        "INFRASTRUCTURE_NOT_FOUND",
+        `Unable to kill job '${name}': it is not a job infrablocks created (it has no ${RUN_ID_LABEL} label); 'infrablocks ps' lists the runs, and 'kubectl delete job' deletes any job.`,
+        { blockType: SLUG },
+      );
+    }
     result = await deleteJob(client, namespace, name, context.graceSeconds);
   } catch (error) {
+    if (error instanceof KubeApiError && error.status === 404) throw notFound;
     throw apiFailure(client, `Unable to kill job '${name}'`, error);
   }
-  if (result === "not-found") {
-    throw new InfrablocksError(
-      "INFRASTRUCTURE_NOT_FOUND",
-      `Unable to kill job '${name}': it was not found in namespace '${namespace}'.`,
-      { blockType: SLUG },
-    );
-  }
+  if (result === "not-found") throw notFound;
   context.log.info(`Job '${name}' is being deleted (grace ${context.graceSeconds}s).`);
 }
 

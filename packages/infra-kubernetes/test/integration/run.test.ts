@@ -121,6 +121,53 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
     });
   }, 90_000);
 
+  it("refuses, as not found, a job infrablocks did not create, and leaves it be", async () => {
+    const run = capture();
+    const done = await infrastructure.run(jobBlock(cluster, { command: ["true"] }), run.context);
+    const [clusterUid] = done.identifier.split(":");
+    const { KubeConfig, BatchV1Api } = await import("@kubernetes/client-node");
+    const config = new KubeConfig();
+    config.loadFromString(cluster.kubeconfigYaml);
+    const batch = config.makeApiClient(BatchV1Api);
+    const name = `not-ours-${Date.now().toString(36)}`;
+    await batch.createNamespacedJob({
+      namespace: "default",
+      body: {
+        metadata: { name },
+        spec: {
+          template: {
+            spec: {
+              restartPolicy: "Never",
+              containers: [
+                {
+                  name: "main",
+                  image: cluster.image,
+                  imagePullPolicy: cluster.imagePullPolicy,
+                  command: ["sleep", "30"],
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    try {
+      await expect(
+        infrastructure.kill(
+          jobBlock(cluster, { command: ["true"] }),
+          `${clusterUid}:default:${name}`,
+          quietKill(),
+        ),
+      ).rejects.toMatchObject({
+        code: "INFRASTRUCTURE_NOT_FOUND",
+        message: expect.stringContaining("is not a job infrablocks created"),
+      });
+      expect((await batch.readNamespacedJob({ name, namespace: "default" })).metadata?.name).toBe(name);
+    } finally {
+      await batch.deleteNamespacedJob({ name, namespace: "default", propagationPolicy: "Background" });
+    }
+  }, 90_000);
+
   it("creates and kills in the namespace field when the manifest names another one", async () => {
     const namespace = `infrablocks-field-${Date.now().toString(36)}`;
     await createNamespace(cluster, namespace);
