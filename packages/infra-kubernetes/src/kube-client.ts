@@ -142,6 +142,7 @@ export class KubeClient {
         return await attempt();
       } catch (error) {
         if (settings.signal?.aborted) throw settings.signal.reason;
+        if (error instanceof InfrablocksError) throw error;
         if (!this.#answered && isConnectionFailure(error)) throw this.#unreachable(error);
         if (!this.#answered && isTlsVerificationFailure(error)) throw this.#untrusted(error);
         if (error instanceof KubeApiError && error.status === 401) throw this.#unauthorized(error);
@@ -153,12 +154,26 @@ export class KubeClient {
   }
 
   async #send(method: string, path: string, settings: RequestSettings): Promise<IncomingMessage> {
-    const url = new URL(this.server + path);
+    let url: URL;
+    try {
+      url = new URL(this.server + path);
+    } catch (error) {
+      throw this.#unusable(
+        `The Kubernetes API server address ${this.#where()} is not a URL`,
+        "Check the cluster's server in the kubeconfig: a URL such as https://host:6443.",
+        error,
+      );
+    }
     for (const [key, value] of Object.entries(settings.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const options: RequestOptions = { method, headers: { Accept: "application/json" } };
-    await this.#config.applyToHTTPSOptions(options);
+    try {
+      // Runs the user's exec plugin, if any: its failure is the credentials', before any request.
+      await this.#config.applyToHTTPSOptions(options);
+    } catch (error) {
+      throw this.#noCredentials(error);
+    }
     // One agent per client, so that requests of a run share connections.
     this.#agent ??= options.agent;
     options.agent = this.#agent;
@@ -183,6 +198,10 @@ export class KubeClient {
       );
       request.on("error", reject);
       request.end(body);
+    }).catch((error: unknown) => {
+      // A header Node refuses to send holds the kubeconfig's credentials (a token ending in a newline).
+      if ((error as NodeJS.ErrnoException).code === "ERR_INVALID_CHAR") throw this.#noCredentials(error);
+      throw error;
     });
   }
 
@@ -222,6 +241,16 @@ export class KubeClient {
     return this.#unusable(
       `The Kubernetes API server ${this.#where()} failed TLS verification: ${this.describe(error)}`,
       "Check the cluster's certificate-authority (or certificate-authority-data) in the kubeconfig, and that the server address is one its certificate names.",
+      error,
+    );
+  }
+
+  /** Credentials the kubeconfig could not give (an exec plugin that fails, a token no header can hold). */
+  #noCredentials(error: unknown): InfrablocksError {
+    const reason = this.describe(error).trim() || "no reason given";
+    return this.#unusable(
+      `Could not get credentials for the Kubernetes API server ${this.#where()} from the kubeconfig: ${reason}`,
+      "Check the user's exec plugin (run it by hand: kubectl runs it the same way), token or client certificate in the kubeconfig.",
       error,
     );
   }

@@ -51,6 +51,48 @@ describe("a Kubernetes API server that refuses connections", () => {
     }
   }, 30_000);
 
+  it("says a kubeconfig could not give credentials, or has no URL, naming the server and the context", async () => {
+    const home = await freshHome();
+    const server = `https://127.0.0.1:${await refusingPort()}`;
+    const plugin = join(home, "failing-plugin.sh");
+    await writeFile(plugin, "#!/bin/sh\necho 'plugin failed: no creds' >&2\nexit 1\n", { mode: 0o755 });
+    const doc = join(home, "job.yaml");
+    await writeFile(doc, "type: kubernetes-job\nimage: busybox:1.36\ncommand: [echo, hi]\n");
+    const cases = [
+      [
+        server,
+        `{ exec: { apiVersion: client.authentication.k8s.io/v1, command: "${plugin}", interactiveMode: Never } }`,
+        "Could not get credentials for the Kubernetes API server",
+      ],
+      [
+        server,
+        '{ token: "line-ending-token\\n" }',
+        "Could not get credentials for the Kubernetes API server",
+      ],
+      ["https://127.0.0.1:notaport", "{ token: t0k3n-value }", "is not a URL"],
+    ];
+    for (const [address, user, says] of cases) {
+      const kubeconfig = join(home, "kubeconfig.yaml");
+      await writeFile(
+        kubeconfig,
+        [
+          "apiVersion: v1",
+          "kind: Config",
+          `clusters: [{ name: c, cluster: { server: "${address}" } }]`,
+          `users: [{ name: u, user: ${user} }]`,
+          "contexts: [{ name: broken, context: { cluster: c, user: u } }]",
+          "current-context: broken",
+        ].join("\n"),
+      );
+      const result = await cli(["run", doc], { home, env: { KUBECONFIG: kubeconfig } });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain(says as string);
+      expect(result.stderr).toContain("kubeconfig context 'broken'");
+      expect(result.stderr).not.toContain("kube-system");
+      expect(result.stderr).not.toMatch(/line-ending-token|t0k3n-value/);
+    }
+  }, 30_000);
+
   it("fails run with exit 1 and kill with exit 4 when KUBECONFIG names a file that does not exist", async () => {
     const home = await freshHome();
     const doc = join(home, "job.yaml");
