@@ -59,6 +59,13 @@ async function run(config: KubernetesJobBlock, context: RunContext): Promise<Run
   try {
     job = await client.request<Job>("POST", jobsPath(namespace), { body: manifest, retry: "throttled-only" });
   } catch (error) {
+    if (error instanceof KubeApiError && error.status === 404) {
+      throw new InfrablocksError(
+        "INFRASTRUCTURE_ERROR",
+        `Could not create the job in namespace '${namespace}': ${client.describe(error)}. Is there such a namespace on the cluster at ${client.server}? Create it (kubectl create namespace ${namespace}), or set the block's namespace (or the manifest's) to one that exists.`,
+        { blockType: SLUG, cause: error },
+      );
+    }
     throw apiFailure(client, `Could not create the job in namespace '${namespace}'`, error);
   }
   const name = job.metadata.name;

@@ -227,6 +227,8 @@ describe.runIf(await clusterAvailable())("kubernetes-job runs", () => {
     const error = await infrastructure.run(block, run.context).catch((caught: Error) => caught);
     expect(error).toMatchObject({ code: "INFRASTRUCTURE_ERROR" });
     expect((error as Error).message).toContain(`namespaces "${MASK}" not found`);
+    expect((error as Error).message).toContain("Is there such a namespace on the cluster at");
+    expect((error as Error).message).toContain("kubectl create namespace");
   });
 
   it.skipIf(REAL_CLUSTER)(
