@@ -14,22 +14,33 @@ async function refusingPort(): Promise<number> {
   return port;
 }
 
+/** A kubeconfig of one cluster at `server`, one user (`user` in YAML flow form) and the context `context`. */
+async function writeKubeconfig(
+  folder: string,
+  server: string,
+  user: string,
+  context: string,
+): Promise<string> {
+  const path = join(folder, "kubeconfig.yaml");
+  await writeFile(
+    path,
+    [
+      "apiVersion: v1",
+      "kind: Config",
+      `clusters: [{ name: c, cluster: { server: "${server}" } }]`,
+      `users: [{ name: u, user: ${user} }]`,
+      `contexts: [{ name: ${context}, context: { cluster: c, user: u } }]`,
+      `current-context: ${context}`,
+    ].join("\n"),
+  );
+  return path;
+}
+
 describe("a Kubernetes API server that refuses connections", () => {
   it("fails run (exit 1) and kill (exit 4) within 5 s, naming the server and the context, without a kube-system warning", async () => {
     const home = await freshHome();
     const server = `https://127.0.0.1:${await refusingPort()}`;
-    const kubeconfig = join(home, "kubeconfig.yaml");
-    await writeFile(
-      kubeconfig,
-      [
-        "apiVersion: v1",
-        "kind: Config",
-        `clusters: [{ name: c, cluster: { server: "${server}" } }]`,
-        "users: [{ name: u, user: { token: not-a-real-token } }]",
-        "contexts: [{ name: refusing, context: { cluster: c, user: u } }]",
-        "current-context: refusing",
-      ].join("\n"),
-    );
+    const kubeconfig = await writeKubeconfig(home, server, "{ token: not-a-real-token }", "refusing");
     const doc = join(home, "job.yaml");
     await writeFile(doc, "type: kubernetes-job\nimage: busybox:1.36\ncommand: [echo, hi]\n");
     const env = { KUBECONFIG: kubeconfig };
@@ -72,18 +83,7 @@ describe("a Kubernetes API server that refuses connections", () => {
       ["https://127.0.0.1:notaport", "{ token: t0k3n-value }", "is not a URL"],
     ];
     for (const [address, user, says] of cases) {
-      const kubeconfig = join(home, "kubeconfig.yaml");
-      await writeFile(
-        kubeconfig,
-        [
-          "apiVersion: v1",
-          "kind: Config",
-          `clusters: [{ name: c, cluster: { server: "${address}" } }]`,
-          `users: [{ name: u, user: ${user} }]`,
-          "contexts: [{ name: broken, context: { cluster: c, user: u } }]",
-          "current-context: broken",
-        ].join("\n"),
-      );
+      const kubeconfig = await writeKubeconfig(home, address as string, user as string, "broken");
       const result = await cli(["run", doc], { home, env: { KUBECONFIG: kubeconfig } });
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toContain(says as string);
