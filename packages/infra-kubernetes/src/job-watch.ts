@@ -33,6 +33,8 @@ const RETRIED_PULL_FAILURES = new Set(["ErrImagePull", "ImagePullBackOff"]);
 const PERMANENT_PULL_FAILURES = new Set(["ErrImageNeverPull", "InvalidImageName"]);
 /** How long a finished job's logs may take to arrive in full before the run reports without them. */
 const LOG_DRAIN_MS = 30_000;
+/** The same for a deleted job: its pods' default grace period (30 s), then the drain after it. */
+const DELETED_LOG_DRAIN_MS = 30_000 + LOG_DRAIN_MS;
 
 type Outcome =
   | { kind: "finished"; failure: string | undefined }
@@ -151,10 +153,13 @@ class JobRun {
           );
         }
         this.#learnEndedPods(pods);
-        await this.#drainLogs();
+        await this.#drainLogs(LOG_DRAIN_MS, `Job '${name}' finished before all its logs arrived.`);
         return exitStatus(pods, outcome.failure);
       }
       case "deleted":
+        // Its pods outlive the job by their grace period, and may print on the way out (a TERM
+        // handler's last lines): their logs are read to the end, as a finished job's are.
+        await this.#drainLogs(DELETED_LOG_DRAIN_MS, `Job '${name}' was deleted before all its logs arrived.`);
         return { statusCode: -1, message: `Job '${name}' was deleted before it finished.` };
       case "timeout":
         return this.#giveUp(`Job '${name}' did not complete within ${this.#options.jobWatchTimeoutSeconds}s`);
@@ -281,18 +286,18 @@ class JobRun {
     });
   }
 
-  /** Waits for the logs of a finished job, but not forever: the exit code matters more. */
-  async #drainLogs(): Promise<void> {
+  /** Waits for the logs of an ended job, but not forever: the exit status matters more. */
+  async #drainLogs(boundMs: number, lateWarning: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), LOG_DRAIN_MS);
+      timer = setTimeout(() => resolve(true), boundMs);
     });
     // A job found finished (attach after the end) may settle before its pods are listed: their logs
     // are followed only from then on.
     const drained = this.#podsListed.then(() => this.#logs).then(() => false);
     const tooLate = await Promise.race([drained, late]);
     clearTimeout(timer);
-    if (tooLate) this.#options.log.warn(`Job '${this.#options.name}' finished before all its logs arrived.`);
+    if (tooLate) this.#options.log.warn(lateWarning);
   }
 
   /** Why the newest pod is still pending: its scheduling condition or its container's waiting reason. */

@@ -174,6 +174,21 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job surv
     expect(result.message).toContain("was deleted before it finished");
   });
 
+  it("keeps the output a killed job's pod prints while it stops", async () => {
+    const run = capture();
+    // busybox sh runs the trap once the running `sleep` ends: well within the grace period.
+    const script = 'trap "echo got TERM; sleep 1; echo last line; exit 3" TERM; echo ready; while true; do sleep 0.2; done';
+    const block = jobBlock(cluster, { command: ["sh", "-c", script] });
+    const running = infrastructure.run(block, run.context);
+    await until(() => run.stdout().includes("ready\n"));
+    const graceful = killContext({ graceSeconds: 10, log: quietKill.log });
+    await infrastructure.kill(block, run.identifiers[0] as string, graceful);
+    const result = await running;
+    expect(result.statusCode).toBe(-1);
+    expect(result.message).toContain("was deleted before it finished");
+    expect(run.stdout()).toBe("ready\ngot TERM\nlast line\n");
+  }, 60_000);
+
   it("falls back to INFRABLOCKS_KUBERNETES_CLUSTER_UID when the cluster uid read is forbidden", async () => {
     server.faults.forbidClusterUidRead(true);
     const run = capture({ INFRABLOCKS_KUBERNETES_CLUSTER_UID: "configured-uid" });
