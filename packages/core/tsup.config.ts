@@ -10,7 +10,8 @@ const zodLocales = join(dirname(resolvePackage("zod/package.json")), "v4/locales
 export default defineConfig([
   {
     ...commonJsConfig,
-    entry: ["src/index.ts", "src/runtime.ts", "src/registry-entry.ts"],
+    // yaml-library: the yaml library in a file of its own, loaded only when a document needs it (lazy-yaml.ts).
+    entry: ["src/index.ts", "src/runtime.ts", "src/registry-entry.ts", "src/yaml-library.ts"],
     // The browser's entry is built apart, into dist/browser (below).
     clean: ["!browser/**"],
     // zod and yaml ship as ~150 small modules; bundled, they load as one file, which cuts the CLI's

@@ -1,7 +1,9 @@
-import { type Document as YamlDocument, isScalar, parseAllDocuments, visit } from "yaml";
+import type { Document as YamlDocument } from "yaml";
 import { invalidDocument as invalid } from "./document-checker.js";
 import { InfrablocksError } from "./errors.js";
+import { yamlLibrary } from "./lazy-yaml.js";
 import { isDocumentName } from "./names.js";
+import { readPlainYaml } from "./plain-yaml.js";
 
 // Zod-free: the CLI reads documents with it (`@infrablocks/core/runtime`).
 
@@ -116,6 +118,9 @@ function parseYamlValues(text: string, what: string): unknown[] {
   if (bytes > DOCUMENT_LIMITS.maxBytes) {
     throw invalid(what, [`the text is ${bytes} bytes; the limit is ${DOCUMENT_LIMITS.maxBytes}`]);
   }
+  const plain = readPlainYaml(text, DOCUMENT_LIMITS.maxDepth);
+  if (plain !== undefined) return [plain];
+  const { parseAllDocuments } = yamlLibrary();
   try {
     assertFlowDepth(text, what);
     // resolveKnownTags off: YAML 1.1 tags (!!binary, !!set, !!timestamp...) would yield values JSON cannot hold.
@@ -152,6 +157,7 @@ function parseYamlValues(text: string, what: string): unknown[] {
 
 /** A document of nothing but comments (`~` or `null` is content: an explicit null). */
 function isEmptyDocument(document: YamlDocument): boolean {
+  const { isScalar } = yamlLibrary();
   const contents = document.contents;
   return contents === null || (isScalar(contents) && contents.source === "");
 }
@@ -163,6 +169,7 @@ function firstLine(problem: { message: string }): string {
 
 /** A problem for each key that appears twice in one mapping (the first few), with its line. */
 function duplicateKeys(document: YamlDocument, text: string): string[] {
+  const { isScalar, visit } = yamlLibrary();
   const problems: string[] = [];
   visit(document, {
     Map(_key, map) {

@@ -3,7 +3,6 @@
 // never evaluates zod's schema machinery or a block type's zod schema (runtime.test.ts checks the graph).
 // The main entry re-exports all of it.
 
-export { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 export type { BlockJsonSchema, BlockSchemaReference } from "./block-json-schema.js";
 export type { BlockProblem } from "./block-type.js";
 export { type Capability, DOCKER_LOGIN, RUN_INFRASTRUCTURE } from "./capabilities.js";
@@ -31,6 +30,7 @@ export {
   parseYamlValue,
   type SourceDocument,
 } from "./document-text.js";
+export { parseYaml, stringifyYaml } from "./lazy-yaml.js";
 export { API_URL_VARIABLE, baseEnvironment, inheritedEnvironment, mergeEnvironment } from "./environment.js";
 export type {
   DriverContext,

@@ -1,5 +1,5 @@
 // Zod-free: the CLI's check path (`@infrablocks/core/runtime`) imports it; block-secrets.ts reads the paths from a block type.
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "./lazy-yaml.js";
 import { isSecretVariableName, MASK } from "./mask.js";
 
 /** The environment with the values of secret-looking variables masked, for previews. */

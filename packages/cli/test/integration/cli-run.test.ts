@@ -174,6 +174,15 @@ describe("infrablocks run", () => {
     // Nor zod: the document is checked with the driver's check entry, and the runtime imports core's zod-free entry.
     expect(loaded).toContain("infra-process/dist/check.cjs");
     expect(loaded).not.toMatch(/core\/dist\/index\.cjs|infra-process\/dist\/index\.cjs/);
+    // Nor the yaml library: the document is plain YAML (core's plain-yaml.ts).
+    expect(loaded).not.toContain("core/dist/yaml-library.cjs");
+  });
+
+  it("loads the yaml library for a document that is not plain YAML", async () => {
+    const document = join(await freshHome(), "block-scalar.yaml");
+    await writeFile(document, "type: process\ncommand:\n  - sh\n  - -c\n  - |\n    echo one\n    echo two\n");
+    const loaded = await loadedModules(["validate", document]);
+    expect(loaded).toContain("core/dist/yaml-library.cjs");
   });
 
   it("previews a docker-container document without zod or dockerode", async () => {
@@ -184,7 +193,7 @@ describe("infrablocks run", () => {
     expect(loaded).toContain("NativeModule fs");
     expect(loaded).not.toMatch(/NativeModule (https?|tls|crypto|child_process|fs\/promises)\n/);
     expect(loaded).not.toMatch(
-      /dockerode|core\/dist\/index\.cjs|infra-docker\/dist\/index\.cjs|docker-registry\/dist\/index\.cjs/,
+      /dockerode|core\/dist\/index\.cjs|infra-docker\/dist\/index\.cjs|docker-registry\/dist\/index\.cjs|yaml-library/,
     );
   });
 
