@@ -5,7 +5,7 @@ import { InfrablocksError, stringifyYaml } from "@infrablocks/core/runtime";
 import type { KubeConfig } from "@kubernetes/client-node";
 
 import { isRecord } from "./is-record.js";
-import { kubeconfigObject } from "./kubeconfig.js";
+import { clientKubeconfig, kubeconfigObject } from "./kubeconfig.js";
 import type { KubernetesClusterConfigBlock } from "./kubernetes-cluster-config-block.js";
 import { MAX_ATTEMPTS, pause, retryDelayMs } from "./retry.js";
 
@@ -81,7 +81,7 @@ export class KubeClient {
     const config = new KubeConfig();
     try {
       if (clusterConfig) {
-        config.loadFromString(stringifyYaml(kubeconfigObject(clusterConfig.config)));
+        config.loadFromString(stringifyYaml(clientKubeconfig(kubeconfigObject(clusterConfig.config))));
         const context = clusterConfig.contextName ?? config.getCurrentContext();
         config.setCurrentContext(context);
       } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) {

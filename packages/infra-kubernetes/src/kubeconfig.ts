@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -58,6 +59,99 @@ export function contextProblem(
     return `${source} '${selected}' is not in the kubeconfig; specify one of: ${listed}`;
   }
   return undefined;
+}
+
+/** The fields of a kubeconfig user (kubectl's AuthInfo). */
+const USER_FIELDS = [
+  "client-certificate",
+  "client-certificate-data",
+  "client-key",
+  "client-key-data",
+  "token",
+  "tokenFile",
+  "as",
+  "as-uid",
+  "as-groups",
+  "as-user-extra",
+  "username",
+  "password",
+  "auth-provider",
+  "exec",
+  "extensions",
+];
+/**
+ * The kubeconfig as the Kubernetes client can use it: each user's `tokenFile` read into its `token`,
+ * trimmed, as kubectl does (the client reads no `tokenFile`, and would go without credentials). A
+ * `token` the user has wins, as in kubectl.
+ */
+export function clientKubeconfig(kubeconfig: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(kubeconfig.users)) return kubeconfig;
+  const users = kubeconfig.users.map((entry) => {
+    if (!isRecord(entry) || !isRecord(entry.user)) return entry;
+    const { tokenFile, ...user } = entry.user;
+    if (typeof tokenFile !== "string" || user.token !== undefined) return entry;
+    let token: string;
+    try {
+      token = readFileSync(tokenFile, "utf8").trim();
+    } catch (error) {
+      throw new Error(
+        `the tokenFile of user '${String(entry.name)}', ${tokenFile}, cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
+    }
+    return { ...entry, user: { ...user, token } };
+  });
+  return { ...kubeconfig, users };
+}
+
+/** Impersonation the Kubernetes client does not apply: the run would act as the user, without them. */
+const UNAPPLIED_USER_FIELDS = new Set(["as-uid", "as-groups", "as-user-extra"]);
+
+/**
+ * Problems with the user of the selected context, by path inside the kubeconfig: a user that is not
+ * defined, and fields kubectl would skip in silence (a typo such as `tokn`, leaving the user without
+ * credentials) or that the client would not apply.
+ */
+export function contextUserProblems(
+  kubeconfig: Record<string, unknown>,
+  contextName?: string,
+): { path: string; message: string }[] {
+  const selected = selectedContext(kubeconfig, contextName);
+  const contexts = Array.isArray(kubeconfig.contexts) ? kubeconfig.contexts : [];
+  const contextIndex = contexts.findIndex((entry) => isRecord(entry) && entry.name === selected);
+  const context = contexts[contextIndex] as Record<string, unknown> | undefined;
+  const userName = isRecord(context?.context) ? context.context.user : undefined;
+  if (typeof userName !== "string" || userName === "") return [];
+  const users = Array.isArray(kubeconfig.users) ? kubeconfig.users : [];
+  const userIndex = users.findIndex((entry) => isRecord(entry) && entry.name === userName);
+  if (userIndex === -1) {
+    const names = users.flatMap((entry) => (isRecord(entry) && typeof entry.name === "string" ? [`'${entry.name}'`] : []));
+    return [
+      {
+        path: `contexts[${contextIndex}].context.user`,
+        message: `user '${userName}' of context '${selected}' is not in the kubeconfig's users${names.length > 0 ? ` (it has ${names.join(", ")})` : ""}`,
+      },
+    ];
+  }
+  const user = (users[userIndex] as Record<string, unknown>).user;
+  if (!isRecord(user)) return [];
+  return Object.keys(user).flatMap((field) => {
+    const path = `users[${userIndex}].user.${field}`;
+    if (UNAPPLIED_USER_FIELDS.has(field)) {
+      return [
+        {
+          path,
+          message: `infrablocks' Kubernetes client does not apply ${field}, so the run would act without it; remove it, or use a user whose own permissions fit`,
+        },
+      ];
+    }
+    if (USER_FIELDS.includes(field)) return [];
+    return [
+      {
+        path,
+        message: `not a kubeconfig user field (kubectl skips it in silence); the fields are ${USER_FIELDS.join(", ")}`,
+      },
+    ];
+  });
 }
 
 /** `$KUBECONFIG` (its first path) or `~/.kube/config`, as kubectl reads it. */

@@ -1,4 +1,4 @@
-import { driverContext } from "@infrablocks/core";
+import { driverContext, parseYaml, stringifyYaml } from "@infrablocks/core";
 /**
  * The test server checked against a client we did not write: kubectl creates the Job manifest that
  * `preview` prints, follows its logs, waits for it to complete and deletes it in the foreground.
@@ -132,5 +132,31 @@ describe.runIf(!REAL_CLUSTER && (await kubectlAvailable()) && (await clusterAvai
       },
       60_000,
     );
+
+    it("reads a user's tokenFile as kubectl does, trailing newline and all", async () => {
+      const kubeconfigObject = parseYaml(cluster.kubeconfigYaml) as {
+        users: { name: string; user: Record<string, unknown> }[];
+      };
+      const [entry] = kubeconfigObject.users;
+      if (!entry) throw new Error("the test server's kubeconfig has no user");
+      const tokenFile = join(dir, "token");
+      await writeFile(tokenFile, `${String(entry.user.token)}\n`, { mode: 0o600 });
+      entry.user = { tokenFile };
+      const withTokenFile = join(dir, "token-file-kubeconfig.yaml");
+      await writeFile(withTokenFile, stringifyYaml(kubeconfigObject), { mode: 0o600 });
+      const { stdout } = await run(KUBECTL, ["get", "namespace", "default", "-o", "name"], {
+        env: { ...process.env, KUBECONFIG: withTokenFile },
+      });
+      expect(stdout.trim()).toBe("namespace/default");
+
+      const block = jobBlock(cluster, {
+        clusterConfig: { type: "kubernetes-cluster-config", config: kubeconfigObject },
+        command: ["echo", "from a token file"],
+      });
+      const captured = capture();
+      const result = await infrastructure.run(block, captured.context);
+      expect(result.statusCode).toBe(0);
+      expect(captured.stdout()).toBe("from a token file\n");
+    }, 60_000);
   },
 );
