@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -227,13 +227,17 @@ function isPackagePath(value: unknown, folder: string): value is string {
   return !inside.startsWith("..") && !isAbsolute(inside);
 }
 
-/** The real folder of the @infrablocks/core that code in `fromFile`'s package resolves, if any. */
+/**
+ * The real folder of the @infrablocks/core that code in `fromFile`'s package resolves, if any: the first
+ * of Node's lookup folders that holds it. Found by hand, as `require.resolve` would resolve the package's
+ * `exports` too (about 1 ms a call, for a folder the lookup already names).
+ */
 function coreFolderFrom(fromFile: string): string | undefined {
-  try {
-    return dirname(realpathSync(createRequire(fromFile).resolve("@infrablocks/core/package.json")));
-  } catch {
-    return undefined;
+  for (const folder of createRequire(fromFile).resolve.paths("@infrablocks/core") ?? []) {
+    const manifest = join(folder, "@infrablocks", "core", "package.json");
+    if (existsSync(manifest)) return dirname(realpathSync(manifest));
   }
+  return undefined;
 }
 
 function loadBlockType(

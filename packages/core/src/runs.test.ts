@@ -35,6 +35,17 @@ describe("run ids", () => {
     },
   );
 
+  it("are random version 4 UUIDs", () => {
+    const ids = Array.from({ length: 10_000 }, () => newRunId());
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Every random hex digit takes each of its 16 values about equally often (10,000 ids: ~625 each).
+    const counts = new Map<string, number>();
+    for (const id of ids) for (const digit of id.slice(0, 8)) counts.set(digit, (counts.get(digit) ?? 0) + 1);
+    expect(counts.size).toBe(16);
+    for (const count of counts.values()) expect(count).toBeGreaterThan(4000);
+  });
+
   it("are generated valid and unique, and passed as INFRABLOCKS_RUN_ID over an inherited one", () => {
     const id = newRunId();
     expect(assertRunId(id)).toBe(id);

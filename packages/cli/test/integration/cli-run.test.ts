@@ -174,8 +174,9 @@ describe("infrablocks run", () => {
     // Nor zod: the document is checked with the driver's check entry, and the runtime imports core's zod-free entry.
     expect(loaded).toContain("infra-process/dist/check.cjs");
     expect(loaded).not.toMatch(/core\/dist\/index\.cjs|infra-process\/dist\/index\.cjs/);
-    // Nor the yaml library: the document is plain YAML (core's plain-yaml.ts).
+    // Nor the yaml library: the document is plain YAML (core's plain-yaml.ts); nor OpenSSL, for the run id.
     expect(loaded).not.toContain("core/dist/yaml-library.cjs");
+    expect(loaded).not.toMatch(/NativeModule internal\/crypto/);
   });
 
   it("loads the yaml library for a document that is not plain YAML", async () => {
