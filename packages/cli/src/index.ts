@@ -1,14 +1,12 @@
 import type { CommandSpec, OpenSession } from "./command-table.js";
 import { parseCommandLine } from "./command-line.js";
 import type { Session } from "./session.js";
-import { endWhenStdoutGone } from "./stdout-gone.js";
 
 // Commands, core and drivers are imported only when a command runs, and commander only for help and
 // usage errors, so that a command starts with little more than Node's own start-up.
 
 /** Runs the `infrablocks` command line and resolves to its exit status. */
 export async function main(argv: string[]): Promise<number> {
-  process.stdout.on("error", endWhenStdoutGone);
   let opened: Promise<Session> | undefined;
   const openSession: OpenSession = () => {
     opened ??= import("./session.js").then((module) => new module.Session());

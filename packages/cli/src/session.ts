@@ -18,6 +18,7 @@ import {
   secretEnvironmentValues,
 } from "@infrablocks/core/runtime";
 import { installedBlockTypes, installedCheckers } from "./drivers.js";
+import { writeStdout } from "./stdout.js";
 
 /** What every command shares: the registry, the store, and output that never shows a secret. */
 export class Session {
@@ -38,9 +39,14 @@ export class Session {
     warn: (message) => this.writeErr(`warning: ${message}`),
     error: (message) => this.writeErr(`error: ${message}`),
   };
-  /** Live progress on stderr: redrawn in place on a terminal (not a dumb one), else lines of totals. */
+  /**
+   * Live progress on stderr: redrawn in place on a terminal (not a dumb one), else lines of totals. Read
+   * when asked: setting up `process.stderr` costs a command that prints nothing there 2 to 3 ms.
+   */
   readonly progress: ProgressOutput = {
-    terminal: process.stderr.isTTY === true && process.env.TERM !== "dumb",
+    get terminal() {
+      return process.stderr.isTTY === true && process.env.TERM !== "dumb";
+    },
     get columns() {
       return process.stderr.columns;
     },
@@ -65,7 +71,7 @@ export class Session {
 
   /** Writes to stdout with every known secret masked. */
   writeOut(text: string): void {
-    process.stdout.write(this.redactor.redact(text.endsWith("\n") ? text : `${text}\n`));
+    writeStdout(this.redactor.redact(text.endsWith("\n") ? text : `${text}\n`));
   }
 
   writeErr(text: string): void {

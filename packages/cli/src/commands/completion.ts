@@ -1,13 +1,14 @@
 import { COMMANDS, type OptionSpec } from "../command-table.js";
 import { longName } from "../command-line.js";
+import { writeStdout } from "../stdout.js";
 import { UsageError } from "./documents.js";
 
 const SHELLS = ["bash", "zsh"] as const;
 
 /** `completion bash|zsh`: prints a script completing the commands and their options, made from the command table. */
 export async function completionCommand(shell: string): Promise<number> {
-  if (shell === "bash") process.stdout.write(bashScript());
-  else if (shell === "zsh") process.stdout.write(zshScript());
+  if (shell === "bash") writeStdout(bashScript());
+  else if (shell === "zsh") writeStdout(zshScript());
   else throw new UsageError(`No completion for shell '${shell}': choose one of ${SHELLS.join(", ")}.`);
   return 0;
 }

@@ -10,6 +10,7 @@ import {
 } from "@infrablocks/core";
 import { maskedForOutput, namedYaml } from "../printed-document.js";
 import type { Session } from "../session.js";
+import { writeStdout } from "../stdout.js";
 import { table } from "../table.js";
 
 /**
@@ -194,7 +195,7 @@ export async function showCommand(
   // The YAML names the document, so that `show … | save - --overwrite` needs no --name; the JSON is the document.
   const text = options.json ? JSON.stringify(document, null, 2) : namedYaml(name, document);
   // --reveal is the one way to print a secret, so this output alone skips the redactor.
-  if (options.reveal) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  if (options.reveal) writeStdout(text.endsWith("\n") ? text : `${text}\n`);
   else session.writeOut(text);
   return 0;
 }

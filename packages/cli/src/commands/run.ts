@@ -11,7 +11,7 @@ import {
 } from "@infrablocks/core/runtime";
 import { runExitCode } from "../exit-codes.js";
 import type { Session } from "../session.js";
-import { endWhenStdoutGone } from "../stdout-gone.js";
+import { endWhenStdoutGone, stdoutStream } from "../stdout.js";
 
 export interface RunOptions {
   json?: boolean;
@@ -96,8 +96,9 @@ async function followRun(
   // tools do, without an error; once the run has ended, its own status stands. Kept for the
   // process's life: a late write may fail the same way.
   let ended = false;
-  process.stdout.off("error", endWhenStdoutGone);
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  const stdout = stdoutStream();
+  stdout.off("error", endWhenStdoutGone);
+  stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
     if (ended || interruptedBy) return;
     interruptedBy = "SIGPIPE";
@@ -108,7 +109,7 @@ async function followRun(
   try {
     result = await start({
       // With --json, stdout carries only events; the infrastructure's output moves to stderr.
-      stdout: options.json ? process.stderr : process.stdout,
+      stdout: options.json ? process.stderr : stdout,
       stderr: process.stderr,
       // With a state folder, so that a run outlives this process should it die: ps, attach and sweep find it.
       ...session.driverContext(slug),

@@ -3,6 +3,7 @@ import { InfrablocksError } from "@infrablocks/core/registry";
 import type { BlockJsonSchema } from "@infrablocks/core/runtime";
 import { installedSchemas } from "../drivers.js";
 import type { Session } from "../session.js";
+import { writeStdout } from "../stdout.js";
 
 export async function schemaCommand(
   openSession: () => Promise<Session>,
@@ -14,7 +15,7 @@ export async function schemaCommand(
     await writeSchemas(options.out, schemas);
     process.stderr.write(`Wrote ${Object.keys(schemas).length} schemas and index.json to ${options.out}\n`);
   } else {
-    process.stdout.write(`${JSON.stringify(slug ? schemas[slug] : schemas, null, 2)}\n`);
+    writeStdout(`${JSON.stringify(slug ? schemas[slug] : schemas, null, 2)}\n`);
   }
   return 0;
 }

@@ -1,4 +1,5 @@
 import type { Session } from "../session.js";
+import { writeStdout } from "../stdout.js";
 import { table } from "../table.js";
 import { installedDrivers, installedSchemas } from "../drivers.js";
 
@@ -14,9 +15,9 @@ export async function typesCommand(
     package: installedDrivers().blockTypes.find((entry) => entry.slug === slug)?.package ?? "",
   }));
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(types, null, 2)}\n`);
+    writeStdout(`${JSON.stringify(types, null, 2)}\n`);
   } else {
-    process.stdout.write(
+    writeStdout(
       `${table(
         ["SLUG", "TITLE", "CAPABILITIES", "PACKAGE"],
         types.map((type) => [type.slug, type.title, type.capabilities.join(","), type.package]),

@@ -44,7 +44,7 @@ describe("messages for input that is not a document, and output that cannot be w
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      "contextName: the kubeconfig defines no contexts; add one under 'contexts' (a name, a cluster and a user) and set current-context or contextName to it",
+      "config: the kubeconfig defines no contexts; add one under 'contexts' (a name, a cluster and a user) and set current-context or contextName to it",
     );
     expect(result.stderr).not.toContain("one of: none");
   }, 30_000);
