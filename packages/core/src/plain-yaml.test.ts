@@ -36,27 +36,143 @@ function spelled(value: unknown): string {
 
 // Scalars chosen to sit on every edge of the core schema and of plain-scalar syntax.
 const SCALAR_TEXT = fc.constantFrom(
-  "debug", "hello busybox", "python3", "-m", "--date", "2026-11-28", "/srv/etl", "a:b", "http://x:1/y",
-  "a#b", "a #b", "a: b", "a:", ":a", "?a", "-", "- x", "?", ":", "~", "null", "Null", "NULL", "nULL",
-  "true", "True", "TRUE", "tRUE", "false", "yes", "no", "on", "0", "-0", "+5", "007", "12345678901234567890",
-  "0x1F", "0X1F", "0o17", "0o8", "1.5", "1.50", ".5", "5.", "-.5", "1e3", "1E-3", ".inf", "-.Inf", ".NaN",
-  "nan", "1_000", "é", "a\u00A0b", "a\u00A0", "\u00A0a", "\u3000", "a\u00A0#b", "[x]", "x[1]", "{y}", "a,b", "&a", "*a", "!t", "|", ">", "@x", "`x",
-  "%x", "#x", "'q'", '"d"', "it's", 'say "hi"', "a\\b", "a  b", "", " ", "a ", "x'y", "x\"y",
+  "debug",
+  "hello busybox",
+  "python3",
+  "-m",
+  "--date",
+  "2026-11-28",
+  "/srv/etl",
+  "a:b",
+  "http://x:1/y",
+  "a#b",
+  "a #b",
+  "a: b",
+  "a:",
+  ":a",
+  "?a",
+  "-",
+  "- x",
+  "?",
+  ":",
+  "~",
+  "null",
+  "Null",
+  "NULL",
+  "nULL",
+  "true",
+  "True",
+  "TRUE",
+  "tRUE",
+  "false",
+  "yes",
+  "no",
+  "on",
+  "0",
+  "-0",
+  "+5",
+  "007",
+  "12345678901234567890",
+  "0x1F",
+  "0X1F",
+  "0o17",
+  "0o8",
+  "1.5",
+  "1.50",
+  ".5",
+  "5.",
+  "-.5",
+  "1e3",
+  "1E-3",
+  ".inf",
+  "-.Inf",
+  ".NaN",
+  "nan",
+  "1_000",
+  "é",
+  "a\u00A0b",
+  "a\u00A0",
+  "\u00A0a",
+  "\u3000",
+  "a\u00A0#b",
+  "[x]",
+  "x[1]",
+  "{y}",
+  "a,b",
+  "&a",
+  "*a",
+  "!t",
+  "|",
+  ">",
+  "@x",
+  "`x",
+  "%x",
+  "#x",
+  "'q'",
+  '"d"',
+  "it's",
+  'say "hi"',
+  "a\\b",
+  "a  b",
+  "",
+  " ",
+  "a ",
+  "x'y",
+  'x"y',
 );
 const KEY_TEXT = fc.constantFrom(
-  "type", "name", "command", "env", "LOG_LEVEL", "$name", "$ref", "app.kubernetes.io/name", "x-y", "a_b",
-  "constructor", "toString", "__proto__", "<<", "true", "null", "Null", "1", "-x", "a b", "a:b", "?", "k",
+  "type",
+  "name",
+  "command",
+  "env",
+  "LOG_LEVEL",
+  "$name",
+  "$ref",
+  "app.kubernetes.io/name",
+  "x-y",
+  "a_b",
+  "constructor",
+  "toString",
+  "__proto__",
+  "<<",
+  "true",
+  "null",
+  "Null",
+  "1",
+  "-x",
+  "a b",
+  "a:b",
+  "?",
+  "k",
 );
 const COMMENT = fc.constantFrom("", "", "", " # note", " #x", "  # a: b", "#glued");
 const SPACES = fc.constantFrom("", "", " ", "  ");
 
 const quotedSingle = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const styled = (text: string, style: string) =>
-  style === "single" ? quotedSingle(text) : style === "double" ? `"${text}"` : style === "json" ? JSON.stringify(text) : text;
+  style === "single"
+    ? quotedSingle(text)
+    : style === "double"
+      ? `"${text}"`
+      : style === "json"
+        ? JSON.stringify(text)
+        : text;
 // Double-quoted escapes, those the fast path reads and those it leaves to yaml.
 const ESCAPED = fc.constantFrom(
-  '"a\\"b"', '"a\\\\b"', '"a\\/b"', '"\\n\\t\\r\\b\\f"', '"\\u00e9\\u0041"', '"\\uD83D\\uDE00"', '"\\u12"',
-  '"\\x41"', '"\\N"', '"\\q"', '"\\ "', '"\\0"', '"\\"', '"a\\\\"',
+  '"a\\"b"',
+  '"a\\\\b"',
+  '"a\\/b"',
+  '"\\n\\t\\r\\b\\f"',
+  '"\\u00e9\\u0041"',
+  '"\\uD83D\\uDE00"',
+  '"\\u12"',
+  '"\\x41"',
+  '"\\N"',
+  '"\\q"',
+  '"\\ "',
+  '"\\0"',
+  '"\\"',
+  '"a\\\\"',
 );
 const QUOTING = fc.constantFrom("plain", "plain", "single", "double", "json");
 const scalar = fc.oneof(
@@ -67,9 +183,16 @@ const key = fc.tuple(KEY_TEXT, QUOTING).map(([text, style]) => styled(text, styl
 const flow = fc
   .tuple(fc.array(scalar, { maxLength: 4 }), fc.constantFrom(", ", ",", " , "), SPACES)
   .map(([items, separator, pad]) => `[${pad}${items.join(separator)}${pad}]`);
-const inline = fc.oneof({ weight: 6, arbitrary: scalar }, { weight: 2, arbitrary: flow }, fc.constantFrom("{}", "[]", "{ }"));
+const inline = fc.oneof(
+  { weight: 6, arbitrary: scalar },
+  { weight: 2, arbitrary: flow },
+  fc.constantFrom("{}", "[]", "{ }"),
+);
 
-type Node = { kind: "inline"; text: string } | { kind: "map"; entries: [string, Node][] } | { kind: "seq"; items: Node[] };
+type Node =
+  | { kind: "inline"; text: string }
+  | { kind: "map"; entries: [string, Node][] }
+  | { kind: "seq"; items: Node[] };
 
 const { node } = fc.letrec<{ node: Node }>((tie) => ({
   node: fc.oneof(
@@ -140,7 +263,13 @@ const document = fc.tuple(node, style).map(([value, chosen]) => {
 
 const EDIT_CHARS = " :-#'\"[]{},\na\t&*!|>?%\\0.\u00A0";
 const mutated = fc
-  .tuple(document, fc.array(fc.tuple(fc.nat(), fc.nat(EDIT_CHARS.length - 1), fc.constantFrom("insert", "delete", "line")), { minLength: 1, maxLength: 3 }))
+  .tuple(
+    document,
+    fc.array(fc.tuple(fc.nat(), fc.nat(EDIT_CHARS.length - 1), fc.constantFrom("insert", "delete", "line")), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  )
   .map(([text, edits]) => {
     let result = text;
     for (const [at, char, kind] of edits) {

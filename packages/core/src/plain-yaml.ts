@@ -237,26 +237,35 @@ function quotedScalar(text: string): [string, number] {
 }
 
 // The escapes JSON shares with YAML; the yaml library reads the others (`\x41`, `\N`, a line break...).
-const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+};
 
 function doubleQuoted(text: string): [string, number] {
   let value = "";
   let index = 1;
   for (;;) {
     const close = text.indexOf('"', index);
-    const escape = text.indexOf("\\", index);
+    const backslash = text.indexOf("\\", index);
     if (close === -1) throw DECLINE;
-    if (escape === -1 || escape > close) return [value + text.slice(index, close), close + 1];
-    value += text.slice(index, escape);
-    const code = text[escape + 1] as string;
-    if (code === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(escape + 2, escape + 6))) {
-      value += String.fromCharCode(Number.parseInt(text.slice(escape + 2, escape + 6), 16));
-      index = escape + 6;
+    if (backslash === -1 || backslash > close) return [value + text.slice(index, close), close + 1];
+    value += text.slice(index, backslash);
+    const code = text[backslash + 1] as string;
+    if (code === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(backslash + 2, backslash + 6))) {
+      value += String.fromCharCode(Number.parseInt(text.slice(backslash + 2, backslash + 6), 16));
+      index = backslash + 6;
     } else {
       const escaped = ESCAPES[code];
       if (escaped === undefined) throw DECLINE;
       value += escaped;
-      index = escape + 2;
+      index = backslash + 2;
     }
   }
 }

@@ -37,7 +37,8 @@ describe("run ids", () => {
 
   it("are random version 4 UUIDs", () => {
     const ids = Array.from({ length: 10_000 }, () => newRunId());
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
     // Every random hex digit takes each of its 16 values about equally often (10,000 ids: ~625 each).
     const counts = new Map<string, number>();

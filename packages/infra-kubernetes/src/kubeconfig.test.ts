@@ -43,7 +43,13 @@ describe("contextUserProblems", () => {
   });
 
   it("accepts every field of a kubeconfig user the client applies", () => {
-    const user = { token: "t", "client-certificate-data": "c", "client-key-data": "k", as: "admin", extensions: [] };
+    const user = {
+      token: "t",
+      "client-certificate-data": "c",
+      "client-key-data": "k",
+      as: "admin",
+      extensions: [],
+    };
     expect(contextUserProblems(kubeconfig(user))).toEqual([]);
     expect(contextUserProblems(kubeconfig({ exec: { command: "aws" } }), "prod")).toEqual([]);
   });
@@ -52,13 +58,17 @@ describe("contextUserProblems", () => {
     const [problem, ...rest] = contextUserProblems(kubeconfig({ tokn: "abc" }));
     expect(rest).toEqual([]);
     expect(problem?.path).toBe("users[1].user.tokn");
-    expect(problem?.message).toMatch(/^not a kubeconfig user field \(kubectl skips it in silence\); the fields are client-certificate, .*token,/);
+    expect(problem?.message).toMatch(
+      /^not a kubeconfig user field \(kubectl skips it in silence\); the fields are client-certificate, .*token,/,
+    );
     // The secret's value is never quoted.
     expect(problem?.message).not.toContain("abc");
   });
 
   it("refuses impersonation the client would not apply", () => {
-    const problems = contextUserProblems(kubeconfig({ token: "t", as: "admin", "as-groups": ["system:masters"] }));
+    const problems = contextUserProblems(
+      kubeconfig({ token: "t", as: "admin", "as-groups": ["system:masters"] }),
+    );
     expect(problems).toEqual([
       {
         path: "users[1].user.as-groups",
@@ -74,7 +84,8 @@ describe("contextUserProblems", () => {
     expect(contextUserProblems(config)).toEqual([
       {
         path: "contexts[1].context.user",
-        message: "user 'deployr' of context 'prod' is not in the kubeconfig's users (it has 'other', 'deployer')",
+        message:
+          "user 'deployr' of context 'prod' is not in the kubeconfig's users (it has 'other', 'deployer')",
       },
     ]);
   });

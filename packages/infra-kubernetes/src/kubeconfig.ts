@@ -124,7 +124,9 @@ export function contextUserProblems(
   const users = Array.isArray(kubeconfig.users) ? kubeconfig.users : [];
   const userIndex = users.findIndex((entry) => isRecord(entry) && entry.name === userName);
   if (userIndex === -1) {
-    const names = users.flatMap((entry) => (isRecord(entry) && typeof entry.name === "string" ? [`'${entry.name}'`] : []));
+    const names = users.flatMap((entry) =>
+      isRecord(entry) && typeof entry.name === "string" ? [`'${entry.name}'`] : [],
+    );
     return [
       {
         path: `contexts[${contextIndex}].context.user`,

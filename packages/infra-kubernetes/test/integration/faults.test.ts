@@ -177,7 +177,8 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job surv
   it("keeps the output a killed job's pod prints while it stops", async () => {
     const run = capture();
     // busybox sh runs the trap once the running `sleep` ends: well within the grace period.
-    const script = 'trap "echo got TERM; sleep 1; echo last line; exit 3" TERM; echo ready; while true; do sleep 0.2; done';
+    const script =
+      'trap "echo got TERM; sleep 1; echo last line; exit 3" TERM; echo ready; while true; do sleep 0.2; done';
     const block = jobBlock(cluster, { command: ["sh", "-c", script] });
     const running = infrastructure.run(block, run.context);
     await until(() => run.stdout().includes("ready\n"));
