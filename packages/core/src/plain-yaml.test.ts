@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -333,6 +333,24 @@ describe("readPlainYaml", () => {
     for (const file of files) {
       expect(assertAgrees(readFileSync(join(ROOT, file), "utf8")), file).toBe(true);
     }
+  });
+
+  it("reads the YAML files of the installed packages (a corpus written by others) as yaml does", () => {
+    const files = readdirSync(join(ROOT, "node_modules/.pnpm"), { recursive: true, encoding: "utf8" }).filter(
+      (file) => /\.ya?ml$/.test(file),
+    );
+    let read = 0;
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(join(ROOT, "node_modules/.pnpm", file), "utf8");
+      } catch {
+        continue; // a folder named like a file, or a dangling link
+      }
+      if (assertAgrees(text)) read++;
+    }
+    // The lockfile's packages hold about 80 such files (workflows, configs), most of them plain.
+    expect(read).toBeGreaterThan(20);
   });
 
   it("reads a kubeconfig as kubectl writes it", () => {
