@@ -4,7 +4,7 @@ import { driverContext, parseYaml, stringifyYaml } from "@infrablocks/core";
  * `preview` prints, follows its logs, waits for it to complete and deletes it in the foreground.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -17,6 +17,7 @@ import {
   type TestCluster,
 } from "@infrablocks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clusterConfigProblems } from "../../src/cluster-config-checks.js";
 import { capture, infrastructure, jobBlock } from "./helpers.js";
 
 const run = promisify(execFile);
@@ -158,5 +159,31 @@ describe.runIf(!REAL_CLUSTER && (await kubectlAvailable()) && (await clusterAvai
       expect(result.statusCode).toBe(0);
       expect(captured.stdout()).toBe("from a token file\n");
     }, 60_000);
+
+    it("accepts every kind of user kubectl writes (token, certificate, basic, exec plugin, auth provider)", async () => {
+      const written = join(dir, "written-kubeconfig.yaml");
+      const config = async (...args: string[]) =>
+        run(KUBECTL, ["config", ...args], { env: { ...process.env, KUBECONFIG: written } });
+      await config("set-cluster", "c", "--server=https://127.0.0.1:6443");
+      const users: Record<string, string[]> = {
+        token: ["--token=abc"],
+        certificate: ["--client-certificate=/etc/hostname", "--client-key=/etc/hostname", "--embed-certs"],
+        basic: ["--username=a", "--password=b"],
+        exec: [
+          "--exec-command=aws",
+          "--exec-api-version=client.authentication.k8s.io/v1beta1",
+          "--exec-arg=eks",
+        ],
+        provider: ["--auth-provider=oidc", "--auth-provider-arg=idp-issuer-url=https://issuer.example"],
+      };
+      for (const [user, flags] of Object.entries(users)) {
+        await config("set-credentials", user, ...flags);
+        await config("set-context", user, "--cluster=c", `--user=${user}`);
+      }
+      const text = await readFile(written, "utf8");
+      for (const user of Object.keys(users)) {
+        expect(clusterConfigProblems({ config: text, contextName: user } as never), user).toEqual([]);
+      }
+    });
   },
 );
