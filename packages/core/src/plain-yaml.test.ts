@@ -378,6 +378,22 @@ describe("readPlainYaml", () => {
     expect(assertAgrees(kubeconfig)).toBe(true);
   });
 
+  it("leaves to yaml a key over YAML's 1,024 characters, and nesting past the bound by any path", () => {
+    for (const key of ["K".repeat(1025), `"${"k".repeat(1023)}"`]) {
+      expect(readPlainYaml(`${key}: x\n`, 64)).toBeUndefined();
+      expect(readPlainYaml(`a:\n- ${key}: 1\n`, 64)).toBeUndefined();
+    }
+    expect(readPlainYaml(`${"K".repeat(1024)}: x\n`, 64)).toEqual({ ["K".repeat(1024)]: "x" });
+    // Same-indent lists and `- key:` items nest too; a flow leaf is a level of its own.
+    const sameIndent = (levels: number) =>
+      Array.from({ length: levels }, (_, level) => `${"  ".repeat(level)}- k:`).join("\n");
+    expect(readPlainYaml(`k:\n${sameIndent(40)} [x]\n`, 64)).toBeUndefined();
+    expect(readPlainYaml("a:\n  b: [x]\n", 2)).toBeUndefined();
+    expect(readPlainYaml("a:\n  b: [x]\n", 3)).toEqual({ a: { b: ["x"] } });
+    // Deep enough to overflow the stack without a bound: declined, not thrown.
+    expect(readPlainYaml(`k:\n${sameIndent(3000)} [x]\n`, Number.POSITIVE_INFINITY)).toBeUndefined();
+  });
+
   it.each([
     ["a block scalar", "script: |\n  echo hi\n"],
     ["an anchor", "a: &x 1\nb: *x\n"],

@@ -52,10 +52,14 @@ export function readPlainYaml(text: string, maxDepth: number): unknown {
     const value = reader.node(0, 1);
     return reader.at === lines.length ? value : undefined;
   } catch (error) {
-    if (error === DECLINE) return undefined;
+    // A RangeError: nesting too deep for the stack, which the yaml path reports as such.
+    if (error === DECLINE || error instanceof RangeError) return undefined;
     throw error;
   }
 }
+
+/** YAML's bound on an implicit key: longer ones are errors, for the yaml path to word. */
+const MAX_KEY_LENGTH = 1024;
 
 class PlainReader {
   at = 0;
@@ -74,6 +78,7 @@ class PlainReader {
   }
 
   private mapping(indent: number, depth: number): Record<string, unknown> {
+    if (depth > this.maxDepth) throw DECLINE;
     const mapping: Record<string, unknown> = {};
     let line = this.lines[this.at];
     while (line !== undefined && line.indent === indent) {
@@ -88,7 +93,7 @@ class PlainReader {
           mapping[key] = this.sequence(indent, depth + 1);
         else mapping[key] = null;
       } else {
-        mapping[key] = inlineValue(rest);
+        mapping[key] = this.inline(rest, depth);
       }
       line = this.lines[this.at];
     }
@@ -98,6 +103,7 @@ class PlainReader {
   }
 
   private sequence(indent: number, depth: number): unknown[] {
+    if (depth > this.maxDepth) throw DECLINE;
     const sequence: unknown[] = [];
     let line = this.lines[this.at];
     while (line !== undefined && line.indent === indent && SEQUENCE_ITEM.test(line.content)) {
@@ -115,12 +121,18 @@ class PlainReader {
         sequence.push(this.mapping(column, depth + 1));
       } else {
         this.at++;
-        sequence.push(inlineValue(rest));
+        sequence.push(this.inline(rest, depth));
       }
       line = this.lines[this.at];
     }
     if (line !== undefined && line.indent > indent) throw DECLINE;
     return sequence;
+  }
+
+  /** A value on its key's or dash's line; a flow collection is one level deeper than its parent. */
+  private inline(text: string, depth: number): unknown {
+    if ((text.startsWith("[") || text.startsWith("{")) && depth + 1 > this.maxDepth) throw DECLINE;
+    return inlineValue(text);
   }
 }
 
@@ -154,7 +166,7 @@ function splitKey(content: string): [string, string] {
   } else {
     throw DECLINE;
   }
-  if (key === "__proto__" || key === "<<") throw DECLINE;
+  if (key === "__proto__" || key === "<<" || content.indexOf(":") > MAX_KEY_LENGTH) throw DECLINE;
   const rest = spacesOff(after, LEADING);
   return [key, rest.startsWith("#") ? "" : rest];
 }
