@@ -9,9 +9,11 @@ let library: YamlLibrary | undefined;
  * documents are read without it (plain-yaml.ts). Loaded synchronously, as documents are read.
  */
 export function yamlLibrary(): YamlLibrary {
-  // From the build, the bundled copy beside this file; from the sources (tests), the package itself.
-  const path = import.meta.url.endsWith(".ts") ? "yaml" : "./yaml-library.cjs";
-  library ??= createRequire(import.meta.url)(path) as YamlLibrary;
+  if (!library) {
+    // From the build, the bundled copy beside this file; from the sources (tests), the package itself.
+    const path = import.meta.url.endsWith(".ts") ? "yaml" : "./yaml-library.cjs";
+    library = createRequire(import.meta.url)(path) as YamlLibrary;
+  }
   return library;
 }
 

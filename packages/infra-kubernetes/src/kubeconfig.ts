@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { InfrablocksError } from "@infrablocks/core/runtime";
+import { type BlockProblem, InfrablocksError } from "@infrablocks/core/runtime";
 import { isRecord } from "./is-record.js";
 import { parseYamlText } from "./yaml-text.js";
 
@@ -19,11 +19,13 @@ export function kubeconfigObject(config: KubeconfigValue): Record<string, unknow
 
 /** The names of the contexts a kubeconfig defines, in file order. */
 export function contextNames(kubeconfig: Record<string, unknown>): string[] {
-  const contexts = kubeconfig.contexts;
-  if (!Array.isArray(contexts)) return [];
-  return contexts.flatMap((context) =>
-    isRecord(context) && typeof context.name === "string" ? [context.name] : [],
-  );
+  return entryNames(kubeconfig.contexts);
+}
+
+/** The names of a kubeconfig list's entries (its contexts, its users), in file order. */
+function entryNames(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry) => (isRecord(entry) && typeof entry.name === "string" ? [entry.name] : []));
 }
 
 /** The context a block uses: its `contextName`, else the kubeconfig's `current-context`. */
@@ -114,7 +116,7 @@ const UNAPPLIED_USER_FIELDS = new Set(["as-uid", "as-groups", "as-user-extra"]);
 export function contextUserProblems(
   kubeconfig: Record<string, unknown>,
   contextName?: string,
-): { path: string; message: string }[] {
+): BlockProblem[] {
   const selected = selectedContext(kubeconfig, contextName);
   const contexts = Array.isArray(kubeconfig.contexts) ? kubeconfig.contexts : [];
   const contextIndex = contexts.findIndex((entry) => isRecord(entry) && entry.name === selected);
@@ -124,9 +126,7 @@ export function contextUserProblems(
   const users = Array.isArray(kubeconfig.users) ? kubeconfig.users : [];
   const userIndex = users.findIndex((entry) => isRecord(entry) && entry.name === userName);
   if (userIndex === -1) {
-    const names = users.flatMap((entry) =>
-      isRecord(entry) && typeof entry.name === "string" ? [`'${entry.name}'`] : [],
-    );
+    const names = entryNames(users).map((name) => `'${name}'`);
     return [
       {
         path: `contexts[${contextIndex}].context.user`,
