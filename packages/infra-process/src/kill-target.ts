@@ -96,6 +96,8 @@ async function recordedRun(seen: SeenProcess, runs: RunRegistry): Promise<Record
   );
   const run = withPid.find((candidate) => isSameProcess(candidate.pid, candidate.pidStartTime));
   if (run) return run;
+  // It ended between the first look and this one: a zombie, or gone.
+  if (!isProcessRunning(seen.pid)) throw goneError(seen.pid);
   const why =
     withPid.length > 0
       ? `the run '${withPid[0]?.runId}' that had this pid has ended, and another process reuses it`

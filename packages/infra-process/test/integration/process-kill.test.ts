@@ -209,6 +209,23 @@ describe("process kill of what is not a run", () => {
     }
   });
 
+  it("says a recorded run ended, never that its pid is reused, when it ends as the kill looks at it", async () => {
+    // Random moments around the process's end: before, during and after the kill's checks.
+    const outcomes = new Set<string>();
+    for (let attempt = 0; attempt < 150; attempt++) {
+      const run = startDetached("sleep", ["0.02"]);
+      const closed = once(run.child, "close");
+      const runs = await registryWith(run.pid);
+      await sleep(10 + Math.random() * 30);
+      const error = await killError(run.pid, runs.folder);
+      outcomes.add(error === undefined ? "killed" : (error as Error).message);
+      await closed;
+    }
+    for (const outcome of outcomes) {
+      expect(outcome).toMatch(/^killed$|no such process; it has probably ended already/);
+    }
+  }, 60_000);
+
   it.each([
     ["without a state folder (a descendant of the caller)", false],
     ["with a state folder recording it", true],
