@@ -1,6 +1,7 @@
 import { writeSync } from "node:fs";
 
 let stream: NodeJS.WriteStream | undefined;
+let onFailure: (error: NodeJS.ErrnoException) => void = endOnStdoutFailure;
 
 /**
  * Writes to stdout: straight to file descriptor 1 while it takes the bytes. Setting up `process.stdout`
@@ -20,29 +21,37 @@ export function writeStdout(text: string): void {
     while (written < bytes.length) written += writeSync(1, bytes, written);
   } catch (error) {
     const failure = error as NodeJS.ErrnoException;
-    if (failure.code !== "EAGAIN") endWhenStdoutGone(failure);
-    stdoutStream().write(bytes.subarray(written));
+    if (failure.code === "EAGAIN") stdoutStream().write(bytes.subarray(written));
+    else onFailure(failure);
   }
 }
 
 /**
  * `process.stdout`, for what streams into it (a run's output); from then on {@link writeStdout} writes
- * there too, so that nothing overtakes what it queued. It ends the command when its reader goes away.
+ * there too, so that nothing overtakes what it queued.
  */
 export function stdoutStream(): NodeJS.WriteStream {
   if (!stream) {
     stream = process.stdout;
-    stream.on("error", endWhenStdoutGone);
+    stream.on("error", (error: NodeJS.ErrnoException) => onFailure(error));
   }
   return stream;
 }
 
 /**
- * When the reader of stdout goes away (`infrablocks schema | head`), the command ends quietly with
- * 141, as a Unix tool killed by SIGPIPE does, instead of crashing on the write's EPIPE. `run` and
- * `attach` take this over to stop their run first (commands/run.ts).
+ * What happens when stdout refuses a write, from now on. `run` and `attach` stop their run first
+ * (commands/run.ts); every other command ends with {@link endOnStdoutFailure}.
  */
-export function endWhenStdoutGone(error: NodeJS.ErrnoException): void {
-  if (error.code !== "EPIPE") throw error;
-  process.exit(141);
+export function whenStdoutFails(handler: (error: NodeJS.ErrnoException) => void): void {
+  onFailure = handler;
+}
+
+/**
+ * When the reader of stdout goes away (`infrablocks schema | head`), the command ends quietly with
+ * 141, as a Unix tool killed by SIGPIPE does. Any other failure (a full disk, `> /dev/full`) ends it
+ * with 1 and the reason: output was lost, which a script must not take for success.
+ */
+function endOnStdoutFailure(error: NodeJS.ErrnoException): never {
+  if (error.code !== "EPIPE") process.stderr.write(`error: unable to write to stdout: ${error.message}\n`);
+  process.exit(error.code === "EPIPE" ? 141 : 1);
 }

@@ -6,6 +6,7 @@
  * and fd 3; a second one writes the tail, so that the disk never holds up the data path.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -220,6 +221,11 @@ static const char *errno_name(int error) {
     case EPERM: return "EPERM";
     case ELOOP: return "ELOOP";
     case ENAMETOOLONG: return "ENAMETOOLONG";
+    case EPIPE: return "EPIPE";
+    case ENOSPC: return "ENOSPC";
+    case EIO: return "EIO";
+    case EDQUOT: return "EDQUOT";
+    case EFBIG: return "EFBIG";
   }
 #endif
   return "EUNKNOWN";
@@ -481,6 +487,21 @@ static void stop_forwarding(struct stream *stream) {
   stream->have = stream->sent = 0;
 }
 
+/* Tells the runner its stdout refused a write, worded as Node words a failed write ("EPIPE: broken
+   pipe, write"), so that the runner's message is the same whichever supervisor runs. */
+static void tell_stdout_failed(int error) {
+  char words[256];
+  snprintf(words, sizeof words, "%s", strerror(error));
+  words[0] = (char)tolower((unsigned char)words[0]);
+  char message[512];
+  snprintf(message, sizeof message, "%s: %s, write", errno_name(error), words);
+  char event[sizeof message * 6 + 96];
+  snprintf(event, sizeof event, "{\"event\":\"stdout-failed\",\"code\":\"%s\",\"message\":\"", errno_name(error));
+  json_escape(event, sizeof event - 4, message);
+  strcat(event, "\"}\n");
+  tell(event);
+}
+
 /* Writes what is pending until the destination is full or all is written; a failed destination stops
    the forwarding. */
 static void forward(struct stream *stream) {
@@ -493,7 +514,7 @@ static void forward(struct stream *stream) {
     if (written < 0 && errno == EINTR) continue;
     if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (written < 0) {
-      if (errno == EPIPE && stream->is_stdout) tell("{\"event\":\"reader-gone\"}\n");
+      if (stream->is_stdout) tell_stdout_failed(errno);
       stop_forwarding(stream);
       return;
     }

@@ -103,10 +103,11 @@ export async function supervisedRun(
       await closed;
       throw spawnError(Object.assign(new Error(answer.message), { code: answer.code }));
     }
-    events.onReaderGone(() => {
-      // The supervisor writes to the runner's stdout directly, so the runner learns of a reader that
-      // went away from it; the destination fails as if the runner had written (the CLI stops the run).
-      context.stdout.destroy(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+    events.onStdoutFailed((code, message) => {
+      // The supervisor writes to the runner's stdout directly, so the runner learns from it that stdout
+      // failed (its reader gone, a full disk); the destination fails as if the runner had written, and
+      // the CLI stops the run.
+      context.stdout.destroy(Object.assign(new Error(message), { code }));
     });
     const pid = answer.pid;
     const supervisorPid = supervisor.pid as number;
@@ -301,18 +302,18 @@ function startSupervisor(
 
 /**
  * The supervisor's events: first its answer (`started`, `spawn-failed`, `failed`), then perhaps
- * `reader-gone`, and `failed` when it could not finish its work.
+ * `stdout-failed`, and `failed` when it could not finish its work.
  */
 function supervisorEvents(control: Socket): {
   /** Whether the supervisor said it runs (its first word, before it reads the request). */
   ready(): boolean;
   started: Promise<SupervisorAnswer>;
-  onReaderGone(listener: () => void): void;
+  onStdoutFailed(listener: (code: string, message: string) => void): void;
   /** Why the supervisor failed after its answer, if it did. */
   failure(): string | undefined;
 } {
   let text = "";
-  let readerGone: (() => void) | undefined;
+  let stdoutFailed: ((code: string, message: string) => void) | undefined;
   let ready = false;
   let answered = false;
   let failure: string | undefined;
@@ -331,7 +332,7 @@ function supervisorEvents(control: Socket): {
       const event = parseEvent(text.slice(0, newline));
       text = text.slice(newline + 1);
       if (event.event === "ready") ready = true;
-      else if (event.event === "reader-gone") readerGone?.();
+      else if (event.event === "stdout-failed") stdoutFailed?.(event.code, event.message);
       else if (event.event === "failed" && answered) failure = event.message;
       else settle(event);
     }
@@ -341,7 +342,7 @@ function supervisorEvents(control: Socket): {
   return {
     ready: () => ready,
     started,
-    onReaderGone: (listener) => (readerGone = listener),
+    onStdoutFailed: (listener) => (stdoutFailed = listener),
     failure: () => failure,
   };
 }

@@ -32,8 +32,11 @@ export type SupervisorEvent =
   | { event: "ready" }
   | { event: "started"; pid: number }
   | { event: "spawn-failed"; code: string | undefined; message: string }
-  /** The reader of the runner's stdout went away (`| head`); the runner decides what to do. */
-  | { event: "reader-gone" }
+  /**
+   * The runner's stdout refused the output: its reader went away (`EPIPE`, as in `| head`) or it failed
+   * (`ENOSPC`, a full disk). `message` is the code and its words. The runner decides what to do.
+   */
+  | { event: "stdout-failed"; code: string; message: string }
   /** The supervisor cannot go on (its last word): before `started`, nothing was started. */
   | { event: "failed"; message: string };
 

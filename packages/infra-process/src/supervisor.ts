@@ -66,8 +66,11 @@ async function main(control: Socket): Promise<void> {
     ] as const) {
       const tail = new OutputTail(request.folder, name, request.tailFileBytes, request.tailBatchMs);
       tails.push(tail);
-      const onReaderGone = () => name === "stdout" && tell({ event: "reader-gone" });
-      relays.push(relay(source, openDestination(destination), tail, onReaderGone, released));
+      const onFailed = (error: NodeJS.ErrnoException) => {
+        if (name === "stdout")
+          tell({ event: "stdout-failed", code: error.code ?? "EIO", message: error.message });
+      };
+      relays.push(relay(source, openDestination(destination), tail, onFailed, released));
     }
   }
   // The runner died or let go: from now on the tail alone takes the output.
@@ -119,7 +122,7 @@ function relay(
   source: Readable,
   destination: Writable,
   tail: OutputTail,
-  onReaderGone: () => void,
+  onFailed: (error: NodeJS.ErrnoException) => void,
   released: Promise<void>,
 ): Relay {
   let forwarding = true;
@@ -136,7 +139,7 @@ function relay(
     finish();
   };
   destination.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") onReaderGone();
+    onFailed(error);
     stop();
   });
   destination.on("drain", () => {

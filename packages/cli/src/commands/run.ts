@@ -3,6 +3,7 @@ import {
   assertRunId,
   type Infrastructure,
   InfrablocksError,
+  isInfrablocksError,
   loadInfrastructure,
   newRunId,
   type CheckedBlock,
@@ -11,7 +12,7 @@ import {
 } from "@infrablocks/core/runtime";
 import { runExitCode } from "../exit-codes.js";
 import type { Session } from "../session.js";
-import { endWhenStdoutGone, stdoutStream } from "../stdout.js";
+import { stdoutStream, whenStdoutFails } from "../stdout.js";
 
 export interface RunOptions {
   json?: boolean;
@@ -70,40 +71,48 @@ async function followRun(
   const emit = (event: Record<string, unknown>) => session.writeOut(JSON.stringify(event));
 
   let identifier: string | undefined;
-  let interruptedBy: NodeJS.Signals | undefined;
+  // Why the run is being stopped, and the status the command then exits with.
+  let interruption: { reason: string; exitCode: number } | undefined;
   let stopping = false;
   const stop = () => {
-    if (!identifier || !interruptedBy || stopping) return;
+    if (!identifier || !interruption || stopping) return;
     stopping = true;
-    const reason =
-      interruptedBy === "SIGPIPE" ? "The reader of stdout went away" : `Received ${interruptedBy}`;
-    session.log.info(`${reason}; stopping ${identifier} (grace ${options.grace}s)...`);
+    session.log.info(`${interruption.reason}; stopping ${identifier} (grace ${options.grace}s)...`);
     infrastructure
       .kill(block.config, identifier, { ...session.driverContext(slug), graceSeconds: options.grace })
-      .catch((error: Error) => session.log.error(error.message));
+      .catch((error: Error) => {
+        // Not found: the run ended by itself meanwhile, and its end is reported as usual.
+        if (!isInfrablocksError(error, "INFRASTRUCTURE_NOT_FOUND")) session.log.error(error.message);
+      });
+  };
+  const interrupt = (reason: string, exitCode: number) => {
+    if (interruption) return;
+    interruption = { reason, exitCode };
+    stop();
   };
   // Ctrl-C, a SIGTERM from a supervisor, or the SIGHUP of a closed terminal stops the infrastructure with
   // the grace period (it runs in a process group of its own, so it gets none of these itself), then the
   // run finishes as usual and exits 128+signal. A second signal gives up waiting.
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interruptedBy) process.exit(128 + constants.signals[signal]);
-    interruptedBy = signal;
-    stop();
+    const exitCode = 128 + constants.signals[signal];
+    if (interruption) process.exit(exitCode);
+    interrupt(`Received ${signal}`, exitCode);
   };
   const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   for (const signal of stopSignals) process.on(signal, onSignal);
-  // The reader of stdout went away (`| head`): stop the run as on Ctrl-C and exit 141 as other Unix
-  // tools do, without an error; once the run has ended, its own status stands. Kept for the
-  // process's life: a late write may fail the same way.
+  // A stdout that takes no more stops the run as Ctrl-C does: its reader went away (`| head`), which
+  // ends the command with 141 and no error as other Unix tools do, or it failed (a full disk), which
+  // loses output and so ends it with 1. Once the run has ended, a reader gone leaves its status standing.
+  // Kept for the process's life: a late write may fail the same way.
   let ended = false;
-  const stdout = stdoutStream();
-  stdout.off("error", endWhenStdoutGone);
-  stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    if (ended || interruptedBy) return;
-    interruptedBy = "SIGPIPE";
-    stop();
+  let unwritable: NodeJS.ErrnoException | undefined;
+  whenStdoutFails((error) => {
+    if (error.code !== "EPIPE") unwritable ??= error;
+    if (ended) return;
+    if (error.code === "EPIPE") interrupt("The reader of stdout went away", 141);
+    else interrupt(`Unable to write to stdout (${error.message})`, 1);
   });
+  const stdout = stdoutStream();
 
   let result: RunResult;
   try {
@@ -128,7 +137,8 @@ async function followRun(
     for (const signal of stopSignals) process.off(signal, onSignal);
   }
 
-  if (options.json) {
+  // Events stdout no longer takes are lost: the end is then told on stderr, as without --json.
+  if (options.json && !unwritable) {
     emit({
       event: "exited",
       identifier: result.identifier,
@@ -141,6 +151,10 @@ async function followRun(
       result.statusCode === 0 ? "exited cleanly" : `exited with status code ${result.statusCode}`;
     session.log.info(`${slug} ${result.identifier} ${outcome}${result.message ? `: ${result.message}` : ""}`);
   }
-  if (interruptedBy) return 128 + constants.signals[interruptedBy];
+  if (interruption) return interruption.exitCode;
+  if (unwritable) {
+    session.log.error(`Output of the run was lost: unable to write to stdout (${unwritable.message})`);
+    return 1;
+  }
   return runExitCode(result);
 }

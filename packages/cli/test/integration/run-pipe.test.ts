@@ -50,6 +50,34 @@ describe("infrablocks run | head", () => {
     expect(stderr).not.toMatch(/error|EPIPE/i);
   }, 90_000);
 
+  it("reports no error when the reader leaves as the run ends, at random points of its output", async () => {
+    // The stop that the reader's going starts races the run's own end: a kill that finds the run
+    // ended must stay quiet, and the status is the run's (0) or the reader's (141), nothing else.
+    const home = await freshHome();
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const lines = 1000 + Math.floor(Math.random() * 40_000);
+      const bytes = 1 + Math.floor(Math.random() * lines * 4);
+      const doc = await writeDocument(home, `finite-${attempt}`, {
+        type: "process",
+        command: ["seq", "1", String(lines)],
+      });
+      const { stderr } = await promisify(execFile)(
+        "bash",
+        [
+          "-c",
+          `"$0" "$1" run "$2" | head -c ${bytes} > /dev/null; echo "status=\${PIPESTATUS[0]}" >&2`,
+          process.execPath,
+          BIN,
+          doc,
+        ],
+        { env: { ...process.env, INFRABLOCKS_HOME: home, INFRABLOCKS_DEBUG: "" }, timeout: 60_000 },
+      );
+      const context = `${lines} lines cut after ${bytes} bytes`;
+      expect(stderr, context).toMatch(/status=(0|141)\n$/);
+      expect(stderr, context).not.toMatch(/error|unable|EPIPE/i);
+    }
+  }, 120_000);
+
   it("ends any other command quietly with 141 when its reader goes away", async () => {
     const home = await freshHome();
     const { stdout, stderr } = await promisify(execFile)(

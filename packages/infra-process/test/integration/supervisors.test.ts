@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -26,6 +26,8 @@ async function supervise(
     prepare?: (folder: string) => void;
     /** Writes the request's bytes (at once, by default). */
     send?: (control: Socket, request: Buffer) => void;
+    /** The runner's stdout, as a file descriptor (a pipe to the test, by default). */
+    stdoutFd?: number;
   } = {},
 ) {
   const { prepare = () => undefined, send = (control, request) => control.write(request) } = setup;
@@ -34,10 +36,10 @@ async function supervise(
   const [program, args] = PROGRAMS[kind];
   const child = spawn(program, args, {
     detached: true,
-    stdio: ["ignore", "ignore", "inherit", "pipe", "pipe", "pipe"],
+    stdio: ["ignore", "ignore", "inherit", "pipe", setup.stdoutFd ?? "pipe", "pipe"],
   });
   const closed = once(child, "close");
-  const [control, stdout, stderr] = child.stdio.slice(3) as [Socket, Readable, Readable];
+  const [control, stdout, stderr] = child.stdio.slice(3) as [Socket, Readable | null, Readable];
   const [executable, ...rest] = command as [string, ...string[]];
   const request: SupervisorRequest = {
     executable,
@@ -66,7 +68,7 @@ async function supervise(
   });
   control.on("error", () => undefined);
   const output = { stdout: "", stderr: "" };
-  stdout.on("data", (chunk: Buffer) => (output.stdout += chunk));
+  stdout?.on("data", (chunk: Buffer) => (output.stdout += chunk));
   stderr.on("data", (chunk: Buffer) => (output.stderr += chunk));
   const file = (name: string) => readFileSync(join(folder, name), "utf8");
   /** Resolves once the supervisor has answered (the Node one takes a while to start). */
@@ -174,11 +176,30 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
 
   it("tells the runner when the reader of its stdout went away, and goes on reading", async () => {
     const run = await supervise(kind, ["sh", "-c", "head -c 8388608 /dev/zero; echo done >&2"]);
-    run.stdout.destroy();
+    run.stdout?.destroy();
     run.control.write(RELEASE);
     await run.closed;
-    expect(run.events).toContainEqual({ event: "reader-gone" });
+    expect(run.events).toContainEqual({
+      event: "stdout-failed",
+      code: "EPIPE",
+      message: expect.stringContaining("EPIPE"),
+    });
     expect(run.file("exit.json")).toBe('{"code":0,"signal":null}\n');
+    expect(run.output.stderr).toBe("done\n");
+  });
+
+  it("tells the runner when its stdout fails (a full disk), in Node's words, and goes on reading", async () => {
+    const full = openSync("/dev/full", "w");
+    const run = await supervise(kind, ["sh", "-c", "echo out; echo done >&2"], {}, { stdoutFd: full });
+    closeSync(full);
+    run.control.write(RELEASE);
+    await run.closed;
+    expect(run.events).toContainEqual({
+      event: "stdout-failed",
+      code: "ENOSPC",
+      message: "ENOSPC: no space left on device, write",
+    });
+    expect(run.file("stdout")).toBe("out\n");
     expect(run.output.stderr).toBe("done\n");
   });
 
