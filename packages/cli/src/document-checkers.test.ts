@@ -19,7 +19,6 @@ function facts(checker: DocumentChecker, seen = new Set<DocumentChecker>()): unk
     capabilities: checker.capabilities,
     fields: checker.fields,
     secretPaths: checker.secretPaths,
-    sharedFields: checker.sharedFields,
     exact: checker.exact,
     validate: checker.validate,
     check: checker.check,

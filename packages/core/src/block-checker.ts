@@ -1,6 +1,5 @@
 import { type BlockType, blockFields, nestedBlockTypeOf, secretFieldPaths } from "./block-type.js";
 import type { DocumentChecker } from "./document-checker.js";
-import { sharedFieldsOf } from "./infrastructure-fields.js";
 import { compiledValidatorIsExact } from "./validator-exactness.js";
 
 const checkers = new WeakMap<BlockType, DocumentChecker>();
@@ -20,7 +19,6 @@ export function blockChecker<TConfig>(blockType: BlockType<TConfig>): DocumentCh
       fields: Object.keys(blockFields(blockType as BlockType)),
       secretPaths: secretFieldPaths(blockType as BlockType),
       nestedBlocks,
-      sharedFields: sharedFieldsOf(blockType as BlockType),
       exact: compiledValidatorIsExact(blockType as BlockType),
       ...(blockType.validate ? { validate: blockType.validate } : {}),
       ...(blockType.check ? { check: blockType.check } : {}),

@@ -4,7 +4,6 @@ import { checkDocument, type DocumentChecker, maskedPaths } from "./document-che
 import { resolveBlock } from "./documents.js";
 import { MASK } from "./mask.js";
 import { BlockRegistry } from "./registry.js";
-import { sharedFieldProblems } from "./shared-field-checks.js";
 import {
   allFixtureTypes,
   caught,
@@ -46,21 +45,6 @@ describe("maskedPaths", () => {
     inherited.env = env;
     expect(maskedPaths(container, inherited)).toEqual(["env.OWN_TOKEN"]);
     expect(maskedPaths(container, Object.create({ headers: MASK, env }))).toEqual([]);
-  });
-});
-
-describe("sharedFieldProblems", () => {
-  it("names each argument and own environment value with a NUL byte", () => {
-    const env = Object.create({ INHERITED: "a\0b" }) as Record<string, unknown>;
-    Object.assign(env, { FINE: "x", BAD: "y\0", GONE: null });
-    expect(
-      sharedFieldProblems({ command: true, env: true }, { command: ["ok", "b\0d", 3, "\0"], env }),
-    ).toEqual([
-      { path: "command.1", message: "an argument holds no NUL byte" },
-      { path: "command.3", message: "an argument holds no NUL byte" },
-      { path: "env.BAD", message: "an environment value holds no NUL byte" },
-    ]);
-    expect(sharedFieldProblems({ command: false, env: false }, { command: ["\0"], env })).toEqual([]);
   });
 });
 

@@ -10,7 +10,6 @@ import { isSecretVariableName, MASK } from "./mask.js";
 import { parseDocumentReference } from "./names.js";
 import type { BlockRegistry } from "./registry.js";
 import { secretEnvironmentValues, secretValuesAt } from "./secrets.js";
-import { type SharedFields, sharedFieldProblems } from "./shared-field-checks.js";
 
 /**
  * What checking a document of one block type takes, without its zod schema: the facts its exported
@@ -28,8 +27,6 @@ export interface DocumentChecker<TConfig = unknown> {
   readonly secretPaths: readonly string[];
   /** The checkers of the fields that hold a nested block, by field name. */
   readonly nestedBlocks: Readonly<Record<string, DocumentChecker>>;
-  /** Which of core's shared infrastructure fields the type spreads, whose value checks apply. */
-  readonly sharedFields: SharedFields;
   readonly validate?: CompiledValidator;
   /**
    * Whether `validate`'s verdict, with the defaults it fills, is the zod parse (`compiledValidatorIsExact`);
@@ -178,6 +175,8 @@ let zodParsing: Promise<typeof import("./zod-parse.js")> | undefined;
 
 const learnNothing = () => {};
 
+const NO_PROBLEMS: readonly BlockProblem[] = [];
+
 /** The steps after `$ref`s are resolved: no masked secret, the validator's (or zod's) config, the checks. */
 function checkResolved(
   checker: DocumentChecker,
@@ -255,9 +254,8 @@ function orderedCopy(checker: DocumentChecker, document: Record<string, unknown>
 
 /** Runs the type's own checks and those of every nested block, as `path: message` lines. */
 function checkProblems(checker: DocumentChecker, config: unknown, prefix: string): string[] {
-  const shared = sharedFieldProblems(checker.sharedFields, config);
-  const own = checker.check ? [...shared, ...checker.check(config)] : shared;
-  if (own.length === 0 && !hasNestedBlocks(checker)) return own as [];
+  const own = checker.check ? checker.check(config) : NO_PROBLEMS;
+  if (own.length === 0 && !hasNestedBlocks(checker)) return [];
   const problems = own.map((problem) => {
     const path = problem.path ? `${prefix}${problem.path}` : prefix.slice(0, -1);
     return `${path || "(document)"}: ${problem.message}`;

@@ -1,13 +1,18 @@
 import { z } from "zod";
-import { type BlockType, blockFields } from "./block-type.js";
-import type { SharedFields } from "./shared-field-checks.js";
+
+/**
+ * No NUL byte: none can cross exec(), so such an argument or value could never reach the program. In the
+ * schema (a `pattern`), so that whatever validates with the exported schema alone, a form among them,
+ * refuses what could not run.
+ */
+const NO_NUL = /^[^\0]*$/;
 
 /** The fields every infrastructure block type shares; spread them into a type's fields. */
 export const infrastructureFields = {
   env: z
     .record(
       z.string().regex(/^[^=\0]+$/, "an environment variable name is not empty and holds no '=' and no NUL"),
-      z.string().nullable(),
+      z.string().regex(NO_NUL, "an environment value holds no NUL byte").nullable(),
     )
     .default({})
     .meta({
@@ -20,28 +25,16 @@ export const infrastructureFields = {
     .default({})
     .meta({ description: "Labels applied to the infrastructure for identification and clean-up." }),
   name: z.string().optional().meta({ description: "Name applied to the infrastructure for identification." }),
-  command: z.array(z.string()).min(1, "a command needs at least its executable").optional().meta({
-    description:
-      "The command to run: the executable, then its arguments, each passed verbatim (no shell). Required to run.",
-  }),
+  command: z
+    .array(z.string().regex(NO_NUL, "an argument holds no NUL byte"))
+    .min(1, "a command needs at least its executable")
+    .optional()
+    .meta({
+      description:
+        "The command to run: the executable, then its arguments, each passed verbatim (no shell). Required to run.",
+    }),
   streamOutput: z
     .boolean()
     .default(true)
     .meta({ description: "Stream the infrastructure's output to the caller's stdout and stderr." }),
 };
-
-/** Which of the checked shared fields (see shared-field-checks.ts) a type spreads, computed once per type. */
-export function sharedFieldsOf(blockType: BlockType): SharedFields {
-  let shared = sharedFieldCache.get(blockType);
-  if (!shared) {
-    const fields = blockFields(blockType);
-    shared = {
-      command: fields.command === infrastructureFields.command,
-      env: fields.env === infrastructureFields.env,
-    };
-    sharedFieldCache.set(blockType, shared);
-  }
-  return shared;
-}
-
-const sharedFieldCache = new WeakMap<BlockType, SharedFields>();

@@ -66,6 +66,5 @@ export {
   secretEnvironmentValues,
   secretValuesAt,
 } from "./secrets.js";
-export { type SharedFields, sharedFieldProblems } from "./shared-field-checks.js";
 export * from "./registry-entry.js";
 export { DocumentStore, type StoredDocumentInfo, writeSyncedTemporary } from "./store.js";

@@ -19,6 +19,7 @@ export function exportBlockSchema(blockType: BlockType): BlockJsonSchema {
     target: "draft-07",
     io: "input",
     override(context) {
+      collapseNullableString(context.jsonSchema);
       if (isSecretField(context.zodSchema as unknown as z.ZodType)) {
         context.jsonSchema.format = "password";
         context.jsonSchema.writeOnly = true;
@@ -88,6 +89,25 @@ function withTitles(schema: JsonObject): JsonObject {
       : {}),
     ...(items && typeof items === "object" && !Array.isArray(items) ? { items: withTitles(items) } : {}),
   };
+}
+
+/** Keywords that constrain strings only: a null passes them, so they may sit beside `type: [string, null]`. */
+const STRING_KEYWORDS = new Set(["type", "pattern", "minLength", "maxLength", "format"]);
+
+/**
+ * A nullable string with constraints (a `pattern`) as zod leaves it, `anyOf: [{type: string, …}, {type:
+ * null}]`, written as zod writes a plain one, `type: [string, null]` beside the constraints: the same
+ * verdicts, and a form renderer shows one input instead of a choice of two.
+ */
+function collapseNullableString(schema: JsonObject): void {
+  const options = schema.anyOf as JsonObject[] | undefined;
+  if (!Array.isArray(options) || options.length !== 2) return;
+  const [string, nullable] = options as [JsonObject, JsonObject];
+  const isNull = Object.keys(nullable).length === 1 && nullable.type === "null";
+  if (!isNull || string.type !== "string" || !Object.keys(string).every((key) => STRING_KEYWORDS.has(key)))
+    return;
+  delete schema.anyOf;
+  Object.assign(schema, string, { type: ["string", "null"] });
 }
 
 function pick(object: JsonObject, keys: string[]): JsonObject {

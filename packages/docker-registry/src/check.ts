@@ -11,7 +11,6 @@ export const dockerRegistryChecker: DocumentChecker<DockerRegistryBlock> = {
   ...schemaFacts,
   package: packageJson.name,
   nestedBlocks: {},
-  sharedFields: { command: false, env: false },
   exact: true,
   validate,
   check: dockerRegistryProblems,

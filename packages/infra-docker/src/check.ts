@@ -12,7 +12,6 @@ export const dockerContainerChecker: DocumentChecker<DockerContainerBlock> = {
   ...schemaFacts,
   package: packageJson.name,
   nestedBlocks: { imageRegistry: dockerRegistryChecker as DocumentChecker },
-  sharedFields: { command: true, env: true },
   exact: true,
   validate,
   check: dockerContainerProblems,

@@ -9,7 +9,6 @@ export const processChecker: DocumentChecker<ProcessBlock> = {
   ...schemaFacts,
   package: packageJson.name,
   nestedBlocks: {},
-  sharedFields: { command: true, env: true },
   exact: true,
   validate,
   loadInfrastructure: async (): Promise<Infrastructure<ProcessBlock>> =>

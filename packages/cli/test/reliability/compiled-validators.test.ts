@@ -118,6 +118,29 @@ describe("compiled validators", () => {
     await promisify(execFile)(process.execPath, [join(ROOT, "scripts/compile-validators.js"), "--check"]);
   });
 
+  it("test the patterns they build without a RegExp exactly as the RegExp would", async () => {
+    const { PLAIN_PATTERNS } = await import(join(ROOT, "scripts/compile-validators.js"));
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom("\0", "\n", "\r", "\u2028", "\ud800", "a"),
+        fc.string({ unit: "binary", maxLength: 1 }),
+      ),
+    });
+    for (const [source, plain] of Object.entries(PLAIN_PATTERNS as Record<string, string>)) {
+      const test = new Function(`return ${plain};`)() as { test(text: string): boolean };
+      for (const flags of ["", "u"]) {
+        const pattern = new RegExp(source, flags);
+        fc.assert(
+          fc.property(text, (value) => test.test(value) === pattern.test(value)),
+          {
+            numRuns: RUNS,
+            seed: SEED,
+          },
+        );
+      }
+    }
+  });
+
   it("stand alone: plain Node imports each one, with neither ajv nor zod", async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [
       "--input-type=module",
