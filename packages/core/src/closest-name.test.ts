@@ -22,6 +22,16 @@ describe("closestName", () => {
     );
   });
 
+  it("knows other tools' names for a field, where the type has that field", () => {
+    expect(closestName("workdir", processFields)).toBe("workingDir");
+    expect(closestName("working_dir", processFields)).toBe("workingDir");
+    expect(closestName("CWD", processFields)).toBe("workingDir");
+    expect(closestName("environment", processFields)).toBe("env");
+    expect(closestName("cmd", processFields)).toBe("command");
+    expect(closestName("workdir", ["image", "command"])).toBeUndefined();
+    expect(closestName("constructor", processFields)).toBeUndefined();
+  });
+
   it("finds a typo within one edit of a name under eight characters and two of a longer one", () => {
     expect(closestName("comand", processFields)).toBe("command");
     expect(closestName("lables", processFields)).toBe("labels");

@@ -1,12 +1,27 @@
 /**
+ * Other tools' names for fields infrablocks names otherwise, by folded name: Docker's `--workdir` and
+ * `Cmd`, Compose's `environment`, Python's `cwd` and `os.environ`.
+ */
+const PEER_NAMES: Readonly<Record<string, string>> = {
+  workdir: "workingDir",
+  cwd: "workingDir",
+  environment: "env",
+  environ: "env",
+  cmd: "command",
+};
+
+/**
  * The candidate a mistyped name most likely meant, for "did you mean" hints: the one that differs only in
- * case, `_` and `-` (Prefect's `stream_output` for `streamOutput`), or else the nearest within a few edits
- * (`comand`). Undefined when none is close or two are equally close: a wrong guess misleads more than none.
+ * case, `_` and `-` (Prefect's `stream_output` for `streamOutput`), another tool's name for it (`workdir`),
+ * or else the nearest within a few edits (`comand`). Undefined when none is close or two are equally
+ * close: a wrong guess misleads more than none.
  */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const folded = fold(name);
   const sameWord = candidates.filter((candidate) => fold(candidate) === folded);
   if (sameWord.length > 0) return sameWord.length === 1 ? sameWord[0] : undefined;
+  const peerName = Object.hasOwn(PEER_NAMES, folded) ? PEER_NAMES[folded] : undefined;
+  if (peerName && candidates.includes(peerName)) return peerName;
   // No edit for names under five characters (`cpus` is docker's flag, not a typo of `gpus`), one up to
   // seven, two from eight on.
   const allowed = name.length < 5 ? 0 : name.length < 8 ? 1 : 2;
