@@ -13,7 +13,12 @@ import { parse } from "yaml";
 const CHROMIUM = "/usr/bin/chromium";
 const REPO = resolve(import.meta.dirname, "../../../..");
 const BIN = join(REPO, "packages/cli/bin.cjs");
-const SCREENSHOTS = resolve(import.meta.dirname, "../../screenshots");
+// The committed screenshots (the README shows them) are rewritten only when asked: every other run
+// writes them aside, so that a test run leaves the tree as it was.
+const UPDATING_SCREENSHOTS = process.env.INFRABLOCKS_UPDATE_SCREENSHOTS === "1";
+const SCREENSHOTS = UPDATING_SCREENSHOTS
+  ? resolve(import.meta.dirname, "../../screenshots")
+  : join(tmpdir(), `infrablocks-web-screenshots-${process.pid}`);
 const PASSWORD = "pw-Zq81-never-on-screen";
 const REQUIRE_BROWSER = process.env.INFRABLOCKS_REQUIRE_BROWSER === "1";
 const hasBrowser = existsSync(CHROMIUM);
@@ -38,6 +43,7 @@ describe.skipIf(!hasBrowser && !REQUIRE_BROWSER)("the form page served by `infra
     }
     home = await mkdtemp(join(tmpdir(), "ib-web-home-"));
     profile = await mkdtemp(join(tmpdir(), "ib-web-chromium-"));
+    await mkdir(SCREENSHOTS, { recursive: true });
     ({ server, url } = await startUi(home));
     schemas = (await (await fetch(`${url}index.json`)).json()) as Record<string, BlockJsonSchema>;
     context = await chromium.launchPersistentContext(profile, {
@@ -68,7 +74,9 @@ describe.skipIf(!hasBrowser && !REQUIRE_BROWSER)("the form page served by `infra
       await withTimeout(exited, 10_000, "infrablocks ui to stop on SIGINT");
     }
     await Promise.all(
-      [home, profile].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })),
+      [home, profile, UPDATING_SCREENSHOTS ? undefined : SCREENSHOTS]
+        .filter(Boolean)
+        .map((dir) => rm(dir as string, { recursive: true, force: true })),
     );
   });
 
@@ -132,7 +140,6 @@ describe.skipIf(!hasBrowser && !REQUIRE_BROWSER)("the form page served by `infra
       }
     }
     expect(await validate(yamlText, home)).toMatchObject({ code: 0 });
-    await mkdir(SCREENSHOTS, { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0)); // the document panel sticks to the top of the view
     await page.screenshot({ path: join(SCREENSHOTS, "docker-container-filled.png"), fullPage: true });
 
