@@ -3,16 +3,16 @@ import { z } from "zod";
 /**
  * No NUL byte: none can cross exec(), so such an argument or value could never reach the program. In the
  * schema (a `pattern`), so that whatever validates with the exported schema alone, a form among them,
- * refuses what could not run.
+ * refuses what could not run. Drivers use it for their own such fields (a working directory).
  */
-const NO_NUL = /^[^\0]*$/;
+export const NO_NUL_BYTE = /^[^\0]*$/;
 
 /** The fields every infrastructure block type shares; spread them into a type's fields. */
 export const infrastructureFields = {
   env: z
     .record(
       z.string().regex(/^[^=\0]+$/, "an environment variable name is not empty and holds no '=' and no NUL"),
-      z.string().regex(NO_NUL, "an environment value holds no NUL byte").nullable(),
+      z.string().regex(NO_NUL_BYTE, "an environment value holds no NUL byte").nullable(),
     )
     .default({})
     .meta({
@@ -26,7 +26,7 @@ export const infrastructureFields = {
     .meta({ description: "Labels applied to the infrastructure for identification and clean-up." }),
   name: z.string().optional().meta({ description: "Name applied to the infrastructure for identification." }),
   command: z
-    .array(z.string().regex(NO_NUL, "an argument holds no NUL byte"))
+    .array(z.string().regex(NO_NUL_BYTE, "an argument holds no NUL byte"))
     .min(1, "a command needs at least its executable")
     .optional()
     .meta({

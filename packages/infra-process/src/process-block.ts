@@ -4,6 +4,7 @@ import {
   defineBlockType,
   type Infrastructure,
   infrastructureFields,
+  NO_NUL_BYTE,
   RUN_INFRASTRUCTURE,
   z,
 } from "@infrablocks/core";
@@ -13,7 +14,7 @@ import validate from "./validators/process.js";
 
 const processFields = {
   ...infrastructureFields,
-  workingDir: z.string().min(1).optional().meta({
+  workingDir: z.string().min(1).regex(NO_NUL_BYTE, "a path holds no NUL byte").optional().meta({
     title: "Working Directory",
     description:
       "The directory the process starts in. Unset: a fresh temporary directory, removed when the process ends.",

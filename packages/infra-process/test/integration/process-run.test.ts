@@ -113,6 +113,12 @@ describe("process run", () => {
     expect(existsSync(folder)).toBe(true);
   });
 
+  it("refuses a workingDir holding a NUL byte when validating, not when starting", async () => {
+    await expect(processBlock({ command: ["pwd"], workingDir: "/tmp\0x" })).rejects.toThrow(
+      "workingDir: a path holds no NUL byte",
+    );
+  });
+
   it("fails at once, naming the field, when the executable does not exist", async () => {
     const infrastructure = await processInfrastructure();
     const error = await infrastructure
