@@ -3,7 +3,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { COMMANDS, type CommandSpec, type OptionSpec, OptionValueError } from "./command-table.js";
 import { USAGE_EXIT_CODE } from "./exit-codes.js";
 import { commandHelp, topLevelHelp } from "./help.js";
-import { writeStdout } from "./stdout.js";
+import { writeStderr, writeStdout } from "./stdio.js";
 
 /**
  * The command line read by commander: help, --version and usage errors, worded by it. `run` is called
@@ -21,7 +21,7 @@ export async function parseWithCommander(
     .version(packageJson.version)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ writeOut: writeStdout, writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr })
     .addHelpText("after", topLevelHelp());
 
   for (const spec of COMMANDS) {

@@ -18,7 +18,7 @@ import {
   secretEnvironmentValues,
 } from "@infrablocks/core/runtime";
 import { installedBlockTypes, installedCheckers } from "./drivers.js";
-import { writeStdout } from "./stdout.js";
+import { stderrStream, writeStderr, writeStdout } from "./stdio.js";
 
 /** What every command shares: the registry, the store, and output that never shows a secret. */
 export class Session {
@@ -45,12 +45,12 @@ export class Session {
    */
   readonly progress: ProgressOutput = {
     get terminal() {
-      return process.stderr.isTTY === true && process.env.TERM !== "dumb";
+      return stderrStream().isTTY === true && process.env.TERM !== "dumb";
     },
     get columns() {
-      return process.stderr.columns;
+      return stderrStream().columns;
     },
-    write: (text) => process.stderr.write(this.redactor.redact(text)),
+    write: (text) => writeStderr(this.redactor.redact(text)),
   };
   readonly registry: BlockRegistry = installedBlockTypes((message) => this.log.warn(message));
   /** What documents are checked with: a driver's check entry where it ships one, so zod loads only to word a rejection. */
@@ -75,7 +75,7 @@ export class Session {
   }
 
   writeErr(text: string): void {
-    process.stderr.write(this.redactor.redact(text.endsWith("\n") ? text : `${text}\n`));
+    writeStderr(this.redactor.redact(text.endsWith("\n") ? text : `${text}\n`));
   }
 
   /**

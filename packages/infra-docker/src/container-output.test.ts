@@ -68,6 +68,24 @@ describe("copyOutput", () => {
     expect(sink.received).toEqual(["first\n"]);
   });
 
+  it("drops what a failed destination would get and reads on, to the end, for the other", async () => {
+    // A full disk, or the reader of a pipe gone: the destination's owner hears of it from the stream.
+    const failing = new SlowSink();
+    const heard: string[] = [];
+    failing.on("error", (error) => heard.push(error.message));
+    const stderr = new PassThrough();
+    const source = new PassThrough();
+    const copy = copyOutput(source, failing, stderr);
+    source.write(Buffer.concat([frame(1, "kept\n"), frame(1, "dropped\n")]));
+    await new Promise((resolve) => setImmediate(resolve));
+    failing.destroy(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }));
+    source.end(Buffer.concat([frame(1, "dropped too\n"), frame(2, "still copied\n")]));
+    await copy.done;
+    expect(failing.received).toEqual(["kept\n"]);
+    expect(heard).toEqual(["ENOSPC: no space left on device, write"]);
+    expect(stderr.read()?.toString()).toBe("still copied\n");
+  });
+
   it("fails when the stream ends inside a frame", async () => {
     const source = Readable.from([frame(1, "cut off").subarray(0, 10)]);
     await expect(copyOutput(source, new PassThrough(), new PassThrough()).done).rejects.toThrow(

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { FrameDemuxer } from "./demux.js";
 
@@ -12,7 +11,10 @@ export interface OutputCopy {
 
 /**
  * Copies a multiplexed output stream to stdout and stderr. A destination that is full (`write`
- * returns false) pauses the copy until it drains, which in turn stops reading from the engine.
+ * returns false) pauses the copy until it drains, which in turn stops reading from the engine. A
+ * destination that fails (its reader gone, a full disk) tells its owner itself, by its `error` event:
+ * what was meant for it is dropped, and the copy reads on, so that the container never blocks on output
+ * nobody takes. `done` rejects only for the engine's stream.
  */
 export function copyOutput(source: Readable, stdout: Writable, stderr: Writable): OutputCopy {
   const stopped = new AbortController();
@@ -21,16 +23,42 @@ export function copyOutput(source: Readable, stdout: Writable, stderr: Writable)
     for await (const chunk of source as AsyncIterable<Buffer>) {
       for (const { stream, payload } of demuxer.push(chunk)) {
         const target = stream === 2 ? stderr : stdout;
-        if (!target.write(payload)) await once(target, "drain", { signal: stopped.signal });
+        if (target.destroyed || target.errored) continue;
+        if (!target.write(payload)) await drained(target, stopped.signal);
       }
     }
     if (demuxer.incomplete) throw new Error("the output stream ended in the middle of a frame");
   };
+  const done = copy();
+  // Handled where the run collects the container's exit; it may fail before then (while the container
+  // starts), which must not count as an unhandled rejection.
+  done.catch(() => undefined);
   return {
-    done: copy(),
+    done,
     stop() {
       stopped.abort();
       source.destroy();
     },
   };
+}
+
+/** Resolves when `target` takes writes again, or will take none (failed, closed); rejects once stopped. */
+function drained(target: Writable, stopped: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (stopped.aborted) return reject(stopped.reason);
+    const cleanUp = () => {
+      target.off("drain", settle).off("error", settle).off("close", settle);
+      stopped.removeEventListener("abort", abort);
+    };
+    const settle = () => {
+      cleanUp();
+      resolve();
+    };
+    const abort = () => {
+      cleanUp();
+      reject(stopped.reason);
+    };
+    target.on("drain", settle).on("error", settle).on("close", settle);
+    stopped.addEventListener("abort", abort);
+  });
 }

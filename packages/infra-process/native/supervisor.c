@@ -487,16 +487,17 @@ static void stop_forwarding(struct stream *stream) {
   stream->have = stream->sent = 0;
 }
 
-/* Tells the runner its stdout refused a write, worded as Node words a failed write ("EPIPE: broken
-   pipe, write"), so that the runner's message is the same whichever supervisor runs. */
-static void tell_stdout_failed(int error) {
+/* Tells the runner its stdout or stderr refused a write, worded as Node words a failed write ("EPIPE:
+   broken pipe, write"), so that the runner's message is the same whichever supervisor runs. */
+static void tell_output_failed(const char *stream, int error) {
   char words[256];
   snprintf(words, sizeof words, "%s", strerror(error));
   words[0] = (char)tolower((unsigned char)words[0]);
   char message[512];
   snprintf(message, sizeof message, "%s: %s, write", errno_name(error), words);
   char event[sizeof message * 6 + 96];
-  snprintf(event, sizeof event, "{\"event\":\"stdout-failed\",\"code\":\"%s\",\"message\":\"", errno_name(error));
+  snprintf(event, sizeof event, "{\"event\":\"output-failed\",\"stream\":\"%s\",\"code\":\"%s\",\"message\":\"",
+           stream, errno_name(error));
   json_escape(event, sizeof event - 4, message);
   strcat(event, "\"}\n");
   tell(event);
@@ -514,7 +515,7 @@ static void forward(struct stream *stream) {
     if (written < 0 && errno == EINTR) continue;
     if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (written < 0) {
-      if (stream->is_stdout) tell_stdout_failed(errno);
+      tell_output_failed(stream->is_stdout ? "stdout" : "stderr", errno);
       stop_forwarding(stream);
       return;
     }

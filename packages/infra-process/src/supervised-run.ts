@@ -103,11 +103,11 @@ export async function supervisedRun(
       await closed;
       throw spawnError(Object.assign(new Error(answer.message), { code: answer.code }));
     }
-    events.onStdoutFailed((code, message) => {
-      // The supervisor writes to the runner's stdout directly, so the runner learns from it that stdout
-      // failed (its reader gone, a full disk); the destination fails as if the runner had written, and
-      // the CLI stops the run.
-      context.stdout.destroy(Object.assign(new Error(message), { code }));
+    events.onOutputFailed((stream, code, message) => {
+      // The supervisor writes to the runner's stdout and stderr directly, so the runner learns from it
+      // that one failed (its reader gone, a full disk); the destination fails as if the runner had
+      // written, and the CLI stops the run.
+      context[stream].destroy(Object.assign(new Error(message), { code }));
     });
     const pid = answer.pid;
     const supervisorPid = supervisor.pid as number;
@@ -302,18 +302,18 @@ function startSupervisor(
 
 /**
  * The supervisor's events: first its answer (`started`, `spawn-failed`, `failed`), then perhaps
- * `stdout-failed`, and `failed` when it could not finish its work.
+ * `output-failed`, and `failed` when it could not finish its work.
  */
 function supervisorEvents(control: Socket): {
   /** Whether the supervisor said it runs (its first word, before it reads the request). */
   ready(): boolean;
   started: Promise<SupervisorAnswer>;
-  onStdoutFailed(listener: (code: string, message: string) => void): void;
+  onOutputFailed(listener: (stream: "stdout" | "stderr", code: string, message: string) => void): void;
   /** Why the supervisor failed after its answer, if it did. */
   failure(): string | undefined;
 } {
   let text = "";
-  let stdoutFailed: ((code: string, message: string) => void) | undefined;
+  let outputFailed: ((stream: "stdout" | "stderr", code: string, message: string) => void) | undefined;
   let ready = false;
   let answered = false;
   let failure: string | undefined;
@@ -332,7 +332,7 @@ function supervisorEvents(control: Socket): {
       const event = parseEvent(text.slice(0, newline));
       text = text.slice(newline + 1);
       if (event.event === "ready") ready = true;
-      else if (event.event === "stdout-failed") stdoutFailed?.(event.code, event.message);
+      else if (event.event === "output-failed") outputFailed?.(event.stream, event.code, event.message);
       else if (event.event === "failed" && answered) failure = event.message;
       else settle(event);
     }
@@ -342,7 +342,7 @@ function supervisorEvents(control: Socket): {
   return {
     ready: () => ready,
     started,
-    onStdoutFailed: (listener) => (stdoutFailed = listener),
+    onOutputFailed: (listener) => (outputFailed = listener),
     failure: () => failure,
   };
 }

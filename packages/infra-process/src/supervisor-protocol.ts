@@ -33,10 +33,10 @@ export type SupervisorEvent =
   | { event: "started"; pid: number }
   | { event: "spawn-failed"; code: string | undefined; message: string }
   /**
-   * The runner's stdout refused the output: its reader went away (`EPIPE`, as in `| head`) or it failed
-   * (`ENOSPC`, a full disk). `message` is the code and its words. The runner decides what to do.
+   * The runner's stdout or stderr refused the output: its reader went away (`EPIPE`, as in `| head`) or
+   * it failed (`ENOSPC`, a full disk). `message` is the code and its words. The runner decides what to do.
    */
-  | { event: "stdout-failed"; code: string; message: string }
+  | { event: "output-failed"; stream: "stdout" | "stderr"; code: string; message: string }
   /** The supervisor cannot go on (its last word): before `started`, nothing was started. */
   | { event: "failed"; message: string };
 

@@ -66,10 +66,8 @@ async function main(control: Socket): Promise<void> {
     ] as const) {
       const tail = new OutputTail(request.folder, name, request.tailFileBytes, request.tailBatchMs);
       tails.push(tail);
-      const onFailed = (error: NodeJS.ErrnoException) => {
-        if (name === "stdout")
-          tell({ event: "stdout-failed", code: error.code ?? "EIO", message: error.message });
-      };
+      const onFailed = (error: NodeJS.ErrnoException) =>
+        tell({ event: "output-failed", stream: name, code: error.code ?? "EIO", message: error.message });
       relays.push(relay(source, openDestination(destination), tail, onFailed, released));
     }
   }

@@ -1,6 +1,6 @@
 import { COMMANDS, type OptionSpec } from "../command-table.js";
 import { longName } from "../command-line.js";
-import { writeStdout } from "../stdout.js";
+import { writeStdout } from "../stdio.js";
 import { UsageError } from "./documents.js";
 
 const SHELLS = ["bash", "zsh"] as const;

@@ -10,7 +10,7 @@ import {
 } from "@infrablocks/core";
 import { maskedForOutput, namedYaml } from "../printed-document.js";
 import type { Session } from "../session.js";
-import { writeStdout } from "../stdout.js";
+import { writeStdout } from "../stdio.js";
 import { table } from "../table.js";
 
 /**

@@ -12,7 +12,7 @@ import {
 } from "@infrablocks/core/runtime";
 import { runExitCode } from "../exit-codes.js";
 import type { Session } from "../session.js";
-import { stdoutStream, whenStdoutFails } from "../stdout.js";
+import { stderrStream, stdoutStream, whenOutputFails } from "../stdio.js";
 
 export interface RunOptions {
   json?: boolean;
@@ -92,34 +92,43 @@ async function followRun(
   };
   // Ctrl-C, a SIGTERM from a supervisor, or the SIGHUP of a closed terminal stops the infrastructure with
   // the grace period (it runs in a process group of its own, so it gets none of these itself), then the
-  // run finishes as usual and exits 128+signal. A second signal gives up waiting.
+  // run finishes as usual and exits 128+signal. A second signal gives up waiting. A signal that comes
+  // while a failed output stops the run lets that stop go on, and sets the status.
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     const exitCode = 128 + constants.signals[signal];
-    if (interruption) process.exit(exitCode);
-    interrupt(`Received ${signal}`, exitCode);
+    if (signalled) process.exit(exitCode);
+    signalled = true;
+    if (interruption) interruption.exitCode = exitCode;
+    else interrupt(`Received ${signal}`, exitCode);
   };
   const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   for (const signal of stopSignals) process.on(signal, onSignal);
-  // A stdout that takes no more stops the run as Ctrl-C does: its reader went away (`| head`), which
-  // ends the command with 141 and no error as other Unix tools do, or it failed (a full disk), which
-  // loses output and so ends it with 1. Once the run has ended, a reader gone leaves its status standing.
-  // Kept for the process's life: a late write may fail the same way.
+  // stdout or stderr taking no more stops the run as Ctrl-C does: its reader went away (`| head`),
+  // which ends the command with 141 and no error as other Unix tools do, or it failed (a full disk),
+  // which loses output and so ends it with 1. Once the run has ended, a reader gone or a failed stderr
+  // (only these messages lost) leaves its status standing. Kept for the process's life: a late write may
+  // fail the same way.
   let ended = false;
-  let unwritable: NodeJS.ErrnoException | undefined;
-  whenStdoutFails((error) => {
-    if (error.code !== "EPIPE") unwritable ??= error;
-    if (ended) return;
-    if (error.code === "EPIPE") interrupt("The reader of stdout went away", 141);
-    else interrupt(`Unable to write to stdout (${error.message})`, 1);
+  let stdoutFailed = false;
+  let lost: NodeJS.ErrnoException | undefined;
+  whenOutputFails((error, name) => {
+    if (name === "stdout") stdoutFailed = true;
+    const readerGone = error.code === "EPIPE";
+    if (ended) {
+      if (name === "stdout" && !readerGone) lost ??= error;
+    } else if (readerGone) interrupt(`The reader of ${name} went away`, 141);
+    else interrupt(`Unable to write to ${name} (${error.message})`, 1);
   });
   const stdout = stdoutStream();
+  const stderr = stderrStream();
 
   let result: RunResult;
   try {
     result = await start({
       // With --json, stdout carries only events; the infrastructure's output moves to stderr.
-      stdout: options.json ? process.stderr : stdout,
-      stderr: process.stderr,
+      stdout: options.json ? stderr : stdout,
+      stderr,
       // With a state folder, so that a run outlives this process should it die: ps, attach and sweep find it.
       ...session.driverContext(slug),
       // With --json, no live progress (an image pull's): only the logged lines.
@@ -138,7 +147,7 @@ async function followRun(
   }
 
   // Events stdout no longer takes are lost: the end is then told on stderr, as without --json.
-  if (options.json && !unwritable) {
+  if (options.json && !stdoutFailed) {
     emit({
       event: "exited",
       identifier: result.identifier,
@@ -152,8 +161,8 @@ async function followRun(
     session.log.info(`${slug} ${result.identifier} ${outcome}${result.message ? `: ${result.message}` : ""}`);
   }
   if (interruption) return interruption.exitCode;
-  if (unwritable) {
-    session.log.error(`Output of the run was lost: unable to write to stdout (${unwritable.message})`);
+  if (lost) {
+    session.log.error(`Output of the run was lost: unable to write to stdout (${lost.message})`);
     return 1;
   }
   return runExitCode(result);

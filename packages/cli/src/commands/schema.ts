@@ -3,7 +3,7 @@ import { InfrablocksError } from "@infrablocks/core/registry";
 import type { BlockJsonSchema } from "@infrablocks/core/runtime";
 import { installedSchemas } from "../drivers.js";
 import type { Session } from "../session.js";
-import { writeStdout } from "../stdout.js";
+import { writeStderr, writeStdout } from "../stdio.js";
 
 export async function schemaCommand(
   openSession: () => Promise<Session>,
@@ -13,7 +13,7 @@ export async function schemaCommand(
   const schemas = await installedSchemas(async () => (await openSession()).registry, { only: slug });
   if (options.out) {
     await writeSchemas(options.out, schemas);
-    process.stderr.write(`Wrote ${Object.keys(schemas).length} schemas and index.json to ${options.out}\n`);
+    writeStderr(`Wrote ${Object.keys(schemas).length} schemas and index.json to ${options.out}\n`);
   } else {
     writeStdout(`${JSON.stringify(slug ? schemas[slug] : schemas, null, 2)}\n`);
   }

@@ -1,5 +1,5 @@
 import type { Session } from "../session.js";
-import { writeStdout } from "../stdout.js";
+import { writeStdout } from "../stdio.js";
 import { table } from "../table.js";
 import { installedDrivers, installedSchemas } from "../drivers.js";
 

@@ -5,7 +5,7 @@
  * shell metacharacters.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,12 +87,15 @@ async function measureValidate(
   try {
     const file = join(directory, "document.yaml");
     const result = join(directory, "result.json");
+    const stderrFile = join(directory, "stderr");
     await writeFile(file, text);
+    const stderr = openSync(stderrFile, "w");
     const started = performance.now();
     const child = spawn(process.execPath, [MEASURE, result, "validate", file], {
       env: { ...process.env, INFRABLOCKS_HOME: directory, INFRABLOCKS_DEBUG: "" },
-      stdio: "ignore",
+      stdio: ["ignore", "ignore", stderr],
     });
+    closeSync(stderr);
     // A hard bound: the child is killed after killAfterMs, well past the asserted bound.
     const timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
@@ -100,7 +103,13 @@ async function measureValidate(
     );
     clearTimeout(timer);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
-    return { ...JSON.parse(await readFile(result, "utf8")), wallMs: performance.now() - started };
+    const written = await readFile(stderrFile);
+    return {
+      ...JSON.parse(await readFile(result, "utf8")),
+      stderrBytes: written.length,
+      stderrHead: written.subarray(0, 4000).toString(),
+      wallMs: performance.now() - started,
+    };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

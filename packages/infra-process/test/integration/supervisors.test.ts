@@ -26,8 +26,9 @@ async function supervise(
     prepare?: (folder: string) => void;
     /** Writes the request's bytes (at once, by default). */
     send?: (control: Socket, request: Buffer) => void;
-    /** The runner's stdout, as a file descriptor (a pipe to the test, by default). */
+    /** The runner's stdout and stderr, as file descriptors (pipes to the test, by default). */
     stdoutFd?: number;
+    stderrFd?: number;
   } = {},
 ) {
   const { prepare = () => undefined, send = (control, request) => control.write(request) } = setup;
@@ -36,10 +37,10 @@ async function supervise(
   const [program, args] = PROGRAMS[kind];
   const child = spawn(program, args, {
     detached: true,
-    stdio: ["ignore", "ignore", "inherit", "pipe", setup.stdoutFd ?? "pipe", "pipe"],
+    stdio: ["ignore", "ignore", "inherit", "pipe", setup.stdoutFd ?? "pipe", setup.stderrFd ?? "pipe"],
   });
   const closed = once(child, "close");
-  const [control, stdout, stderr] = child.stdio.slice(3) as [Socket, Readable | null, Readable];
+  const [control, stdout, stderr] = child.stdio.slice(3) as [Socket, Readable | null, Readable | null];
   const [executable, ...rest] = command as [string, ...string[]];
   const request: SupervisorRequest = {
     executable,
@@ -69,7 +70,7 @@ async function supervise(
   control.on("error", () => undefined);
   const output = { stdout: "", stderr: "" };
   stdout?.on("data", (chunk: Buffer) => (output.stdout += chunk));
-  stderr.on("data", (chunk: Buffer) => (output.stderr += chunk));
+  stderr?.on("data", (chunk: Buffer) => (output.stderr += chunk));
   const file = (name: string) => readFileSync(join(folder, name), "utf8");
   /** Resolves once the supervisor has answered (the Node one takes a while to start). */
   const answered = async () => {
@@ -180,7 +181,8 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
     run.control.write(RELEASE);
     await run.closed;
     expect(run.events).toContainEqual({
-      event: "stdout-failed",
+      event: "output-failed",
+      stream: "stdout",
       code: "EPIPE",
       message: expect.stringContaining("EPIPE"),
     });
@@ -188,20 +190,28 @@ describe.each(["native", "node"] as const)("the %s supervisor", (kind) => {
     expect(run.output.stderr).toBe("done\n");
   });
 
-  it("tells the runner when its stdout fails (a full disk), in Node's words, and goes on reading", async () => {
-    const full = openSync("/dev/full", "w");
-    const run = await supervise(kind, ["sh", "-c", "echo out; echo done >&2"], {}, { stdoutFd: full });
-    closeSync(full);
-    run.control.write(RELEASE);
-    await run.closed;
-    expect(run.events).toContainEqual({
-      event: "stdout-failed",
-      code: "ENOSPC",
-      message: "ENOSPC: no space left on device, write",
-    });
-    expect(run.file("stdout")).toBe("out\n");
-    expect(run.output.stderr).toBe("done\n");
-  });
+  it.each([
+    ["stdout", "stdoutFd", "stderr"],
+    ["stderr", "stderrFd", "stdout"],
+  ] as const)(
+    "tells the runner when its %s fails (a full disk), in Node's words, and goes on reading",
+    async (stream, fd, other) => {
+      const full = openSync("/dev/full", "w");
+      const run = await supervise(kind, ["sh", "-c", "echo out; echo err >&2"], {}, { [fd]: full });
+      closeSync(full);
+      run.control.write(RELEASE);
+      await run.closed;
+      expect(run.events).toContainEqual({
+        event: "output-failed",
+        stream,
+        code: "ENOSPC",
+        message: "ENOSPC: no space left on device, write",
+      });
+      expect(run.file("stdout")).toBe("out\n");
+      expect(run.file("stderr")).toBe("err\n");
+      expect(run.output[other]).toBe(other === "stdout" ? "out\n" : "err\n");
+    },
+  );
 
   it("loses only the tail when its file cannot be written", async () => {
     // A folder where the tail's file should be: every open of it fails, as on a broken disk.
