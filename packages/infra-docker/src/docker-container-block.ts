@@ -4,6 +4,7 @@ import {
   defineBlockType,
   type Infrastructure,
   infrastructureFields,
+  NO_NUL_BYTE,
   nestedBlock,
   RUN_INFRASTRUCTURE,
   z,
@@ -17,6 +18,10 @@ import validate from "./validators/docker-container.js";
 
 // The image, volume and size texts are checked by dockerContainerProblems (the type's `check`), not
 // by refinements: the schema stays plain JSON Schema, so the compiled validator decides alone.
+
+// A name or path the engine hands to the kernel (a mount, a user, a network) ends at a NUL byte: refused
+// here, where the engine would accept it and the container then fail to start.
+const NO_NUL_MESSAGE = "holds no NUL byte";
 
 /** A size as text, such as "512m", within Docker's limits (checked by dockerContainerProblems). */
 const byteSizeText = z.string();
@@ -39,18 +44,18 @@ const dockerContainerFields = {
     description:
       "Credentials to pull the image with, a docker-registry block. Unset: the credentials the Docker config (~/.docker/config.json) holds for the image's registry, if any.",
   }).optional(),
-  networks: z.array(z.string().min(1)).default([]).meta({
+  networks: z.array(z.string().min(1).regex(NO_NUL_BYTE, NO_NUL_MESSAGE)).default([]).meta({
     description:
       "Docker networks to connect the container to: the first when it is created, the others before it starts.",
   }),
-  networkMode: z.string().min(1).optional().meta({
+  networkMode: z.string().min(1).regex(NO_NUL_BYTE, NO_NUL_MESSAGE).optional().meta({
     description:
       "The network mode (e.g. host, bridge, none, container:<name>); cannot be combined with networks. Unset: host on Linux when INFRABLOCKS_API_URL points at localhost, else the engine's default.",
   }),
   autoRemove: z.boolean().default(false).meta({
     description: "Remove the container once it has ended and its exit code and output have been collected.",
   }),
-  volumes: z.array(z.string()).default([]).meta({
+  volumes: z.array(z.string().regex(NO_NUL_BYTE, NO_NUL_MESSAGE)).default([]).meta({
     description:
       'Volumes to mount, each "host:container[:mode]": an absolute host path or a volume name, an absolute container path, and options such as ro.',
   }),
@@ -83,7 +88,7 @@ const dockerContainerFields = {
       description:
         'GPUs to give the container, as docker run --gpus does: "all", a count, or a list of device IDs. Needs the NVIDIA container toolkit on the host.',
     }),
-  user: z.string().min(1).optional().meta({
+  user: z.string().min(1).regex(NO_NUL_BYTE, NO_NUL_MESSAGE).optional().meta({
     description: 'The user the command runs as: "name", "uid" or "uid:gid". Unset: the image\'s user.',
   }),
   // The docker CLI's rule for context names.

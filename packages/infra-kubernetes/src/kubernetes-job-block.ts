@@ -4,6 +4,7 @@ import {
   defineBlockType,
   type Infrastructure,
   infrastructureFields,
+  NO_NUL_BYTE,
   nestedBlock,
   RUN_INFRASTRUCTURE,
   z,
@@ -81,7 +82,7 @@ const customizations = z.union([patchList, z.string()], {
 
 const jobFields = {
   ...infrastructureFields,
-  image: z.string().min(1).optional().meta({
+  image: z.string().min(1).regex(NO_NUL_BYTE, "an image reference holds no NUL byte").optional().meta({
     description:
       "The image of the job's container. Fills the manifest's containers[0].image when the manifest leaves it out; required to run unless the manifest sets it.",
   }),

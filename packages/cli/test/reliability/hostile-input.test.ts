@@ -414,4 +414,25 @@ describe("hostile arguments, names, labels and volumes", () => {
     expect(arg.stderr).toContain("command.1");
     expect(env.stderr).toContain("env.A");
   });
+
+  it.each([
+    ["process", { workingDir: "/tmp\0x" }, "workingDir: a path holds no NUL byte"],
+    ["docker-container", { user: "ro\0ot" }, "user: holds no NUL byte"],
+    ["docker-container", { volumes: ["/tmp/a\0b:/x"] }, "volumes.0: holds no NUL byte"],
+    ["docker-container", { networks: ["n\0"] }, "networks.0: holds no NUL byte"],
+    ["docker-container", { networkMode: "ho\0st" }, "networkMode: holds no NUL byte"],
+    ["kubernetes-job", { image: "busybox\0:1" }, "image: an image reference holds no NUL byte"],
+  ])(
+    "rejects a NUL byte in a %s path or name the system would refuse at start: %j",
+    async (type, fields, problem) => {
+      // Docker's engine takes such a user or mount when the container is created, and fails its start.
+      const base = type === "docker-container" ? { image: "busybox:1.36" } : {};
+      const { code, stderr } = await cli(["validate", "-"], {
+        home: await freshHome(),
+        input: JSON.stringify({ type, command: ["true"], ...base, ...fields }),
+      });
+      expect(code).toBe(2);
+      expect(stderr).toContain(problem);
+    },
+  );
 });
