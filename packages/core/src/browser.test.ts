@@ -33,6 +33,7 @@ describe("@infrablocks/core/browser", () => {
       "errors.ts",
       "mask.ts",
       "names.ts",
+      "nul-byte.ts",
       "slugify.ts",
       "ui-hints.ts",
     ]);

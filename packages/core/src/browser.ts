@@ -3,6 +3,7 @@
 
 export { MASK, isSecretVariableName } from "./mask.js";
 export { DOCUMENT_NAME_PATTERN, SLUG_PATTERN } from "./names.js";
+export { NO_NUL_BYTE } from "./nul-byte.js";
 export type { BlockJsonSchema, BlockSchemaReference } from "./block-json-schema.js";
 export {
   enumLabel,

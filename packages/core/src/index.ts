@@ -25,7 +25,8 @@ export { blockChecker } from "./block-checker.js";
 export { maskDocument, secretValues } from "./block-secrets.js";
 export { canonicalJson, sha256Checksum } from "./canonical-json.js";
 export { type ResolvedBlock, resolveBlock } from "./documents.js";
-export { infrastructureFields, NO_NUL_BYTE } from "./infrastructure-fields.js";
+export { infrastructureFields } from "./infrastructure-fields.js";
+export { NO_NUL_BYTE } from "./nul-byte.js";
 export {
   convertPrefectFields,
   type PrefectData,

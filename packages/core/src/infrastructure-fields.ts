@@ -1,11 +1,5 @@
 import { z } from "zod";
-
-/**
- * No NUL byte: none can cross exec(), so such an argument or value could never reach the program. In the
- * schema (a `pattern`), so that whatever validates with the exported schema alone, a form among them,
- * refuses what could not run. Drivers use it for their own such fields (a working directory).
- */
-export const NO_NUL_BYTE = /^[^\0]*$/;
+import { NO_NUL_BYTE } from "./nul-byte.js";
 
 /** The fields every infrastructure block type shares; spread them into a type's fields. */
 export const infrastructureFields = {

@@ -1,7 +1,7 @@
 import { NESTED_BLOCK_FIELD } from "@infrablocks/core/browser";
 import Form from "@rjsf/core";
 import type { ErrorSchema, RJSFSchema, UiSchema } from "@rjsf/utils";
-import type { BlockDocument } from "./block-document.js";
+import { type BlockDocument, inPlainWords } from "./block-document.js";
 import { type NestedBlockContext, NestedBlockField } from "./NestedBlockField.js";
 import { SecretWidget } from "./SecretWidget.js";
 import { validator } from "./validator.js";
@@ -38,6 +38,7 @@ export function BlockForm({ schema, uiSchema, document, onChange, context, extra
       widgets={widgets}
       formContext={context}
       extraErrors={extraErrors}
+      transformErrors={inPlainWords}
       liveValidate="onChange"
       showErrorList={false}
       noHtml5Validate

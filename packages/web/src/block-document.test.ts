@@ -1,9 +1,11 @@
 import { type BlockJsonSchema, MASK } from "@infrablocks/core/browser";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { validator } from "./validator.js";
 import {
   errorsAt,
   formSchemaFor,
+  inPlainWords,
   maskedPaths,
   maskSecrets,
   nestedModes,
@@ -195,5 +197,27 @@ describe("toJson and toYaml", () => {
     const document = { type: "process", command: ["echo", "hi: there"], env: { A: null } };
     expect(JSON.parse(toJson(document))).toEqual(document);
     expect(parse(toYaml(document))).toEqual(document);
+  });
+});
+
+describe("inPlainWords", () => {
+  it("words a NUL byte's pattern error as the CLI does, on its field, and leaves other errors", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        command: { type: "array", items: { type: "string", pattern: "^[^\\0]*$" } },
+        namespace: { type: "string", pattern: "^[a-z]+$" },
+      },
+    } as const;
+    const { errors } = validator.validateFormData(
+      { command: ["ok", "b\0d"], namespace: "Batch" },
+      schema,
+      undefined,
+      inPlainWords,
+    );
+    expect(errors.map(({ property, message }) => ({ property, message }))).toEqual([
+      { property: ".command.1", message: "holds a NUL byte, which no program can receive" },
+      { property: ".namespace", message: 'must match pattern "^[a-z]+$"' },
+    ]);
   });
 });

@@ -3,7 +3,9 @@ import {
   DOCUMENT_NAME_PATTERN,
   isSecretVariableName,
   MASK,
+  NO_NUL_BYTE,
 } from "@infrablocks/core/browser";
+import type { RJSFValidationError } from "@rjsf/utils";
 import { stringify } from "yaml";
 
 export type BlockDocument = { type: string; [field: string]: unknown };
@@ -102,6 +104,15 @@ export function maskedPaths(document: unknown, secretPaths: readonly string[]): 
   };
   for (const path of secretPaths) walk(document, path.split("."), []);
   return [...found];
+}
+
+/** The form's problems, in the CLI's words where ajv's would quote a pattern: a NUL byte's. */
+export function inPlainWords(errors: RJSFValidationError[]): RJSFValidationError[] {
+  return errors.map((error) => {
+    if (error.name !== "pattern" || error.params?.pattern !== NO_NUL_BYTE.source) return error;
+    const message = "holds a NUL byte, which no program can receive";
+    return { ...error, message, stack: `${error.property ?? ""} ${message}`.trim() };
+  });
 }
 
 /** An rjsf error schema that puts `message` on the field at each dotted path. */
