@@ -67,4 +67,5 @@ export {
   secretValuesAt,
 } from "./secrets.js";
 export * from "./registry-entry.js";
+export { outputFailed, writableAgain } from "./run-output.js";
 export { DocumentStore, type StoredDocumentInfo, writeSyncedTemporary } from "./store.js";

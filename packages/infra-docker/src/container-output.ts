@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import { outputFailed, writableAgain } from "@infrablocks/core/runtime";
 import { FrameDemuxer } from "./demux.js";
 
 /** A container's output being copied to the caller's streams. */
@@ -23,8 +24,8 @@ export function copyOutput(source: Readable, stdout: Writable, stderr: Writable)
     for await (const chunk of source as AsyncIterable<Buffer>) {
       for (const { stream, payload } of demuxer.push(chunk)) {
         const target = stream === 2 ? stderr : stdout;
-        if (target.destroyed || target.errored) continue;
-        if (!target.write(payload)) await drained(target, stopped.signal);
+        if (outputFailed(target)) continue;
+        if (!target.write(payload)) await writableAgain(target, stopped.signal);
       }
     }
     if (demuxer.incomplete) throw new Error("the output stream ended in the middle of a frame");
@@ -40,25 +41,4 @@ export function copyOutput(source: Readable, stdout: Writable, stderr: Writable)
       source.destroy();
     },
   };
-}
-
-/** Resolves when `target` takes writes again, or will take none (failed, closed); rejects once stopped. */
-function drained(target: Writable, stopped: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (stopped.aborted) return reject(stopped.reason);
-    const cleanUp = () => {
-      target.off("drain", settle).off("error", settle).off("close", settle);
-      stopped.removeEventListener("abort", abort);
-    };
-    const settle = () => {
-      cleanUp();
-      resolve();
-    };
-    const abort = () => {
-      cleanUp();
-      reject(stopped.reason);
-    };
-    target.on("drain", settle).on("error", settle).on("close", settle);
-    stopped.addEventListener("abort", abort);
-  });
 }

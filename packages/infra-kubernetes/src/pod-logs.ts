@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Writable } from "node:stream";
-import type { Logger } from "@infrablocks/core/runtime";
+import { type Logger, outputFailed, writableAgain } from "@infrablocks/core/runtime";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
 import { podLogPath } from "./kube-types.js";
 import { LogLines } from "./log-lines.js";
@@ -161,10 +161,11 @@ async function readLog(options: FollowOptions, lines: LogLines, follow: boolean)
     const onAbort = () => response.destroy();
     signal.addEventListener("abort", onAbort, { once: true });
     response.on("data", (chunk: Buffer) => {
-      if (!lines.push(chunk)) {
-        // Honour a slow consumer rather than buffer a whole log in memory.
+      // Honour a slow consumer rather than buffer a whole log in memory; one that failed (its reader
+      // gone, a full disk) takes nothing more, and the log is read on to its end all the same.
+      if (!lines.push(chunk) && !outputFailed(options.output)) {
         response.pause();
-        options.output.once("drain", () => response.resume());
+        void writableAgain(options.output).then(() => response.resume());
       }
     });
     response.on("end", () => {

@@ -190,6 +190,26 @@ describe.runIf(!REAL_CLUSTER && (await clusterAvailable()))("kubernetes-job surv
     expect(run.stdout()).toBe("ready\ngot TERM\nlast line\n");
   }, 60_000);
 
+  it("ends with the job, not a drain bound later, when its output fails midway", async () => {
+    // A full disk or a reader gone: the destination takes nothing more and never drains. The follow
+    // drops what was meant for it and reads on; it used to wait for a drain until the 30 s bound.
+    const run = capture();
+    const heard: string[] = [];
+    run.context.stdout.on("error", (error: Error) => heard.push(error.message));
+    const block = jobBlock(cluster, { command: ["sh", "-c", "echo first; sleep 1; seq 1 5000; sleep 1"] });
+    const running = infrastructure.run(block, run.context);
+    await until(() => run.stdout().includes("first\n"));
+    run.context.stdout.destroy(
+      Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }),
+    );
+    const failed = Date.now();
+    const result = await running;
+    expect(result.statusCode).toBe(0);
+    expect(Date.now() - failed).toBeLessThan(15_000);
+    expect(heard).toEqual(["ENOSPC: no space left on device, write"]);
+    expect(run.messages.filter((message) => message.includes("before all its logs arrived"))).toEqual([]);
+  }, 60_000);
+
   it("falls back to INFRABLOCKS_KUBERNETES_CLUSTER_UID when the cluster uid read is forbidden", async () => {
     server.faults.forbidClusterUidRead(true);
     const run = capture({ INFRABLOCKS_KUBERNETES_CLUSTER_UID: "configured-uid" });
