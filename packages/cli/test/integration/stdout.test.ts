@@ -1,4 +1,4 @@
-// The CLI writes its output straight to file descriptor 1 (src/stdout.ts): nothing may be lost or
+// The CLI writes its output straight to file descriptor 1 (src/stdio.ts): nothing may be lost or
 // crash when that descriptor is a pipe that fills, one a parent left non-blocking, or one whose reader left.
 import { execFile, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
