@@ -73,10 +73,9 @@ async function followRun(
   let identifier: string | undefined;
   // Why the run is being stopped, and the status the command then exits with.
   let interruption: { reason: string; exitCode: number } | undefined;
-  let stopping = false;
+  // Called when either is known (the run started, a reason to stop it came): kills once both are.
   const stop = () => {
-    if (!identifier || !interruption || stopping) return;
-    stopping = true;
+    if (!identifier || !interruption) return;
     session.log.info(`${interruption.reason}; stopping ${identifier} (grace ${options.grace}s)...`);
     infrastructure
       .kill(block.config, identifier, { ...session.driverContext(slug), graceSeconds: options.grace })

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -54,4 +54,41 @@ export function cli(
     child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr })),
   );
   return Object.assign(done, { child });
+}
+
+export type FailingTarget = "full" | "gone";
+
+export interface FailingOutcome {
+  code: number | null;
+  stderr: string;
+}
+
+/**
+ * The CLI with one output on /dev/full (every write fails with ENOSPC) or on a pipe whose reader is gone
+ * before it starts (EPIPE); the other output is a pipe the test reads, empty when it is stderr that fails.
+ */
+export async function cliWithFailingOutput(
+  home: string,
+  failing: "stdout" | "stderr",
+  target: FailingTarget,
+  args: string[],
+): Promise<FailingOutcome> {
+  const full = target === "full" ? openSync("/dev/full", "w") : undefined;
+  try {
+    const stdio = ["ignore", "pipe", "pipe"] as ("ignore" | "pipe" | number)[];
+    if (full !== undefined) stdio[failing === "stdout" ? 1 : 2] = full;
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, INFRABLOCKS_HOME: home, INFRABLOCKS_DEBUG: "" },
+      stdio,
+    });
+    const gone = failing === "stdout" ? child.stdout : child.stderr;
+    if (target === "gone") gone?.destroy();
+    let stderr = "";
+    if (failing === "stdout") child.stderr?.setEncoding("utf8").on("data", (text) => (stderr += text));
+    child.stdout?.resume();
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, stderr };
+  } finally {
+    if (full !== undefined) closeSync(full);
+  }
 }

@@ -4,50 +4,12 @@
 // delivers output its own way (the process supervisor writes to the runner's descriptors directly,
 // the Docker driver copies the engine's stream).
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { dockerAvailable, ensureBusyboxImage } from "@infrablocks/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BIN, cli, freshHome } from "./cli-support.js";
+import { BIN, cli, cliWithFailingOutput, freshHome } from "./cli-support.js";
 import { dockerApi, writeDocument } from "./runs-support.js";
-
-type Target = "full" | "gone";
-
-interface Outcome {
-  code: number | null;
-  stderr: string;
-}
-
-/**
- * The CLI with one output on /dev/full (every write fails with ENOSPC) or on a pipe whose reader is gone
- * before it starts (EPIPE); the other output is a pipe the test reads, empty when it is stderr that fails.
- */
-async function withFailing(
-  home: string,
-  failing: "stdout" | "stderr",
-  target: Target,
-  args: string[],
-): Promise<Outcome> {
-  const full = target === "full" ? openSync("/dev/full", "w") : undefined;
-  try {
-    const stdio = ["ignore", "pipe", "pipe"] as ("ignore" | "pipe" | number)[];
-    if (full !== undefined) stdio[failing === "stdout" ? 1 : 2] = full;
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, INFRABLOCKS_HOME: home, INFRABLOCKS_DEBUG: "" },
-      stdio,
-    });
-    const gone = failing === "stdout" ? child.stdout : child.stderr;
-    if (target === "gone") gone?.destroy();
-    let stderr = "";
-    if (failing === "stdout") child.stderr?.setEncoding("utf8").on("data", (text) => (stderr += text));
-    child.stdout?.resume();
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    return { code, stderr };
-  } finally {
-    if (full !== undefined) closeSync(full);
-  }
-}
 
 /**
  * Whether the process whose pid the command wrote to `pidFile` is still running. A zombie has ended: a
@@ -83,7 +45,7 @@ describe("run, when its stdout or stderr fails", () => {
       });
       for (const flags of [[], ["--json"]]) {
         const started = Date.now();
-        const { code, stderr } = await withFailing(home, failing, target, [
+        const { code, stderr } = await cliWithFailingOutput(home, failing, target, [
           "run",
           ...flags,
           "--grace",
@@ -110,8 +72,11 @@ describe("run, when its stdout or stderr fails", () => {
   it("keeps the documented status of other commands when stderr fails", async () => {
     const bad = await writeDocument(home, "bad", { type: "process", command: ["true"], colour: 1 });
     for (const target of ["full", "gone"] as const) {
-      expect((await withFailing(home, "stderr", target, ["validate", bad])).code, target).toBe(2);
-      expect((await withFailing(home, "stderr", target, ["show", "process/nope"])).code, target).toBe(3);
+      expect((await cliWithFailingOutput(home, "stderr", target, ["validate", bad])).code, target).toBe(2);
+      expect(
+        (await cliWithFailingOutput(home, "stderr", target, ["show", "process/nope"])).code,
+        target,
+      ).toBe(3);
     }
   });
 
@@ -164,7 +129,7 @@ describe.runIf(await dockerAvailable())("run of a docker-container, when its std
           autoRemove: true,
           command: ["sh", "-c", script],
         });
-        const { code, stderr } = await withFailing(home, failing, target, [
+        const { code, stderr } = await cliWithFailingOutput(home, failing, target, [
           "run",
           "--grace",
           "5",

@@ -1,12 +1,11 @@
 // The CLI writes its output straight to file descriptor 1 (src/stdio.ts): nothing may be lost or
 // crash when that descriptor is a pipe that fills, one a parent left non-blocking, or one whose reader left.
 import { execFile, spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BIN, freshHome } from "./cli-support.js";
+import { BIN, cliWithFailingOutput, freshHome } from "./cli-support.js";
 
 const DOCUMENTS = 5000;
 let home: string;
@@ -87,9 +86,8 @@ describe("the CLI's stdout", () => {
   }, 60_000);
 
   it("ends with 1 and says why when stdout fails (a full disk), losing no output in silence", async () => {
-    const { code, stdout, stderr } = await intoFull(["validate", many]);
+    const { code, stderr } = await cliWithFailingOutput(home, "stdout", "full", ["validate", many]);
     expect(code).toBe(1);
-    expect(stdout).toBe("");
     expect(stderr).toBe("error: unable to write to stdout: ENOSPC: no space left on device, write\n");
   }, 60_000);
 
@@ -105,7 +103,7 @@ describe("the CLI's stdout", () => {
         doc,
         `type: process\ncommand: [sh, -c, 'echo $$ > ${pidFile}; echo printed; exec sleep 60']\n`,
       );
-      const { code, stderr } = await intoFull(["run", ...flags, doc]);
+      const { code, stderr } = await cliWithFailingOutput(home, "stdout", "full", ["run", ...flags, doc]);
       expect(code).toBe(1);
       expect(stderr).toContain(
         "Unable to write to stdout (ENOSPC: no space left on device, write); stopping",
@@ -118,22 +116,3 @@ describe("the CLI's stdout", () => {
     60_000,
   );
 });
-
-/** The CLI with its stdout on /dev/full, where every write fails with ENOSPC. */
-async function intoFull(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const full = openSync("/dev/full", "w");
-  try {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, INFRABLOCKS_HOME: home, INFRABLOCKS_DEBUG: "" },
-      stdio: ["ignore", full, "pipe"],
-    });
-    let stderr = "";
-    child.stderr?.setEncoding("utf8").on("data", (text: string) => {
-      stderr += text;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    return { code, stdout: "", stderr };
-  } finally {
-    closeSync(full);
-  }
-}
