@@ -490,14 +490,15 @@ static void stop_forwarding(struct stream *stream) {
 /* Tells the runner its stdout or stderr refused a write, worded as Node words a failed write ("EPIPE:
    broken pipe, write"), so that the runner's message is the same whichever supervisor runs. */
 static void tell_output_failed(const char *stream, int error) {
+  const char *name = errno_name(error);
   char words[256];
   snprintf(words, sizeof words, "%s", strerror(error));
   words[0] = (char)tolower((unsigned char)words[0]);
   char message[512];
-  snprintf(message, sizeof message, "%s: %s, write", errno_name(error), words);
+  snprintf(message, sizeof message, "%s: %s, write", name, words);
   char event[sizeof message * 6 + 96];
   snprintf(event, sizeof event, "{\"event\":\"output-failed\",\"stream\":\"%s\",\"code\":\"%s\",\"message\":\"",
-           stream, errno_name(error));
+           stream, name);
   json_escape(event, sizeof event - 4, message);
   strcat(event, "\"}\n");
   tell(event);
