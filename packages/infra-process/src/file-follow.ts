@@ -1,7 +1,11 @@
-import { watch } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import { promises, watch } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { Writable } from "node:stream";
+
+// fs.promises is read when a follow opens a file: requiring node:fs/promises would cost every process run
+// 1.4 ms (BENCHMARKS.md), and only `attach` follows files.
+const open = (path: string, flags: string) => promises.open(path, flags);
 
 /** A file being copied to a stream as it grows. */
 export interface FileFollow {

@@ -88,12 +88,14 @@ function refuseStranger(pid: number): void {
 
 /** The registry's record of the run whose process is `seen`; refused when there is none. */
 async function recordedRun(seen: SeenProcess, runs: RunRegistry): Promise<RecordedRun> {
-  const withPid = (await runs.list()).filter(
-    (run) =>
-      run.type === "process" &&
-      run.pid === seen.pid &&
-      parseProcessIdentifier(run.identifier).host === hostname(),
-  );
+  const withPid = runs
+    .list()
+    .filter(
+      (run) =>
+        run.type === "process" &&
+        run.pid === seen.pid &&
+        parseProcessIdentifier(run.identifier).host === hostname(),
+    );
   const run = withPid.find((candidate) => isSameProcess(candidate.pid, candidate.pidStartTime));
   if (run) return run;
   // It ended between the first look and this one: a zombie, or gone.

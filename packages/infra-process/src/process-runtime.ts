@@ -1,6 +1,5 @@
 import type { StdioOptions } from "node:child_process";
-import { mkdtempSync, rmdirSync } from "node:fs";
-import { rm, stat } from "node:fs/promises";
+import { mkdtempSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { constants, hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -42,7 +41,7 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
   // One mkdir syscall: done in place, it costs less than a round trip through libuv's thread pool.
   const workingDir = config.workingDir ?? mkdtempSync(join(tmpdir(), "infrablocks-"));
   try {
-    if (config.workingDir) await assertDirectory(config.workingDir);
+    if (config.workingDir) assertDirectory(config.workingDir);
     const env = mergeEnvironment(inheritedEnvironment(), runEnvironment(context), config.env);
     // Two hosts for one command start: a run with a state folder (the CLI's) is recorded and hosted by
     // a supervisor, so that it outlives its runner and can be re-attached; a library run is hosted by
@@ -74,7 +73,7 @@ async function run(config: ProcessBlock, context: RunContext): Promise<RunResult
       signal ? constants.signals[signal] : undefined,
     );
   } finally {
-    if (!config.workingDir) await removeFolder(workingDir);
+    if (!config.workingDir) removeFolder(workingDir);
   }
 }
 
@@ -105,10 +104,10 @@ async function kill(_config: ProcessBlock, identifier: string, context: KillCont
     );
   }
   const target = await killTarget(pid, context.stateFolder);
-  const members = await treeOf(target);
+  const members = treeOf(target);
   if (!signalAll(target.group, members, "SIGTERM")) throw goneError(pid);
   if (await allGone(members, context.graceSeconds * 1000)) return;
-  const stubborn = union(members, await treeOf(target));
+  const stubborn = union(members, treeOf(target));
   context.log.warn(`Process ${pid} outlived its ${context.graceSeconds}s grace period; sending SIGKILL.`);
   signalAll(target.group, stubborn, "SIGKILL");
   if (!(await allGone(stubborn, 5000))) {
@@ -123,17 +122,16 @@ async function kill(_config: ProcessBlock, identifier: string, context: KillCont
 // --- Internal helpers ---
 
 /** An empty folder (the usual case) goes with one rmdir; a folder the command filled, recursively. */
-async function removeFolder(path: string): Promise<void> {
+function removeFolder(path: string): void {
   try {
     rmdirSync(path);
   } catch {
-    await rm(path, { recursive: true, force: true });
+    rmSync(path, { recursive: true, force: true });
   }
 }
 
-async function assertDirectory(path: string): Promise<void> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isDirectory()) {
+function assertDirectory(path: string): void {
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
     throw new InfrablocksError("INVALID_DOCUMENT", `workingDir: '${path}' is not an existing directory.`, {
       blockType: "process",
       issues: [`workingDir: '${path}' is not an existing directory`],
@@ -160,9 +158,9 @@ function spawnError(executable: string, error: NodeJS.ErrnoException): Infrabloc
  * The target and its descendants as they are now; none once the target is gone, since the
  * descendants of a pid reused since would be a stranger's.
  */
-async function treeOf(target: SeenProcess): Promise<SeenProcess[]> {
+function treeOf(target: SeenProcess): SeenProcess[] {
   if (!isSameProcess(target.pid, target.startTime)) return [];
-  return [target, ...(await descendantPids(target.pid)).map(seenNow)];
+  return [target, ...descendantPids(target.pid).map(seenNow)];
 }
 
 /** Both lists, each pid once; the later sighting wins (a descendant started at a reused pid is one too). */

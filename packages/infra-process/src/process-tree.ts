@@ -1,33 +1,29 @@
-import { readFileSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 
 /**
  * The pids descending from `root`, read from /proc at this moment. Signalling the process group
  * covers children that stay in it; this also reaches those that moved to a group of their own.
  * Empty where /proc is absent.
  */
-export async function descendantPids(root: number): Promise<number[]> {
+export function descendantPids(root: number): number[] {
   const parents = new Map<number, number[]>();
   let entries: string[];
   try {
-    entries = await readdir("/proc");
+    entries = readdirSync("/proc");
   } catch {
     return [];
   }
-  await Promise.all(
-    entries
-      .filter((entry) => /^[0-9]+$/.test(entry))
-      .map(async (entry) => {
-        const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-        // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
-        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        if (Number.isInteger(parent)) {
-          const siblings = parents.get(parent) ?? [];
-          siblings.push(Number(entry));
-          parents.set(parent, siblings);
-        }
-      }),
-  );
+  for (const entry of entries) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    const stat = statLine(entry) ?? "";
+    // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (Number.isInteger(parent)) {
+      const siblings = parents.get(parent) ?? [];
+      siblings.push(Number(entry));
+      parents.set(parent, siblings);
+    }
+  }
   const found: number[] = [];
   const pending = [root];
   while (pending.length > 0) {
@@ -44,12 +40,8 @@ export async function descendantPids(root: number): Promise<number[]> {
  * there is no such process or no /proc.
  */
 export function processLinks(pid: number): { parent: number; group: number } | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
+  const stat = statLine(pid);
+  if (stat === undefined) return undefined;
   const [, parent, group] = stat
     .slice(stat.lastIndexOf(")") + 2)
     .split(" ")
@@ -73,4 +65,13 @@ export function ancestorPids(pid: number): number[] {
     found.push(links.parent);
   }
   return found;
+}
+
+/** /proc/<pid>/stat, read in place (a file of memory: no thread pool round trip); none when the process is gone. */
+function statLine(pid: number | string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,13 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { assertRunId, InfrablocksError, isSameProcess } from "@infrablocks/core/runtime";
 
@@ -47,22 +55,22 @@ export class RunRegistry {
    * Creates a run's folder; a run id in use by a live run is refused, and the leftovers of an ended
    * one are replaced.
    */
-  async create(runId: string): Promise<string> {
+  create(runId: string): string {
     const folder = this.runFolder(runId);
-    await mkdir(this.folder, { recursive: true, mode: 0o700 });
+    mkdirSync(this.folder, { recursive: true, mode: 0o700 });
     try {
-      await mkdir(folder, { mode: 0o700 });
+      mkdirSync(folder, { mode: 0o700 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw registryError(`create ${folder}`, error);
-      const existing = await this.read(runId);
+      const existing = this.read(runId);
       if (existing && isSameProcess(existing.pid, existing.pidStartTime)) {
         throw new InfrablocksError(
           "INVALID_RUN_ID",
           `run id '${runId}' is in use by a live run (${existing.identifier}); choose another.`,
         );
       }
-      await this.remove(runId);
-      await mkdir(folder, { mode: 0o700 });
+      this.remove(runId);
+      mkdirSync(folder, { mode: 0o700 });
     }
     return folder;
   }
@@ -73,7 +81,7 @@ export class RunRegistry {
    * record of a process that is gone is removed by the next `ps`. Written in place: four syscalls cost
    * less than their round trips through libuv's thread pool, on every CLI run.
    */
-  async record(run: RecordedRun): Promise<void> {
+  record(run: RecordedRun): void {
     const folder = this.runFolder(run.runId);
     const temporary = join(folder, `.${ENTRY}.${process.pid}.tmp`);
     try {
@@ -86,9 +94,9 @@ export class RunRegistry {
   }
 
   /** A run's entry, or undefined when none is recorded (or it is unreadable, as after a crash mid-create). */
-  async read(runId: string): Promise<RecordedRun | undefined> {
+  read(runId: string): RecordedRun | undefined {
     try {
-      const entry = JSON.parse(await readFile(join(this.runFolder(runId), ENTRY), "utf8")) as RecordedRun;
+      const entry = JSON.parse(readFileSync(join(this.runFolder(runId), ENTRY), "utf8")) as RecordedRun;
       return typeof entry.pid === "number" && typeof entry.identifier === "string" ? entry : undefined;
     } catch {
       return undefined;
@@ -96,23 +104,32 @@ export class RunRegistry {
   }
 
   /** Every recorded run, live or not. */
-  async list(): Promise<RecordedRun[]> {
+  list(): RecordedRun[] {
     let names: string[];
     try {
-      names = await readdir(this.folder);
+      names = readdirSync(this.folder);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw registryError(`list ${this.folder}`, error);
     }
-    const runs = await Promise.all(
-      names.filter((name) => !name.startsWith(".")).map((name) => this.read(name).catch(() => undefined)),
-    );
-    return runs.filter((run): run is RecordedRun => run !== undefined);
+    return names
+      .filter((name) => !name.startsWith("."))
+      .map((name) => this.read(name))
+      .filter((run): run is RecordedRun => run !== undefined);
   }
 
-  /** Removes a run's folder and everything in it (a few files: in place, as for {@link record}). */
-  async remove(runId: string): Promise<void> {
-    rmSync(this.runFolder(runId), { recursive: true, force: true });
+  /**
+   * Removes a run's folder and everything in it: a few files, removed in place, as for {@link record};
+   * anything else (a folder someone made in it) recursively.
+   */
+  remove(runId: string): void {
+    const folder = this.runFolder(runId);
+    try {
+      for (const name of readdirSync(folder)) unlinkSync(join(folder, name));
+      rmdirSync(folder);
+    } catch {
+      rmSync(folder, { recursive: true, force: true });
+    }
   }
 }
 

@@ -177,6 +177,8 @@ describe("infrablocks run", () => {
     // Nor the yaml library: the document is plain YAML (core's plain-yaml.ts); nor OpenSSL, for the run id.
     expect(loaded).not.toContain("core/dist/yaml-library.cjs");
     expect(loaded).not.toMatch(/NativeModule internal\/crypto/);
+    // Nor node:fs/promises (1.4 ms) or the recursive removal (0.6 ms): the run's files are few and local.
+    expect(loaded).not.toMatch(/NativeModule (fs\/promises|internal\/fs\/rimraf)\n/);
   });
 
   it("loads the yaml library for a document that is not plain YAML", async () => {

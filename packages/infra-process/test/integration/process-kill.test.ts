@@ -123,8 +123,8 @@ async function registryWith(
 ): Promise<RunRegistry> {
   const runs = new RunRegistry(await mkdtemp(join(tmpdir(), "ib-kill-runs-")));
   const runId = newRunId();
-  await runs.create(runId);
-  await runs.record({
+  runs.create(runId);
+  runs.record({
     runId,
     type: "process",
     identifier: `${hostname()}:${pid}`,
