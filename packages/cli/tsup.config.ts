@@ -13,7 +13,8 @@ const webDist = join(
 
 export default defineConfig({
   ...commonJsConfig,
-  entry: ["src/index.ts"],
+  // compile-cache is loaded before the rest, so that the rest is compiled through it.
+  entry: ["src/index.ts", "src/compile-cache.ts"],
   // commander is bundled so that its help reads one file.
   noExternal: ["commander"],
   async onSuccess() {

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fnv1a } from "./fnv1a.js";
 
 // Reading every package.json of a project's node_modules costs a command 15 to 20 ms per 1,000 packages.
 // A scan is remembered with a stamp of everything an install or an edit changes, and reused while every
@@ -179,14 +180,4 @@ function removeOldestScans(folder: string): void {
     .sort((a, b) => a.modifiedMs - b.modifiedMs);
   for (const { name } of byAge.slice(0, kept.length - MAX_KEPT_SCANS))
     rmSync(join(folder, name), { force: true });
-}
-
-/** FNV-1a: a short, stable file name for a list of folders (the file holds the list itself to compare). */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, "0");
 }

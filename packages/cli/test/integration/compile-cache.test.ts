@@ -1,0 +1,185 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import Module from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { cli, freshHome, REPO } from "./cli-support.js";
+
+const run = promisify(execFile);
+const COMPILE_CACHE = join(REPO, "packages/cli/dist/compile-cache.cjs");
+// Node 22.1+ keeps compiled code itself (module.enableCompileCache): the CLI's own cache is for older Node.
+const ownCache = !("enableCompileCache" in Module);
+
+/** Files a CommonJS module tree uses: relative requires, require.resolve, its paths, an import(), a throw. */
+const APP: Record<string, string> = {
+  "main.cjs": [
+    'const helper = require("./helper.cjs");',
+    "module.exports = {",
+    "  helper: helper(),",
+    "  file: __filename,",
+    "  folder: __dirname,",
+    '  resolved: require.resolve("./helper.cjs"),',
+    '  lookupPaths: Array.isArray(require.resolve.paths("some-package")),',
+    "  main: require.main === process.mainModule,",
+    '  esmSyntax: require("./esm-syntax.js").value,',
+    '  stackLine: require("./throws.cjs")(),',
+    '  imported: import("./imported.mjs").then((module) => module.value),',
+    "};",
+  ].join("\n"),
+  "helper.cjs": 'module.exports = () => "helper one";\n',
+  // ES module syntax in a .js file of a package without "type": Node loads it as an ES module.
+  "esm-syntax.js": "export const value = 'esm syntax';\n",
+  "throws.cjs": [
+    "function fail() { throw new Error('thrown'); }",
+    "module.exports = () => { try { fail(); } catch (error) { return error.stack.split('\\n')[1]; } };",
+  ].join("\n"),
+  "imported.mjs": "export const value = 'imported';\n",
+  "package.json": "{}\n",
+};
+
+interface AppRun {
+  output: Record<string, unknown>;
+  /** Cache entry name to its modification time. */
+  entries: Map<string, number>;
+}
+
+/** A folder with the app and a starter that keeps its compiled code in `cache` (settled at once). */
+async function appFolder(): Promise<{ folder: string; cache: string }> {
+  const folder = await mkdtemp(join(tmpdir(), "ib-compile-cache-"));
+  await mkdir(join(folder, "app"));
+  for (const [name, text] of Object.entries(APP)) await writeFile(join(folder, "app", name), text);
+  const cache = join(folder, "cache");
+  await writeFile(
+    join(folder, "start.cjs"),
+    [
+      `require(${JSON.stringify(COMPILE_CACHE)}).keepCompiledCode({ folder: ${JSON.stringify(cache)}, settledMs: 0 });`,
+      'const app = require("./app/main.cjs");',
+      "app.imported.then((imported) => process.stdout.write(JSON.stringify({ ...app, imported })));",
+    ].join("\n"),
+  );
+  return { folder, cache };
+}
+
+async function runApp(folder: string, cache: string, env: NodeJS.ProcessEnv = {}): Promise<AppRun> {
+  const { stdout } = await run(process.execPath, [join(folder, "start.cjs")], {
+    env: { ...process.env, NODE_OPTIONS: "", ...env },
+  });
+  return { output: JSON.parse(stdout) as Record<string, unknown>, entries: await cacheEntries(cache) };
+}
+
+async function cacheEntries(cache: string): Promise<Map<string, number>> {
+  const entries = new Map<string, number>();
+  const versions = await readdir(cache).catch(() => [] as string[]);
+  for (const version of versions) {
+    for (const name of await readdir(join(cache, version))) {
+      entries.set(join(version, name), (await stat(join(cache, version, name))).mtimeMs);
+    }
+  }
+  return entries;
+}
+
+describe.runIf(ownCache)("the compiled-code cache (Node without enableCompileCache)", () => {
+  it("runs a module tree as Node's compile does, writes its caches once and then uses them", async () => {
+    const { folder, cache } = await appFolder();
+    const first = await runApp(folder, cache);
+    expect(first.output).toEqual({
+      helper: "helper one",
+      file: join(folder, "app/main.cjs"),
+      folder: join(folder, "app"),
+      resolved: join(folder, "app/helper.cjs"),
+      lookupPaths: true,
+      main: true,
+      esmSyntax: "esm syntax",
+      stackLine: expect.stringContaining(`${join(folder, "app/throws.cjs")}:1:`),
+      imported: "imported",
+    });
+    // helper and throws; main, with its import(), is Node's to compile, as the ES modules are its to load.
+    expect(first.entries.size).toBe(2);
+    const second = await runApp(folder, cache);
+    expect(second.output).toEqual(first.output);
+    // An accepted cache is not written again.
+    expect(second.entries).toEqual(first.entries);
+  });
+
+  it("runs a file's new code after an edit that keeps its size and modification time", async () => {
+    const { folder, cache } = await appFolder();
+    await runApp(folder, cache);
+    const helper = join(folder, "app/helper.cjs");
+    const before = await stat(helper);
+    const edited = APP["helper.cjs"]?.replace("one", "two") as string;
+    expect(edited.length).toBe(APP["helper.cjs"]?.length);
+    await writeFile(helper, edited);
+    await utimes(helper, before.atime, before.mtime);
+    expect((await runApp(folder, cache)).output.helper).toBe("helper two");
+    expect((await runApp(folder, cache)).output.helper).toBe("helper two");
+  });
+
+  it("ignores a broken cache entry, and replaces it", async () => {
+    const { folder, cache } = await appFolder();
+    const { entries, output } = await runApp(folder, cache);
+    for (const entry of entries.keys()) {
+      const bytes = await readFile(join(cache, entry));
+      const header = bytes.indexOf(10) + 1;
+      // The stamp still matches; the code after it is cut short, or garbage of the same length.
+      const broken =
+        entry.length % 2 === 0
+          ? bytes.subarray(0, header + 40)
+          : Buffer.concat([bytes.subarray(0, header), Buffer.alloc(bytes.length - header, 7)]);
+      await writeFile(join(cache, entry), broken);
+      await utimes(join(cache, entry), new Date(0), new Date(0));
+    }
+    const again = await runApp(folder, cache);
+    expect(again.output).toEqual(output);
+    // Each was written again (its time is no longer 1970's).
+    for (const modifiedMs of again.entries.values()) expect(modifiedMs).toBeGreaterThan(0);
+    expect(again.entries.size).toBe(entries.size);
+  });
+
+  it("writes no cache of a file changed just before the process started", async () => {
+    const { folder, cache } = await appFolder();
+    const start = join(folder, "start.cjs");
+    await writeFile(start, (await readFile(start, "utf8")).replace("settledMs: 0", "settledMs: 60000"));
+    const { entries, output } = await runApp(folder, cache);
+    expect(output.helper).toBe("helper one");
+    expect(entries.size).toBe(0);
+  });
+
+  it.each([
+    ["NODE_DISABLE_COMPILE_CACHE", { NODE_DISABLE_COMPILE_CACHE: "1" }],
+    ["NODE_OPTIONS", { NODE_OPTIONS: "--no-warnings" }],
+  ])("is off with %s", async (_name, env) => {
+    const { folder, cache } = await appFolder();
+    const { entries, output } = await runApp(folder, cache, env);
+    expect(output.helper).toBe("helper one");
+    expect(entries.size).toBe(0);
+  });
+
+  it("runs as before where the cache cannot be written", async () => {
+    const { folder, cache } = await appFolder();
+    await writeFile(cache, "a file where the folder would be\n");
+    const { stdout } = await run(process.execPath, [join(folder, "start.cjs")], {
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    expect(JSON.parse(stdout).helper).toBe("helper one");
+  });
+
+  it("is kept under $INFRABLOCKS_HOME/cache/compiled by the CLI", async () => {
+    const home = await freshHome();
+    const first = await cli(["validate", "bench/fixtures/validate.yaml"], {
+      home,
+      env: { NODE_OPTIONS: "" },
+    });
+    expect(first.code).toBe(0);
+    const entries = await cacheEntries(join(home, "cache/compiled"));
+    // The CLI's files, core's and the process driver's check entry.
+    expect(entries.size).toBeGreaterThan(10);
+    const second = await cli(["validate", "bench/fixtures/validate.yaml"], {
+      home,
+      env: { NODE_OPTIONS: "" },
+    });
+    expect(second).toEqual(first);
+    expect(await cacheEntries(join(home, "cache/compiled"))).toEqual(entries);
+  });
+});
