@@ -13,8 +13,9 @@ const webDist = join(
 
 export default defineConfig({
   ...commonJsConfig,
-  // compile-cache is loaded before the rest, so that the rest is compiled through it.
-  entry: ["src/index.ts", "src/compile-cache.ts"],
+  // compile-cache is loaded before the rest, so that the rest is compiled through it; esm-import is an
+  // entry so that its import() has a file of its own (esm-import.ts).
+  entry: ["src/index.ts", "src/compile-cache.ts", "src/esm-import.ts"],
   // commander is bundled so that its help reads one file.
   noExternal: ["commander"],
   async onSuccess() {

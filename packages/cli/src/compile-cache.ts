@@ -10,8 +10,8 @@ import { fnv1a } from "./fnv1a.js";
 // on older Node the CLI does the same for CommonJS files, as V8 code caches made at exit, so that they
 // hold the functions the command ran as well as the files' top level.
 
-/** `import(`, or `import` and a comment before its parenthesis. */
-const DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[/*])/;
+/** `import(`, or `import` and a comment before its parenthesis (a word ending in `import(` errs on the safe side). */
+const DYNAMIC_IMPORT = /import\s*(?:\(|\/[/*])/;
 
 /** Node's module internals the cache stands in for (untyped in @types/node). */
 interface ModuleInternals {
@@ -107,7 +107,8 @@ export function keepCompiledCode(options: CompileCacheOptions = {}): void {
   process.once("exit", () => {
     if (toWrite.length === 0) return;
     try {
-      mkdirSync(versionFolder, { recursive: true });
+      // The owner's alone: code found there runs.
+      mkdirSync(versionFolder, { recursive: true, mode: 0o700 });
       for (const { entry, stamp, script } of toWrite) {
         const temporary = `${entry}.${process.pid}.tmp`;
         writeFileSync(temporary, Buffer.concat([Buffer.from(`${stamp}\n`), script.createCachedData()]));

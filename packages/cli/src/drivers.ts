@@ -12,6 +12,7 @@ import {
 } from "@infrablocks/core/registry";
 import type { DocumentChecker } from "@infrablocks/core/runtime";
 import { scanPackages } from "./driver-scan.js";
+import { importModule } from "./esm-import.js";
 
 // Finding the installed drivers: the packages whose package.json has an `infrablocks` field (the
 // built-in drivers declare it too), the registry they make, and the schemas they ship.
@@ -302,12 +303,6 @@ async function loadExported<Item extends { slug: string }>(
   }
   return item;
 }
-
-/**
- * A real `import()`, for drivers built as ES modules: the CLI's build is CommonJS, where the bundler turns
- * every `import()` it sees into a `require`, which cannot load a module that awaits at its top level.
- */
-const importModule = new Function("url", "return import(url)") as (url: string) => Promise<unknown>;
 
 async function importEntry(
   packageName: string,

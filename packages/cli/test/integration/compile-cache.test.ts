@@ -26,6 +26,7 @@ const APP: Record<string, string> = {
     '  esmSyntax: require("./esm-syntax.js").value,',
     '  stackLine: require("./throws.cjs")(),',
     '  imported: import("./imported.mjs").then((module) => module.value),',
+    '  importedByFunction: require("./function-import.cjs")(require("node:url").pathToFileURL(__dirname + "/imported.mjs").href),',
     "};",
   ].join("\n"),
   "helper.cjs": 'module.exports = () => "helper one";\n',
@@ -36,6 +37,9 @@ const APP: Record<string, string> = {
     "module.exports = () => { try { fail(); } catch (error) { return error.stack.split('\\n')[1]; } };",
   ].join("\n"),
   "imported.mjs": "export const value = 'imported';\n",
+  // The import() of a Function made in a file compiled from a cache would find no loader either.
+  "function-import.cjs":
+    'const importModule = new Function("url", "return import(url)");\nmodule.exports = (url) => importModule(url).then((module) => module.value);\n',
   "package.json": "{}\n",
 };
 
@@ -56,7 +60,9 @@ async function appFolder(): Promise<{ folder: string; cache: string }> {
     [
       `require(${JSON.stringify(COMPILE_CACHE)}).keepCompiledCode({ folder: ${JSON.stringify(cache)}, settledMs: 0 });`,
       'const app = require("./app/main.cjs");',
-      "app.imported.then((imported) => process.stdout.write(JSON.stringify({ ...app, imported })));",
+      "Promise.all([app.imported, app.importedByFunction]).then(([imported, importedByFunction]) =>",
+      "  process.stdout.write(JSON.stringify({ ...app, imported, importedByFunction })),",
+      ");",
     ].join("\n"),
   );
   return { folder, cache };
@@ -94,9 +100,15 @@ describe.runIf(ownCache)("the compiled-code cache (Node without enableCompileCac
       esmSyntax: "esm syntax",
       stackLine: expect.stringContaining(`${join(folder, "app/throws.cjs")}:1:`),
       imported: "imported",
+      importedByFunction: "imported",
     });
-    // helper and throws; main, with its import(), is Node's to compile, as the ES modules are its to load.
+    // helper and throws; main and function-import, with their import(), are Node's to compile, as the ES
+    // modules are its to load.
     expect(first.entries.size).toBe(2);
+    // Code found there runs: only its owner may write it.
+    for (const version of await readdir(cache)) {
+      expect((await stat(join(cache, version))).mode & 0o077).toBe(0);
+    }
     const second = await runApp(folder, cache);
     expect(second.output).toEqual(first.output);
     // An accepted cache is not written again.
