@@ -1,4 +1,13 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants as fsConstants,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import Module from "node:module";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
@@ -74,11 +83,16 @@ export function keepCompiledCode(options: CompileCacheOptions = {}): void {
   const toWrite: Compiled[] = [];
 
   internals.prototype._compile = function compileWithCache(content, filename, format) {
-    // A dynamic import() needs the loader's callback, which a Script made from a cache loses (Node 20):
-    // such a file (the build turns the CLI's own into requires) is Node's to compile.
-    if (format === "module" || DYNAMIC_IMPORT.test(content))
+    // A dynamic import() (a Function's too) needs the loader's callback, which a Script gets on Node 20
+    // only from an experimental option that warns, and loses when made from a cache: such a file (the
+    // build turns the CLI's own into requires) is Node's to compile.
+    if (format === "module" || DYNAMIC_IMPORT.test(content)) {
       return nodeCompile.call(this, content, filename, format);
-    const { size, mtimeMs, ctimeMs, ino } = statSync(filename);
+    }
+    // Gone since Node read it: Node's compile needs no stamp.
+    const info = statSync(filename, { throwIfNoEntry: false });
+    if (!info) return nodeCompile.call(this, content, filename, format);
+    const { size, mtimeMs, ctimeMs, ino } = info;
     const stamp = `${filename}\0${size}\0${mtimeMs}\0${ctimeMs}\0${ino}`;
     const entry = join(versionFolder, `${fnv1a(filename)}.bin`);
     const cachedData = readCache(entry, stamp);
@@ -109,13 +123,20 @@ export function keepCompiledCode(options: CompileCacheOptions = {}): void {
     try {
       // The owner's alone: code found there runs.
       mkdirSync(versionFolder, { recursive: true, mode: 0o700 });
-      for (const { entry, stamp, script } of toWrite) {
-        const temporary = `${entry}.${process.pid}.tmp`;
-        writeFileSync(temporary, Buffer.concat([Buffer.from(`${stamp}\n`), script.createCachedData()]));
-        renameSync(temporary, entry);
-      }
+      accessSync(versionFolder, fsConstants.W_OK);
     } catch {
       // A home that cannot be written only costs the next start its compile.
+      return;
+    }
+    for (const { entry, stamp, script } of toWrite) {
+      // Written aside and renamed: a command starting meanwhile reads the old entry or the new one, whole.
+      const temporary = `${entry}.${process.pid}.tmp`;
+      try {
+        writeFileSync(temporary, Buffer.concat([Buffer.from(`${stamp}\n`), script.createCachedData()]));
+        renameSync(temporary, entry);
+      } catch {
+        rmSync(temporary, { force: true });
+      }
     }
   });
 }
