@@ -52,6 +52,10 @@ describe("driver discovery", () => {
       driver("escaping-driver", ["escape"], "../near-driver/index.js"),
     );
     await writePackage(join(modules, "wrong-slug-driver"), driver("wrong-slug-driver", ["Not A Slug"]));
+    await writePackage(
+      join(modules, "sneaky-driver"),
+      driver("sneaky-driver", ["sneaky"], "./dist/./../../near-driver/index.js"),
+    );
     await mkdir(join(modules, "@infrablocks"), { recursive: true });
     await symlink(CORE, join(modules, "@infrablocks/core"));
     // Farther up the tree: one more driver, and an older copy of near-driver that the nearer one shadows.
@@ -81,6 +85,9 @@ describe("driver discovery", () => {
       ),
       expect.stringMatching(
         /^escaping-driver \(.*\): .*entry '..\/near-driver\/index.js' must be a path inside/,
+      ),
+      expect.stringMatching(
+        /^sneaky-driver \(.*\): .*entry '.\/dist\/.\/..\/..\/near-driver\/index.js' must be a path inside/,
       ),
       expect.stringMatching(/^wrong-slug-driver \(.*\): .*blockTypes holds "Not A Slug", not a slug/),
     ]);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BlockJsonSchema, BlockType } from "@infrablocks/core";
 import {
@@ -72,7 +72,7 @@ export function discoverDrivers(options: DriverDiscoveryOptions = {}): Discovere
   for (const { folder, name, infrablocks } of scanPackages(nodeModules, {
     cacheFolder: options.cacheFolder,
   })) {
-    const manifest = parseManifest(infrablocks, folder);
+    const manifest = parseManifest(infrablocks);
     if (typeof manifest === "string") {
       warnings.push(`${name} (${folder}): package.json#infrablocks ${manifest}; skipped.`);
       continue;
@@ -200,7 +200,7 @@ function nodeModulesFolders(starts: readonly string[]): string[] {
 }
 
 /** The manifest, or what is wrong with it. */
-function parseManifest(value: unknown, folder: string): DriverManifest | string {
+function parseManifest(value: unknown): DriverManifest | string {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return 'must be an object like { "blockTypes": ["my-type"], "entry": "./dist/index.js" }';
   }
@@ -215,17 +215,23 @@ function parseManifest(value: unknown, folder: string): DriverManifest | string 
   if (typeof entry !== "string" || entry === "") {
     return 'entry must be the path of the module that exports blockTypes, e.g. "./dist/index.js"';
   }
-  if (!isPackagePath(entry, folder)) return `entry '${entry}' must be a path inside the package`;
-  if (check !== undefined && !isPackagePath(check, folder)) {
+  if (!isPackagePath(entry)) return `entry '${entry}' must be a path inside the package`;
+  if (check !== undefined && !isPackagePath(check)) {
     return `check must be the path of a module inside the package that exports documentCheckers, e.g. "./dist/check.js"`;
   }
   return { blockTypes: blockTypes as string[], entry, ...(typeof check === "string" ? { check } : {}) };
 }
 
-function isPackagePath(value: unknown, folder: string): value is string {
+/** A relative path that stays in the package: read segment by segment (node:path's resolve, cold, cost every command 0.5 ms). */
+function isPackagePath(value: unknown): value is string {
   if (typeof value !== "string" || value === "" || isAbsolute(value)) return false;
-  const inside = relative(folder, resolve(folder, value));
-  return !inside.startsWith("..") && !isAbsolute(inside);
+  let depth = 0;
+  for (const segment of value.split(/[/\\]/)) {
+    if (segment === "..") depth--;
+    else if (segment !== "." && segment !== "") depth++;
+    if (depth < 0) return false;
+  }
+  return true;
 }
 
 /**
