@@ -1,11 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import Module from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { cli, freshHome, REPO } from "./cli-support.js";
+import { BIN, cli, freshHome, REPO } from "./cli-support.js";
 
 const run = promisify(execFile);
 const COMPILE_CACHE = join(REPO, "packages/cli/dist/compile-cache.cjs");
@@ -58,7 +59,7 @@ async function appFolder(): Promise<{ folder: string; cache: string }> {
   await writeFile(
     join(folder, "start.cjs"),
     [
-      `require(${JSON.stringify(COMPILE_CACHE)}).keepCompiledCode({ folder: ${JSON.stringify(cache)}, settledMs: 0 });`,
+      `require(${JSON.stringify(COMPILE_CACHE)}).keepCompiledCode({ folder: ${JSON.stringify(cache)} });`,
       'const app = require("./app/main.cjs");',
       "Promise.all([app.imported, app.importedByFunction]).then(([imported, importedByFunction]) =>",
       "  process.stdout.write(JSON.stringify({ ...app, imported, importedByFunction })),",
@@ -73,6 +74,13 @@ async function runApp(folder: string, cache: string, env: NodeJS.ProcessEnv = {}
     env: { ...process.env, NODE_OPTIONS: "", ...env },
   });
   return { output: JSON.parse(stdout) as Record<string, unknown>, entries: await cacheEntries(cache) };
+}
+
+/** A copy of `bytes` with one bit changed. */
+function flipped(bytes: Buffer, at: number, bit: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[at] = (copy[at] as number) ^ bit;
+  return copy;
 }
 
 async function cacheEntries(cache: string): Promise<Map<string, number>> {
@@ -113,6 +121,8 @@ describe.runIf(ownCache)("the compiled-code cache (Node without enableCompileCac
     expect(second.output).toEqual(first.output);
     // An accepted cache is not written again.
     expect(second.entries).toEqual(first.entries);
+    // Exactly what Node's own compile gives, stack columns on the first line included.
+    expect((await runApp(folder, cache, { NODE_DISABLE_COMPILE_CACHE: "1" })).output).toEqual(first.output);
   });
 
   it("runs a file's new code after an edit that keeps its size and modification time", async () => {
@@ -134,12 +144,17 @@ describe.runIf(ownCache)("the compiled-code cache (Node without enableCompileCac
     for (const entry of entries.keys()) {
       const bytes = await readFile(join(cache, entry));
       const header = bytes.indexOf(10) + 1;
-      // The stamp still matches; the code after it is cut short, or garbage of the same length.
-      const broken =
-        entry.length % 2 === 0
-          ? bytes.subarray(0, header + 40)
-          : Buffer.concat([bytes.subarray(0, header), Buffer.alloc(bytes.length - header, 7)]);
-      await writeFile(join(cache, entry), broken);
+      // The header still matches; the code after it is cut short, garbage of the same length, or one bit
+      // off (which V8 would run: it checks the code's length, not its bytes).
+      for (const broken of [
+        bytes.subarray(0, header + 40),
+        Buffer.concat([bytes.subarray(0, header), Buffer.alloc(bytes.length - header, 7)]),
+        flipped(bytes, header + 100, 1),
+      ]) {
+        await writeFile(join(cache, entry), broken);
+        expect((await runApp(folder, cache)).output).toEqual(output);
+      }
+      await writeFile(join(cache, entry), flipped(bytes, header + 60, 4));
       await utimes(join(cache, entry), new Date(0), new Date(0));
     }
     const again = await runApp(folder, cache);
@@ -149,14 +164,53 @@ describe.runIf(ownCache)("the compiled-code cache (Node without enableCompileCac
     expect(again.entries.size).toBe(entries.size);
   });
 
-  it("writes no cache of a file changed just before the process started", async () => {
+  it("ignores an entry whose code was made from another source of the same length", async () => {
     const { folder, cache } = await appFolder();
-    const start = join(folder, "start.cjs");
-    await writeFile(start, (await readFile(start, "utf8")).replace("settledMs: 0", "settledMs: 60000"));
-    const { entries, output } = await runApp(folder, cache);
-    expect(output.helper).toBe("helper one");
-    expect(entries.size).toBe(0);
+    const helper = join(folder, "app/helper.cjs");
+    const entryOf = async () => {
+      const entries = (await runApp(folder, cache)).entries;
+      for (const entry of entries.keys()) {
+        const bytes = await readFile(join(cache, entry));
+        if (bytes.toString("utf8", 0, bytes.indexOf(10)).startsWith(`${helper}\0`)) return { entry, bytes };
+      }
+      throw new Error("no entry of helper.cjs");
+    };
+    const one = await entryOf();
+    await writeFile(helper, APP["helper.cjs"]?.replace("one", "two") as string);
+    const two = await entryOf();
+    await writeFile(helper, APP["helper.cjs"] as string);
+    // helper one's header, helper two's code: what a planted entry would be.
+    const planted = Buffer.concat([
+      one.bytes.subarray(0, one.bytes.indexOf(10) + 1),
+      two.bytes.subarray(two.bytes.indexOf(10) + 1),
+    ]);
+    await writeFile(join(cache, one.entry), planted);
+    expect((await runApp(folder, cache)).output.helper).toBe("helper one");
   });
+
+  it("is off where others may write its folder", async () => {
+    const { folder, cache } = await appFolder();
+    const { entries } = await runApp(folder, cache);
+    const [version] = await readdir(cache);
+    await chmod(join(cache, version as string), 0o777);
+    for (const entry of entries.keys()) await rm(join(cache, entry));
+    const again = await runApp(folder, cache);
+    expect(again.output.helper).toBe("helper one");
+    expect(again.entries.size).toBe(0);
+  });
+
+  it.runIf(process.getuid?.() === 0 && existsSync("/usr/bin/setpriv"))(
+    "starts the CLI for a user with no home folder",
+    async () => {
+      const { stdout, stderr } = await run(
+        "/usr/bin/setpriv",
+        ["--reuid=54321", "--regid=54321", "--clear-groups", process.execPath, BIN, "--version"],
+        { env: { PATH: process.env.PATH } },
+      );
+      expect(stderr).toBe("");
+      expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    },
+  );
 
   it.each([
     ["NODE_DISABLE_COMPILE_CACHE", { NODE_DISABLE_COMPILE_CACHE: "1" }],
