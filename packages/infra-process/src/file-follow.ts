@@ -2,6 +2,7 @@ import { promises, watch } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { Writable } from "node:stream";
+import { writableAgain } from "@infrablocks/core/runtime";
 
 // fs.promises is read when a follow opens a file: requiring node:fs/promises would cost every process run
 // 1.4 ms (BENCHMARKS.md), and only `attach` follows files.
@@ -56,7 +57,8 @@ export function followFile(path: string, destination: Writable): FileFollow {
           position += bytesRead;
           // A reader that went away (`| head`) ends the copy; the runner decides what becomes of the run.
           if (destination.destroyed) return;
-          if (!destination.write(Buffer.from(buffer.subarray(0, bytesRead)))) await drained(destination);
+          if (!destination.write(Buffer.from(buffer.subarray(0, bytesRead))))
+            await writableAgain(destination);
         }
         if (last) return;
         if (!changed && !finishing) await new Promise<void>((resolve) => (wake = resolve));
@@ -87,19 +89,4 @@ async function replacement(path: string, handle: FileHandle): Promise<FileHandle
   if (held.ino !== found.ino || held.dev !== found.dev) return next;
   await next.close();
   return undefined;
-}
-
-/** Resolves when `destination` can take more, or is gone (closed or failed). */
-function drained(destination: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      destination.off("drain", done);
-      destination.off("close", done);
-      destination.off("error", done);
-      resolve();
-    };
-    destination.on("drain", done);
-    destination.on("close", done);
-    destination.on("error", done);
-  });
 }

@@ -1,5 +1,5 @@
 import type { StdioOptions } from "node:child_process";
-import { mkdtempSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { constants, hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -20,6 +20,7 @@ import {
 } from "@infrablocks/core/runtime";
 import { startCommand } from "./command-spawn.js";
 import { processResult, statusCodeOf } from "./exit-hints.js";
+import { removeFolder } from "./remove-folder.js";
 import { RunRegistry } from "./run-registry.js";
 import { parseProcessIdentifier, processIdentifier } from "./identifier.js";
 import type { ProcessBlock } from "./process-block.js";
@@ -120,15 +121,6 @@ async function kill(_config: ProcessBlock, identifier: string, context: KillCont
 }
 
 // --- Internal helpers ---
-
-/** An empty folder (the usual case) goes with one rmdir; a folder the command filled, recursively. */
-function removeFolder(path: string): void {
-  try {
-    rmdirSync(path);
-  } catch {
-    rmSync(path, { recursive: true, force: true });
-  }
-}
 
 function assertDirectory(path: string): void {
   if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) {

@@ -1,15 +1,7 @@
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertRunId, InfrablocksError, isSameProcess } from "@infrablocks/core/runtime";
+import { removeFolder } from "./remove-folder.js";
 
 /** What the registry records of a run whose infrastructure is a local process. */
 export interface RecordedRun {
@@ -118,18 +110,9 @@ export class RunRegistry {
       .filter((run): run is RecordedRun => run !== undefined);
   }
 
-  /**
-   * Removes a run's folder and everything in it: a few files, removed in place, as for {@link record};
-   * anything else (a folder someone made in it) recursively.
-   */
+  /** Removes a run's folder and everything in it. */
   remove(runId: string): void {
-    const folder = this.runFolder(runId);
-    try {
-      for (const name of readdirSync(folder)) unlinkSync(join(folder, name));
-      rmdirSync(folder);
-    } catch {
-      rmSync(folder, { recursive: true, force: true });
-    }
+    removeFolder(this.runFolder(runId));
   }
 }
 
